@@ -1,0 +1,14 @@
+//! Server-only services: storage, password hashing, clock, secrets and the shared [`AppState`].
+
+pub mod clock;
+pub mod passwords;
+pub mod secret;
+pub mod state;
+pub mod store;
+pub mod testing;
+
+pub use clock::Clock;
+pub use passwords::PasswordHasher;
+pub use secret::Secret;
+pub use state::{AppState, PublicSettings};
+pub use store::{Store, StoreError};

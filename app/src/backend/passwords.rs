@@ -1,0 +1,116 @@
+//! Argon2id password hashing off the async runtime, with bounded concurrency.
+
+use crate::domain::Password;
+use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier, Version};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Memory cost in KiB (OWASP's minimum for argon2id with t = 2).
+pub const MEMORY_KIB: u32 = 19_456;
+/// Iterations.
+pub const ITERATIONS: u32 = 2;
+/// Lanes.
+pub const PARALLELISM: u32 = 1;
+
+/// Why hashing or verifying could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// argon2 refused its input or parameters.
+    #[error("argon2: {0}")]
+    Argon2(String),
+    /// The blocking task panicked or was cancelled.
+    #[error("hashing task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Hashes and verifies passwords on blocking threads, a few at a time.
+#[derive(Clone, Debug)]
+pub struct PasswordHasher {
+    permits: Arc<Semaphore>,
+}
+
+impl Default for PasswordHasher {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::new(cores)
+    }
+}
+
+fn argon2() -> Argon2<'static> {
+    let params =
+        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+impl PasswordHasher {
+    /// A hasher that runs at most `concurrency` hashes at once.
+    pub fn new(concurrency: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
+    }
+
+    /// Hashes a policy-checked password into a PHC string.
+    pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
+        let secret = password.expose().to_owned();
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashError::Argon2(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            argon2()
+                .hash_password(secret.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| HashError::Argon2(e.to_string()))
+        })
+        .await?
+    }
+
+    /// Checks a candidate password against a stored PHC string; a malformed hash never matches.
+    pub async fn verify(&self, candidate: &str, phc: &str) -> Result<bool, HashError> {
+        let candidate = candidate.to_owned();
+        let phc = phc.to_owned();
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashError::Argon2(e.to_string()))?;
+        Ok(tokio::task::spawn_blocking(move || {
+            argon2()
+                .verify_password(candidate.as_bytes(), phc.as_str())
+                .is_ok()
+        })
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_and_nothing_else() {
+        let hasher = PasswordHasher::new(1);
+        let password = Password::parse("a fine long passphrase").unwrap();
+        let hash = hasher.hash(&password).await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(!hash.contains("passphrase"));
+        assert!(
+            hasher
+                .verify("a fine long passphrase", &hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("a fine long passphrasE", &hash)
+                .await
+                .unwrap()
+        );
+        assert!(!hasher.verify("anything", "not-a-hash").await.unwrap());
+    }
+}

@@ -1,0 +1,58 @@
+//! [`AppState`]: everything a request needs, handed to server functions through Leptos context.
+
+use super::{Clock, PasswordHasher, Secret, Store};
+use leptos::config::LeptosOptions;
+use std::{path::PathBuf, sync::Arc};
+
+/// Deployment facts that pages and emails need (no secrets).
+#[derive(Clone, Debug)]
+pub struct PublicSettings {
+    /// Where users reach the portal, e.g. `https://pay.example.com`; used for links and the origin check.
+    pub public_url: String,
+    /// Where emails are written when no SMTP server is configured.
+    pub outbox_dir: PathBuf,
+    /// The SMTP server, if any.
+    pub smtp_url: Option<String>,
+}
+
+impl PublicSettings {
+    /// The origin (`scheme://host[:port]`) of the public URL, as browsers send it in `Origin`.
+    pub fn origin(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    /// Whether the portal is served over https (so cookies get `Secure` and `__Host-`).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Shared services; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// HMAC key.
+    pub secret: Secret,
+    /// Password hashing with bounded concurrency.
+    pub passwords: PasswordHasher,
+    /// The time source.
+    pub clock: Clock,
+    /// Deployment facts.
+    pub public: Arc<PublicSettings>,
+    /// Leptos' own options (site root, output name).
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The [`AppState`] of the current request, for server functions.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        crate::error::AppError::internal("app state", "AppState missing from context")
+    })
+}

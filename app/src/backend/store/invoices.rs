@@ -1,0 +1,207 @@
+//! Invoices with line items; balance = total − amount paid, never below zero (a schema CHECK).
+
+use super::{Store, StoreError};
+use crate::domain::{Cents, CustomerId, InvoiceId, JobId, Timestamp};
+use sqlx::Row;
+
+/// One line of an invoice to create.
+#[derive(Debug, Clone)]
+pub struct NewInvoiceLine {
+    /// What was sold or done.
+    pub description: String,
+    /// How many (≥ 1).
+    pub quantity: i64,
+    /// Price of one.
+    pub unit_price: Cents,
+}
+
+/// An invoice to create; its number and total are computed by the store.
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    /// Who owes it.
+    pub customer_id: CustomerId,
+    /// The job it bills, if any.
+    pub job_id: Option<JobId>,
+    /// Date of issue.
+    pub issued_on: Timestamp,
+    /// Due date.
+    pub due_on: Timestamp,
+    /// At least one line.
+    pub lines: Vec<NewInvoiceLine>,
+}
+
+/// Where an invoice stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceStatus {
+    /// Nothing paid yet.
+    Open,
+    /// Some paid, some owed.
+    PartiallyPaid,
+    /// Fully paid.
+    Paid,
+    /// Cancelled by the office.
+    Void,
+}
+
+/// A stored invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    /// Row id.
+    pub id: InvoiceId,
+    /// Who owes it.
+    pub customer_id: CustomerId,
+    /// The job it bills, if any.
+    pub job_id: Option<JobId>,
+    /// Human-facing number, e.g. "INV-01001".
+    pub number: String,
+    /// Date of issue.
+    pub issued_on: Timestamp,
+    /// Due date.
+    pub due_on: Timestamp,
+    /// Sum of the lines.
+    pub total: Cents,
+    /// Paid so far.
+    pub paid: Cents,
+    /// Cancelled by the office.
+    pub voided: bool,
+}
+
+impl Invoice {
+    /// What is still owed.
+    pub fn balance(&self) -> Cents {
+        if self.voided {
+            Cents::ZERO
+        } else {
+            Cents::new(self.total.get() - self.paid.get())
+        }
+    }
+
+    /// Open, partially paid, paid or void.
+    pub fn status(&self) -> InvoiceStatus {
+        if self.voided {
+            InvoiceStatus::Void
+        } else if self.paid >= self.total {
+            InvoiceStatus::Paid
+        } else if self.paid > Cents::ZERO {
+            InvoiceStatus::PartiallyPaid
+        } else {
+            InvoiceStatus::Open
+        }
+    }
+}
+
+/// The sum of the lines, or `None` on overflow.
+fn total_of(lines: &[NewInvoiceLine]) -> Option<Cents> {
+    lines.iter().try_fold(Cents::ZERO, |sum, line| {
+        let line_total = line.unit_price.get().checked_mul(line.quantity)?;
+        sum.checked_add(Cents::new(line_total))
+    })
+}
+
+impl Store {
+    /// Creates an invoice and its lines in one transaction and gives it the next number.
+    pub async fn insert_invoice(
+        &self,
+        new: &NewInvoice,
+        now: Timestamp,
+    ) -> Result<Invoice, StoreError> {
+        let total = total_of(&new.lines).ok_or(StoreError::AmountOutOfRange)?;
+        let mut tx = self.begin_write().await?;
+        let provisional = format!("pending-{}-{}", now.unix(), rand::random::<u64>());
+        let row = sqlx::query(
+            "INSERT INTO invoices (customer_id, job_id, number, issued_on, due_on, total_cents, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.customer_id.get())
+        .bind(new.job_id.map(JobId::get))
+        .bind(provisional)
+        .bind(new.issued_on.unix())
+        .bind(new.due_on.unix())
+        .bind(total.get())
+        .bind(now.unix())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = InvoiceId::new(row.try_get("id")?);
+        let number = format!("INV-{:05}", 1000 + id.get());
+        sqlx::query("UPDATE invoices SET number = $1 WHERE id = $2")
+            .bind(number.as_str())
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        for (position, line) in new.lines.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_price_cents) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id.get())
+            .bind(position as i64)
+            .bind(line.description.as_str())
+            .bind(line.quantity)
+            .bind(line.unit_price.get())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Invoice {
+            id,
+            customer_id: new.customer_id,
+            job_id: new.job_id,
+            number,
+            issued_on: new.issued_on,
+            due_on: new.due_on,
+            total,
+            paid: Cents::ZERO,
+            voided: false,
+        })
+    }
+
+    /// Records money received outside the portal (office-entered), keeping paid ≤ total.
+    pub async fn record_offline_payment(
+        &self,
+        id: InvoiceId,
+        amount: Cents,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE invoices SET paid_cents = paid_cents + $1 \
+             WHERE id = $2 AND voided = 0 AND paid_cents + $1 <= total_cents",
+        )
+        .bind(amount.get())
+        .bind(id.get())
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// A customer's invoices, newest first.
+    pub async fn invoices_for_customer(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<Invoice>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, customer_id, job_id, number, issued_on, due_on, total_cents, paid_cents, voided \
+             FROM invoices WHERE customer_id = $1 ORDER BY issued_on DESC, id DESC",
+        )
+        .bind(customer.get())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Invoice {
+                    id: InvoiceId::new(row.try_get("id")?),
+                    customer_id: CustomerId::new(row.try_get("customer_id")?),
+                    job_id: row.try_get::<Option<i64>, _>("job_id")?.map(JobId::new),
+                    number: row.try_get("number")?,
+                    issued_on: Timestamp::from_unix(row.try_get("issued_on")?),
+                    due_on: Timestamp::from_unix(row.try_get("due_on")?),
+                    total: Cents::new(row.try_get("total_cents")?),
+                    paid: Cents::new(row.try_get("paid_cents")?),
+                    voided: row.try_get::<i64, _>("voided")? != 0,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure business rules shared by the browser and the server: no leptos, sqlx or axum here.
+
+pub mod email;
+pub mod ids;
+pub mod money;
+pub mod password;
+pub mod staff;
+pub mod time;
+
+pub use email::EmailAddress;
+pub use ids::{CustomerId, InvoiceId, JobId, StaffId};
+pub use money::Cents;
+pub use password::Password;
+pub use staff::StaffRole;
+pub use time::Timestamp;

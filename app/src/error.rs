@@ -1,0 +1,135 @@
+//! The one error type every server function returns: plain sentences for people, causes in the log.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in words a customer or office worker can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// An input was refused; `field` names the form field it belongs to, if any.
+    #[error("{message}")]
+    Invalid {
+        /// The form field the message belongs next to.
+        field: Option<String>,
+        /// What to fix.
+        message: String,
+    },
+    /// The thing does not exist or is not the caller's (the two are never told apart).
+    #[error("We couldn't find that. It may have been removed.")]
+    NotFound,
+    /// No valid session.
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    /// Signed in, but this role may not do this.
+    #[error("You don't have permission to do that.")]
+    Forbidden,
+    /// The request clashes with the current state (e.g. a duplicate).
+    #[error("{0}")]
+    Conflict(String),
+    /// The feature is switched off or temporarily not available.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Too many attempts; try again later.
+    #[error("Too many attempts. Please wait a few minutes and try again.")]
+    TooManyRequests,
+    /// The browser could not reach the server.
+    #[error("We couldn't reach Porchlight. Check your connection and try again.")]
+    Network,
+    /// The request itself was malformed (stale page, tampered form).
+    #[error("That request could not be understood. Please reload the page and try again.")]
+    BadRequest,
+    /// Our fault; the cause is in the server log, never here.
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+}
+
+impl AppError {
+    /// An input error shown next to a form field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    /// The field this error belongs to, if it is a field error.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status that matches this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } | AppError::BadRequest => 400,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests => 429,
+            AppError::Network => 502,
+            AppError::Unavailable(_) => 503,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs an internal failure with its cause and returns the plain [`AppError::Internal`].
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "{context}");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        tracing::warn!(error = %value, "server function transport error");
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
+            ServerFnErrorErr::Registration(_) | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                AppError::NotFound
+            }
+            ServerFnErrorErr::ServerError(_) => AppError::Internal,
+            _ => AppError::BadRequest,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transport_errors_never_carry_their_internal_text() {
+        let secret = "sqlx: relation \"cards\" does not exist at 10.0.0.5";
+        for err in [
+            ServerFnErrorErr::ServerError(secret.into()),
+            ServerFnErrorErr::Deserialization(secret.into()),
+            ServerFnErrorErr::Request(secret.into()),
+            ServerFnErrorErr::Args(secret.into()),
+        ] {
+            let app = AppError::from_server_fn_error(err);
+            assert!(!app.to_string().contains("sqlx"), "{app}");
+            let wire = String::from_utf8(app.ser().to_vec()).unwrap();
+            assert!(!wire.contains("sqlx"), "{wire}");
+        }
+    }
+
+    #[test]
+    fn errors_survive_the_wire_unchanged() {
+        let err = AppError::invalid("email", "Enter an email address.");
+        assert_eq!(AppError::de(err.ser()), err);
+        assert_eq!(err.field(), Some("email"));
+        assert_eq!(err.status(), 400);
+    }
+}

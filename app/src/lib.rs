@@ -1,0 +1,88 @@
+//! Porchlight's web app: routes, pages and server functions shared by the server and the browser.
+
+pub mod domain;
+pub mod error;
+mod layout;
+mod not_found;
+mod portal;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use error::AppError;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Sends a Content-Security-Policy allowing only our own resources and this response's nonce.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let options = use_context::<LeptosOptions>();
+    // `cargo leptos watch` reloads the page over a websocket on its reload port.
+    let reload = options
+        .filter(|o| o.reload_port != 0 && std::env::var_os("LEPTOS_WATCH").is_some())
+        .map(|o| format!(" ws://{}:{}", o.site_addr.ip(), o.reload_port))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The whole app: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/porchlight.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Customer Portal".to_owned() } else { format!("{page} · Customer Portal") }
+        } />
+        <Router>
+            <layout::Layout>
+                <Routes fallback=not_found::NotFound>
+                    <Route path=path!("/") view=portal::HomePage />
+                    <Route path=path!("/login") view=portal::LoginPage />
+                </Routes>
+            </layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,8 @@
+//! The browser entry point: hydrates the server-rendered page and nothing else.
+
+/// Attaches the Leptos app to the server-rendered HTML once the WASM has loaded.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,281 @@
+//! Configuration from environment variables; a bad value stops start-up with one line naming it.
+
+use app::backend::{PublicSettings, Secret, Store};
+use std::path::{Path, PathBuf};
+
+/// Every variable Porchlight reads, as shown by `porchlight --help` and in README.
+pub const VARIABLES: &str = "\
+Configuration (environment variables):
+  PORCHLIGHT_DATABASE_URL  sqlite://PATH or postgres://USER@HOST:PORT/DB
+                           [default: sqlite://data/porchlight.db]
+  PORCHLIGHT_PUBLIC_URL    how users reach the portal; builds email links and is the only
+                           origin allowed to POST [default: http://127.0.0.1:3000]
+  PORCHLIGHT_SMTP_URL      smtp://[user:pass@]host[:port] (STARTTLS: smtp://…?tls=required,
+                           TLS: smtps://…); unset = write emails to the outbox folder
+  PORCHLIGHT_OUTBOX_DIR    where .eml files go without SMTP [default: data/outbox]
+  PORCHLIGHT_SECRET        HMAC key, at least 32 characters; or
+  PORCHLIGHT_SECRET_FILE   a file holding it [default: data/secret.key, created with
+                           mode 0600 on first start]
+  LEPTOS_SITE_ADDR         address to listen on [default: 127.0.0.1:3000]
+  LEPTOS_SITE_ROOT         folder with the built site (pkg/, assets) [default: target/site]
+  RUST_LOG                 log filter, e.g. info or porchlight=debug [default: info]";
+
+/// A variable with an unusable value.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    /// The variable's name.
+    pub var: &'static str,
+    /// What is wrong, without echoing secrets.
+    pub message: String,
+}
+
+fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+/// Where the HMAC key comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `PORCHLIGHT_SECRET`.
+    Value(String),
+    /// `PORCHLIGHT_SECRET_FILE`, which must exist.
+    File(PathBuf),
+    /// The default file, created when missing.
+    Generated(PathBuf),
+}
+
+/// Validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Database URL.
+    pub database_url: String,
+    /// Public origin, normalized (`scheme://host[:port]`, no trailing slash).
+    pub public_url: String,
+    /// SMTP URL, if emails go out by SMTP.
+    pub smtp_url: Option<String>,
+    /// Outbox folder.
+    pub outbox_dir: PathBuf,
+    /// HMAC key source.
+    pub secret: SecretSource,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads configuration through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url =
+            get("PORCHLIGHT_DATABASE_URL").unwrap_or_else(|| "sqlite://data/porchlight.db".into());
+        check_database_url(&database_url)?;
+        let public_url = parse_public_url(
+            &get("PORCHLIGHT_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+        )?;
+        let smtp_url = get("PORCHLIGHT_SMTP_URL");
+        if let Some(smtp) = &smtp_url {
+            let parsed = url::Url::parse(smtp).map_err(|_| {
+                bad(
+                    "PORCHLIGHT_SMTP_URL",
+                    "expected smtp://host[:port] or smtps://host[:port]",
+                )
+            })?;
+            if !matches!(parsed.scheme(), "smtp" | "smtps") || parsed.host_str().is_none() {
+                return Err(bad(
+                    "PORCHLIGHT_SMTP_URL",
+                    "expected smtp://host[:port] or smtps://host[:port]",
+                ));
+            }
+        }
+        let outbox_dir =
+            PathBuf::from(get("PORCHLIGHT_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()));
+        let secret = match (get("PORCHLIGHT_SECRET"), get("PORCHLIGHT_SECRET_FILE")) {
+            (Some(_), Some(_)) => {
+                return Err(bad(
+                    "PORCHLIGHT_SECRET",
+                    "set either PORCHLIGHT_SECRET or PORCHLIGHT_SECRET_FILE, not both",
+                ));
+            }
+            (Some(value), None) => {
+                if value.len() < Secret::MIN_LEN {
+                    return Err(bad(
+                        "PORCHLIGHT_SECRET",
+                        "must be at least 32 characters long",
+                    ));
+                }
+                SecretSource::Value(value)
+            }
+            (None, Some(file)) => SecretSource::File(file.into()),
+            (None, None) => SecretSource::Generated(PathBuf::from("data/secret.key")),
+        };
+        Ok(Self {
+            database_url,
+            public_url,
+            smtp_url,
+            outbox_dir,
+            secret,
+        })
+    }
+
+    /// Loads (or creates, for the default file) the HMAC key.
+    pub fn load_secret(&self) -> Result<Secret, ConfigError> {
+        let (var, bytes) = match &self.secret {
+            SecretSource::Value(value) => ("PORCHLIGHT_SECRET", value.clone().into_bytes()),
+            SecretSource::File(path) => ("PORCHLIGHT_SECRET_FILE", read_secret_file(path)?),
+            SecretSource::Generated(path) => {
+                if !path.exists() {
+                    write_new_secret(path)?;
+                }
+                ("PORCHLIGHT_SECRET_FILE", read_secret_file(path)?)
+            }
+        };
+        Secret::new(bytes).map_err(|_| bad(var, "the secret must be at least 32 bytes long"))
+    }
+
+    /// What pages and emails may know about the deployment.
+    pub fn public_settings(&self) -> PublicSettings {
+        PublicSettings {
+            public_url: self.public_url.clone(),
+            outbox_dir: self.outbox_dir.clone(),
+            smtp_url: self.smtp_url.clone(),
+        }
+    }
+}
+
+fn check_database_url(url: &str) -> Result<(), ConfigError> {
+    const EXPECTED: &str = "expected sqlite://PATH or postgres://USER@HOST:PORT/DATABASE";
+    let var = "PORCHLIGHT_DATABASE_URL";
+    Store::backend_of(url).map_err(|_| bad(var, EXPECTED))?;
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        if path.split('?').next().unwrap_or_default().is_empty() {
+            return Err(bad(var, EXPECTED));
+        }
+    } else {
+        let parsed = url::Url::parse(url).map_err(|_| bad(var, EXPECTED))?;
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(bad(var, EXPECTED));
+        }
+    }
+    <sqlx::any::AnyConnectOptions as std::str::FromStr>::from_str(url)
+        .map_err(|_| bad(var, EXPECTED))?;
+    Ok(())
+}
+
+fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
+    let var = "PORCHLIGHT_PUBLIC_URL";
+    let url = url::Url::parse(raw).map_err(|_| bad(var, "expected an http:// or https:// URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad(var, "expected an http:// or https:// URL"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad(
+            var,
+            "must be an origin only, like https://pay.example.com (no path or query)",
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+fn read_secret_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    std::fs::read_to_string(path)
+        .map(|s| s.trim().as_bytes().to_vec())
+        .map_err(|e| {
+            bad(
+                "PORCHLIGHT_SECRET_FILE",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })
+}
+
+fn write_new_secret(path: &Path) -> Result<(), ConfigError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| {
+        bad(
+            "PORCHLIGHT_SECRET_FILE",
+            format!("cannot create {}: {e}", path.display()),
+        )
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(fail)?;
+    file.write_all(Secret::generate_hex().as_bytes())
+        .map_err(fail)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/porchlight.db");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.outbox_dir, PathBuf::from("data/outbox"));
+        assert_eq!(c.smtp_url, None);
+    }
+
+    #[test]
+    fn each_malformed_value_names_its_variable() {
+        for (var, value) in [
+            ("PORCHLIGHT_DATABASE_URL", "mysql://localhost/db"),
+            ("PORCHLIGHT_DATABASE_URL", "postgres://"),
+            ("PORCHLIGHT_DATABASE_URL", "sqlite://"),
+            ("PORCHLIGHT_PUBLIC_URL", "ftp://example.com"),
+            ("PORCHLIGHT_PUBLIC_URL", "https://example.com/portal"),
+            ("PORCHLIGHT_SMTP_URL", "localhost:25"),
+            ("PORCHLIGHT_SECRET", "too-short"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn the_public_url_is_reduced_to_its_origin() {
+        let c = config(&[("PORCHLIGHT_PUBLIC_URL", "HTTPS://Pay.Example.com:443/")]).unwrap();
+        assert_eq!(c.public_url, "https://pay.example.com");
+    }
+
+    #[test]
+    fn a_generated_secret_file_is_private_and_reused() {
+        let dir = std::env::temp_dir().join(format!("porchlight-secret-{}", std::process::id()));
+        let path = dir.join("secret.key");
+        let c = Config {
+            secret: SecretSource::Generated(path.clone()),
+            ..config(&[]).unwrap()
+        };
+        let first = c.load_secret().unwrap();
+        let second = c.load_secret().unwrap();
+        assert_eq!(first.hmac_hex("t", b"x"), second.hmac_hex("t", b"x"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

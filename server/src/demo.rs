@@ -1,0 +1,286 @@
+//! `porchlight demo`: a small heating-and-plumbing business to try the portal with.
+
+use crate::cli::{CliError, add_staff};
+use app::{
+    backend::{
+        Clock, PasswordHasher, Store,
+        store::{
+            CustomerKind, JobStatus, NewCustomer, NewInvoice, NewInvoiceLine, NewJob, Settings,
+        },
+    },
+    domain::{Cents, EmailAddress, Timestamp},
+};
+use std::fmt;
+
+/// The demo office admin's sign-in.
+pub const ADMIN_EMAIL: &str = "admin@brightside.example";
+/// The demo office admin's password (demo data only).
+pub const ADMIN_PASSWORD: &str = "brightside-admin-demo";
+/// The demo accountant's sign-in.
+pub const ACCOUNTANT_EMAIL: &str = "accounts@brightside.example";
+/// The demo accountant's password (demo data only).
+pub const ACCOUNTANT_PASSWORD: &str = "brightside-accounts-demo";
+
+/// What the operator needs to try the demo.
+#[derive(Debug, Clone)]
+pub struct DemoLogins {
+    /// Business name.
+    pub business: String,
+    /// Customers created.
+    pub customers: usize,
+    /// Invoices created.
+    pub invoices: usize,
+}
+
+impl fmt::Display for DemoLogins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Demo business \"{}\" loaded: {} customers, {} invoices.",
+            self.business, self.customers, self.invoices
+        )?;
+        writeln!(f, "Office logins (demo only):")?;
+        writeln!(f, "  admin       {ADMIN_EMAIL}  /  {ADMIN_PASSWORD}")?;
+        write!(
+            f,
+            "  accountant  {ACCOUNTANT_EMAIL}  /  {ACCOUNTANT_PASSWORD}"
+        )
+    }
+}
+
+struct DemoCustomer {
+    name: &'static str,
+    email: &'static str,
+    phone: &'static str,
+    address: &'static str,
+    kind: CustomerKind,
+    visits: &'static [Visit],
+}
+
+/// (description, quantity, unit price in cents)
+type Line = (&'static str, i64, i64);
+
+/// (days ago, summary, technician, status, invoice lines, share paid in percent)
+type Visit = (
+    i64,
+    &'static str,
+    &'static str,
+    JobStatus,
+    &'static [Line],
+    i64,
+);
+
+const CUSTOMERS: &[DemoCustomer] = &[
+    DemoCustomer {
+        name: "Maria Gonzalez",
+        email: "maria.gonzalez@example.com",
+        phone: "(555) 201-4455",
+        address: "14 Orchard Lane, Springfield, IL 62704",
+        kind: CustomerKind::Residential,
+        visits: &[
+            (
+                120,
+                "Annual furnace tune-up",
+                "Dave Miller",
+                JobStatus::Completed,
+                &[("Furnace tune-up", 1, 129_00)],
+                100,
+            ),
+            (
+                9,
+                "Replaced water heater anode rod",
+                "Priya Shah",
+                JobStatus::Completed,
+                &[("Anode rod", 1, 64_50), ("Labor (hours)", 2, 95_00)],
+                0,
+            ),
+            (
+                -5,
+                "Spring AC inspection",
+                "Dave Miller",
+                JobStatus::Scheduled,
+                &[],
+                0,
+            ),
+        ],
+    },
+    DemoCustomer {
+        name: "James O'Connor",
+        email: "james.oconnor@example.com",
+        phone: "(555) 330-1290",
+        address: "8 Birch Street, Springfield, IL 62702",
+        kind: CustomerKind::Residential,
+        visits: &[(
+            40,
+            "Cleared kitchen drain clog",
+            "Priya Shah",
+            JobStatus::Completed,
+            &[("Drain cleaning", 1, 189_00)],
+            50,
+        )],
+    },
+    DemoCustomer {
+        name: "Linh Tran",
+        email: "linh.tran@example.com",
+        phone: "(555) 448-7712",
+        address: "230 Maple Court, Chatham, IL 62629",
+        kind: CustomerKind::Residential,
+        visits: &[(
+            3,
+            "Thermostat installation",
+            "Dave Miller",
+            JobStatus::Cancelled,
+            &[],
+            0,
+        )],
+    },
+    DemoCustomer {
+        name: "Riverside Dental Group",
+        email: "office@riversidedental.example",
+        phone: "(555) 610-0042",
+        address: "500 Riverside Dr, Suite 2, Springfield, IL 62701",
+        kind: CustomerKind::Commercial,
+        visits: &[
+            (
+                60,
+                "Rooftop unit quarterly maintenance",
+                "Carlos Ruiz",
+                JobStatus::Completed,
+                &[("RTU maintenance", 2, 240_00), ("Filters", 8, 18_75)],
+                100,
+            ),
+            (
+                14,
+                "Backflow preventer test",
+                "Carlos Ruiz",
+                JobStatus::Completed,
+                &[("Backflow test and certificate", 1, 145_00)],
+                0,
+            ),
+        ],
+    },
+    DemoCustomer {
+        name: "Lakeside Property Management",
+        email: "maintenance@lakesidepm.example",
+        phone: "(555) 770-3100",
+        address: "1200 Lakeshore Blvd, Springfield, IL 62707",
+        kind: CustomerKind::Commercial,
+        visits: &[(
+            21,
+            "Boiler inspection, building C",
+            "Dave Miller",
+            JobStatus::Completed,
+            &[("Boiler inspection", 1, 350_00), ("Gasket kit", 1, 42_00)],
+            0,
+        )],
+    },
+];
+
+/// Loads the demo business into an empty database and returns what to tell the operator.
+pub async fn load(
+    store: &Store,
+    hasher: &PasswordHasher,
+    clock: &Clock,
+) -> Result<DemoLogins, CliError> {
+    let now = clock.now();
+    let business = "Brightside Heating & Plumbing".to_owned();
+    store
+        .update_settings(
+            &Settings {
+                online_payments_enabled: true,
+                saved_payments_enabled: true,
+                business_name: business.clone(),
+                reply_to_email: "office@brightside.example".into(),
+            },
+            None,
+            now,
+        )
+        .await?;
+    add_staff(
+        store,
+        hasher,
+        ADMIN_EMAIL,
+        "Alex Rivera",
+        "admin",
+        ADMIN_PASSWORD,
+    )
+    .await?;
+    add_staff(
+        store,
+        hasher,
+        ACCOUNTANT_EMAIL,
+        "Sam Patel",
+        "accountant",
+        ACCOUNTANT_PASSWORD,
+    )
+    .await?;
+
+    let today = {
+        let (y, m, d) = now.date();
+        Timestamp::from_date(y, m, d)
+    };
+    let mut invoices = 0;
+    for customer in CUSTOMERS {
+        let email =
+            EmailAddress::parse(customer.email).map_err(|e| CliError::Other(e.to_string()))?;
+        let customer_id = store
+            .insert_customer(
+                &NewCustomer {
+                    name: customer.name.into(),
+                    email,
+                    phone: customer.phone.into(),
+                    service_address: customer.address.into(),
+                    kind: customer.kind,
+                },
+                now,
+            )
+            .await?;
+        for &(days_ago, summary, technician, status, lines, paid_percent) in customer.visits {
+            let day = today.plus_seconds(-days_ago * 86_400);
+            let job_id = store
+                .insert_job(
+                    &NewJob {
+                        customer_id,
+                        scheduled_on: day,
+                        summary: summary.into(),
+                        technician: technician.into(),
+                        status,
+                    },
+                    now,
+                )
+                .await?;
+            if lines.is_empty() {
+                continue;
+            }
+            let invoice = store
+                .insert_invoice(
+                    &NewInvoice {
+                        customer_id,
+                        job_id: Some(job_id),
+                        issued_on: day,
+                        due_on: day.plus_seconds(30 * 86_400),
+                        lines: lines
+                            .iter()
+                            .map(|&(description, quantity, cents)| NewInvoiceLine {
+                                description: description.into(),
+                                quantity,
+                                unit_price: Cents::new(cents),
+                            })
+                            .collect(),
+                    },
+                    now,
+                )
+                .await?;
+            invoices += 1;
+            let paid = Cents::new(invoice.total.get() * paid_percent / 100);
+            if paid > Cents::ZERO {
+                store.record_offline_payment(invoice.id, paid).await?;
+            }
+        }
+    }
+    Ok(DemoLogins {
+        business,
+        customers: CUSTOMERS.len(),
+        invoices,
+    })
+}

@@ -1,0 +1,8 @@
+//! The Porchlight server: configuration, the axum application and the command-line tasks.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;

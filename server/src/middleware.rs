@@ -1,0 +1,209 @@
+//! Cross-cutting HTTP rules: cross-site POSTs refused, security headers, caching.
+
+use app::AppError;
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use std::sync::Arc;
+
+/// The one origin allowed to send state-changing requests.
+#[derive(Clone, Debug)]
+pub struct TrustedOrigin(pub Arc<str>);
+
+/// Whether a request may change state, by the browser's `Sec-Fetch-Site` and `Origin` headers.
+///
+/// Safe methods always pass. A browser marks every request with `Sec-Fetch-Site`; `same-origin`
+/// and `none` (typed by the user) pass, anything else must carry our exact `Origin`. Requests
+/// with neither header do not come from a browser and so cannot be forged by another site.
+pub fn allows_state_change(
+    method: &Method,
+    sec_fetch_site: Option<&str>,
+    origin: Option<&str>,
+    trusted: &str,
+) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    if matches!(sec_fetch_site, Some("same-origin" | "none")) {
+        return true;
+    }
+    match origin {
+        Some(origin) => origin.eq_ignore_ascii_case(trusted),
+        None => sec_fetch_site.is_none(),
+    }
+}
+
+/// Refuses cross-site state-changing requests with 403.
+pub async fn reject_cross_site(
+    State(trusted): State<TrustedOrigin>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (fetch_site, origin) = {
+        let header = |name| {
+            req.headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        (header("sec-fetch-site"), header("origin"))
+    };
+    if allows_state_change(
+        req.method(),
+        fetch_site.as_deref(),
+        origin.as_deref(),
+        &trusted.0,
+    ) {
+        return next.run(req).await;
+    }
+    tracing::warn!(
+        method = %req.method(),
+        path = req.uri().path(),
+        origin = origin.as_deref().unwrap_or("-"),
+        "refused a cross-site request"
+    );
+    (
+        StatusCode::FORBIDDEN,
+        "This request came from another site and was refused.",
+    )
+        .into_response()
+}
+
+/// Gives server-function errors the HTTP status of their [`AppError`] instead of a blanket 500.
+pub async fn api_error_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side.",
+        )
+            .into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether a path is a static, cacheable asset rather than a page or an API answer.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || matches!(path, "/favicon.svg" | "/favicon.ico" | "/logo.svg")
+}
+
+/// Adds security headers to every response and `Cache-Control: no-store` to everything but assets.
+pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
+    let cacheable = is_static_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "no-referrer");
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'",
+    );
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    if cacheable {
+        set(header::CACHE_CONTROL, "public, max-age=3600");
+    } else {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const US: &str = "https://pay.example.com";
+
+    #[test]
+    fn reads_always_pass() {
+        assert!(allows_state_change(
+            &Method::GET,
+            Some("cross-site"),
+            Some("https://evil.example"),
+            US
+        ));
+    }
+
+    #[test]
+    fn posts_from_another_site_are_refused() {
+        assert!(!allows_state_change(
+            &Method::POST,
+            Some("cross-site"),
+            Some("https://evil.example"),
+            US
+        ));
+        assert!(!allows_state_change(
+            &Method::POST,
+            None,
+            Some("https://evil.example"),
+            US
+        ));
+        assert!(!allows_state_change(
+            &Method::POST,
+            Some("same-site"),
+            Some("https://x.example.com"),
+            US
+        ));
+        assert!(!allows_state_change(
+            &Method::POST,
+            Some("cross-site"),
+            None,
+            US
+        ));
+        assert!(!allows_state_change(
+            &Method::DELETE,
+            None,
+            Some("null"),
+            US
+        ));
+    }
+
+    #[test]
+    fn posts_from_our_own_pages_pass() {
+        assert!(allows_state_change(
+            &Method::POST,
+            Some("same-origin"),
+            Some(US),
+            US
+        ));
+        assert!(allows_state_change(&Method::POST, None, Some(US), US));
+        assert!(allows_state_change(
+            &Method::POST,
+            Some("same-site"),
+            Some(US),
+            US
+        ));
+    }
+
+    #[test]
+    fn posts_without_browser_headers_pass() {
+        assert!(allows_state_change(&Method::POST, None, None, US));
+    }
+}

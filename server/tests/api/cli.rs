@@ -1,0 +1,112 @@
+use app::backend::testing::fresh_store;
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+};
+
+fn porchlight(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_porchlight"))
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_every_configuration_variable() {
+    let out = porchlight(&["--help"], &[], "");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "PORCHLIGHT_DATABASE_URL",
+        "PORCHLIGHT_PUBLIC_URL",
+        "PORCHLIGHT_SMTP_URL",
+        "PORCHLIGHT_OUTBOX_DIR",
+        "PORCHLIGHT_SECRET",
+        "PORCHLIGHT_SECRET_FILE",
+        "LEPTOS_SITE_ADDR",
+        "RUST_LOG",
+    ] {
+        assert!(help.contains(var), "{var} missing from --help");
+    }
+    for command in ["serve", "migrate", "staff", "demo"] {
+        assert!(help.contains(command), "{command} missing from --help");
+    }
+}
+
+#[test]
+fn a_malformed_database_url_stops_with_one_line_naming_the_variable() {
+    let out = porchlight(
+        &["migrate"],
+        &[("PORCHLIGHT_DATABASE_URL", "mysql:/oops")],
+        "",
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("PORCHLIGHT_DATABASE_URL"), "{err}");
+}
+
+#[tokio::test]
+async fn staff_add_refuses_a_weak_password_and_accepts_a_good_one() {
+    let (store, url) = fresh_store().await;
+    let env = [("PORCHLIGHT_DATABASE_URL", url.as_str())];
+    let args = [
+        "staff",
+        "add",
+        "--email",
+        "Admin@Example.com",
+        "--name",
+        "Alex Rivera",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ];
+    let weak = porchlight(&args, &env, "password123\n");
+    assert!(!weak.status.success());
+    assert!(stderr(&weak).contains("too common"), "{}", stderr(&weak));
+    assert!(store.is_empty().await.unwrap());
+
+    let good = porchlight(&args, &env, "a long and private phrase\n");
+    assert!(good.status.success(), "{}", stderr(&good));
+    let email = app::domain::EmailAddress::parse("admin@example.com").unwrap();
+    assert_eq!(
+        store.staff_by_email(&email).await.unwrap().name,
+        "Alex Rivera"
+    );
+}
+
+#[tokio::test]
+async fn demo_fills_an_empty_database_and_refuses_a_full_one_without_force() {
+    let (store, url) = fresh_store().await;
+    let env = [("PORCHLIGHT_DATABASE_URL", url.as_str())];
+    let first = porchlight(&["demo"], &env, "");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let printed = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        printed.contains(server::demo::ADMIN_EMAIL)
+            && printed.contains(server::demo::ADMIN_PASSWORD)
+    );
+    assert!(store.settings().await.unwrap().online_payments_enabled);
+
+    let second = porchlight(&["demo"], &env, "");
+    assert!(!second.status.success());
+    assert!(stderr(&second).contains("--force"));
+
+    let forced = porchlight(&["demo", "--force"], &env, "");
+    assert!(forced.status.success(), "{}", stderr(&forced));
+}
