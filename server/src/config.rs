@@ -14,8 +14,8 @@ Configuration (environment variables):
                            TLS: smtps://…); unset = write emails to the outbox folder
   PORCHLIGHT_OUTBOX_DIR    where .eml files go without SMTP [default: data/outbox]
   PORCHLIGHT_SECRET        HMAC key, at least 32 characters; or
-  PORCHLIGHT_SECRET_FILE   a file holding it [default: data/secret.key, created with
-                           mode 0600 on first start]
+  PORCHLIGHT_SECRET_FILE   a file holding it [default: data/secret.key; a missing file
+                           is created with a random key and mode 0600]
   LEPTOS_SITE_ADDR         address to listen on [default: 127.0.0.1:3000]
   LEPTOS_SITE_ROOT         folder with the built site (pkg/, assets) [default: target/site]
   RUST_LOG                 log filter, e.g. info or porchlight=debug [default: info]";
@@ -42,10 +42,8 @@ fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
 pub enum SecretSource {
     /// `PORCHLIGHT_SECRET`.
     Value(String),
-    /// `PORCHLIGHT_SECRET_FILE`, which must exist.
+    /// `PORCHLIGHT_SECRET_FILE` (default `data/secret.key`), created with mode 0600 when missing.
     File(PathBuf),
-    /// The default file, created when missing.
-    Generated(PathBuf),
 }
 
 /// Validated configuration.
@@ -111,7 +109,7 @@ impl Config {
                 SecretSource::Value(value)
             }
             (None, Some(file)) => SecretSource::File(file.into()),
-            (None, None) => SecretSource::Generated(PathBuf::from("data/secret.key")),
+            (None, None) => SecretSource::File(PathBuf::from("data/secret.key")),
         };
         Ok(Self {
             database_url,
@@ -122,12 +120,11 @@ impl Config {
         })
     }
 
-    /// Loads (or creates, for the default file) the HMAC key.
+    /// Loads the HMAC key, creating the key file first when it does not exist.
     pub fn load_secret(&self) -> Result<Secret, ConfigError> {
         let (var, bytes) = match &self.secret {
             SecretSource::Value(value) => ("PORCHLIGHT_SECRET", value.clone().into_bytes()),
-            SecretSource::File(path) => ("PORCHLIGHT_SECRET_FILE", read_secret_file(path)?),
-            SecretSource::Generated(path) => {
+            SecretSource::File(path) => {
                 if !path.exists() {
                     write_new_secret(path)?;
                 }
@@ -264,7 +261,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("porchlight-secret-{}", std::process::id()));
         let path = dir.join("secret.key");
         let c = Config {
-            secret: SecretSource::Generated(path.clone()),
+            secret: SecretSource::File(path.clone()),
             ..config(&[]).unwrap()
         };
         let first = c.load_secret().unwrap();
