@@ -54,8 +54,6 @@ fn demo() -> Result<(), String> {
         c
     };
     process::run(&mut with_env(&["demo", "--force"]))?;
-    eprintln!(
-        "\nPorchlight is starting at {url}  (office sign-in: {url}/office/login)\nPress Ctrl-C to stop.\n"
-    );
+    eprintln!("\nPorchlight is starting at {url}\nPress Ctrl-C to stop.\n");
     process::run(&mut with_env(&["serve"]))
 }
