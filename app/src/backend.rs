@@ -1,7 +1,10 @@
 //! Server-only services: storage, password hashing, clock, secrets and the shared [`AppState`].
 
+pub mod auth;
 pub mod clock;
+pub mod mail;
 pub mod passwords;
+pub mod request;
 pub mod secret;
 pub mod state;
 pub mod store;

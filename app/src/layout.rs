@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::portal::BusinessName;
+use crate::portal::{BusinessName, UserMenu};
 
 /// Header, main content area and footer.
 #[component]
@@ -18,7 +18,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </span>
                 </a>
                 <nav aria-label="Account">
-                    <a href="/login">"Login"</a>
+                    <UserMenu />
                 </nav>
             </div>
         </header>

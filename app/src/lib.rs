@@ -5,6 +5,7 @@ pub mod error;
 mod layout;
 mod not_found;
 mod portal;
+mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -12,6 +13,7 @@ pub mod backend;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -79,8 +81,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Layout>
                 <Routes fallback=not_found::NotFound>
-                    <Route path=path!("/") view=portal::HomePage />
+                    // Pages behind sign-in render fully before sending, so a visitor gets a real redirect.
+                    <Route path=path!("/") view=portal::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=portal::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=portal::LoginPage />
+                    <Route path=path!("/request-invitation") view=portal::RequestInvitationPage />
+                    <Route path=path!("/verify") view=portal::VerifyPage />
+                    <Route path=path!("/forgot-password") view=portal::ForgotPasswordPage />
+                    <Route path=path!("/reset-password") view=portal::ResetPasswordPage />
                 </Routes>
             </layout::Layout>
         </Router>

@@ -1,9 +1,19 @@
 //! The customer side of the portal: one module per feature.
 
+mod account;
 mod business;
-mod home;
+mod dashboard;
+mod invitation;
 mod login;
+mod password_reset;
+mod session;
+mod verify;
 
+pub use account::AccountPage;
 pub use business::BusinessName;
-pub use home::HomePage;
+pub use dashboard::DashboardPage;
+pub use invitation::RequestInvitationPage;
 pub use login::LoginPage;
+pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
+pub use session::UserMenu;
+pub use verify::VerifyPage;

@@ -5,7 +5,7 @@ use crate::{
     startup, telemetry,
 };
 use app::{
-    backend::{AppState, Clock, PasswordHasher, Store, StoreError, store::NewStaff},
+    backend::{AppState, Clock, PasswordHasher, Store, StoreError, mail::Mailer, store::NewStaff},
     domain::{EmailAddress, Password, StaffRole},
 };
 use clap::{Parser, Subcommand};
@@ -197,12 +197,17 @@ async fn serve(config: Config) -> Result<(), CliError> {
         .map_err(|e| CliError::Other(format!("Leptos configuration (LEPTOS_*): {e}")))?
         .leptos_options;
     let addr = leptos_options.site_addr;
+    let public = config.public_settings();
+    let mailer = Mailer::new(&public).map_err(|e| {
+        CliError::Other(format!("PORCHLIGHT_SMTP_URL / PORCHLIGHT_OUTBOX_DIR: {e}"))
+    })?;
     let state = AppState {
         store: store.clone(),
         secret,
         passwords: PasswordHasher::default(),
         clock: Clock::system(),
-        public: Arc::new(config.public_settings()),
+        public: Arc::new(public),
+        mailer,
         leptos_options,
     };
     let listener = tokio::net::TcpListener::bind(addr)

@@ -3,7 +3,7 @@
 use crate::domain::Password;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier, Version};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 /// Memory cost in KiB (OWASP's minimum for argon2id with t = 2).
 pub const MEMORY_KIB: u32 = 19_456;
@@ -27,6 +27,7 @@ pub enum HashError {
 #[derive(Clone, Debug)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    dummy: Arc<OnceCell<String>>,
 }
 
 impl Default for PasswordHasher {
@@ -47,7 +48,29 @@ impl PasswordHasher {
     pub fn new(concurrency: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            dummy: Arc::new(OnceCell::new()),
         }
+    }
+
+    /// A hash of a random password with the current parameters, to verify against when the
+    /// account does not exist (so unknown emails take as long as wrong passwords).
+    pub async fn dummy_hash(&self) -> Result<String, HashError> {
+        self.dummy
+            .get_or_try_init(|| async {
+                let random = format!("dummy-{}", rand::random::<u128>());
+                let password =
+                    Password::parse(&random).map_err(|e| HashError::Argon2(e.to_string()))?;
+                self.hash(&password).await
+            })
+            .await
+            .cloned()
+    }
+
+    /// Whether a stored hash was made with weaker parameters than the current policy.
+    pub fn needs_rehash(&self, phc: &str) -> bool {
+        !phc.starts_with(&format!(
+            "$argon2id$v=19$m={MEMORY_KIB},t={ITERATIONS},p={PARALLELISM}$"
+        ))
     }
 
     /// Hashes a policy-checked password into a PHC string.
@@ -112,5 +135,15 @@ mod tests {
                 .unwrap()
         );
         assert!(!hasher.verify("anything", "not-a-hash").await.unwrap());
+        assert!(!hasher.needs_rehash(&hash));
+        assert!(hasher.needs_rehash("$argon2id$v=19$m=4096,t=3,p=1$c2FsdA$aGFzaA"));
+        let dummy = hasher.dummy_hash().await.unwrap();
+        assert_eq!(dummy, hasher.dummy_hash().await.unwrap());
+        assert!(
+            !hasher
+                .verify("a fine long passphrase", &dummy)
+                .await
+                .unwrap()
+        );
     }
 }

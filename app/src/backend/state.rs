@@ -1,6 +1,6 @@
 //! [`AppState`]: everything a request needs, handed to server functions through Leptos context.
 
-use super::{Clock, PasswordHasher, Secret, Store};
+use super::{Clock, PasswordHasher, Secret, Store, mail::Mailer};
 use leptos::config::LeptosOptions;
 use std::{path::PathBuf, sync::Arc};
 
@@ -40,6 +40,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Deployment facts.
     pub public: Arc<PublicSettings>,
+    /// Outgoing email.
+    pub mailer: Mailer,
     /// Leptos' own options (site root, output name).
     pub leptos_options: LeptosOptions,
 }

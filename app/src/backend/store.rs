@@ -1,16 +1,23 @@
 //! Storage on SQLite (default) or PostgreSQL through one set of runtime queries (sqlx `Any`).
 
+mod accounts;
 mod customers;
 mod invoices;
 mod jobs;
+mod sessions;
 mod settings;
 mod staff;
+mod throttle;
+mod tokens;
 
+pub use accounts::{AccountCredentials, AccountInfo};
 pub use customers::{Customer, CustomerKind, NewCustomer};
 pub use invoices::{Invoice, InvoiceStatus, NewInvoice, NewInvoiceLine};
 pub use jobs::{Job, JobStatus, NewJob};
+pub use sessions::{Principal, SessionRecord};
 pub use settings::{Settings, SettingsChange};
 pub use staff::{NewStaff, StaffMember};
+pub use tokens::TokenPurpose;
 
 use sqlx::{
     Any, AnyPool, Transaction,
@@ -179,6 +186,10 @@ impl Store {
     pub async fn wipe(&self) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         for table in [
+            "throttle_events",
+            "sessions",
+            "auth_tokens",
+            "customer_accounts",
             "payment_method_events",
             "invoice_lines",
             "invoices",

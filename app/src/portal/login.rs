@@ -1,61 +1,58 @@
 //! The portal's sign-in page.
 
-use crate::error::AppError;
+use crate::{
+    error::AppError,
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-/// Signs a customer in. Customer accounts open with the accounts feature; until then every
-/// well-formed request gets a plain "not open yet" answer.
+/// Signs a customer in, sets a new session cookie and goes to `next` (same-site paths only).
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    crate::domain::EmailAddress::parse(&email)
-        .map_err(|e| AppError::invalid("email", e.to_string()))?;
-    if password.is_empty() {
-        return Err(AppError::invalid("password", "Enter your password."));
-    }
-    Err(AppError::Unavailable(
-        "Online sign-in isn't open yet. Please call the office for help with your account.".into(),
-    ))
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::backend::{
+        auth::{accounts, sessions},
+        request::{RequestMeta, set_cookie},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    let session_id = accounts::login(&state, &req, &email, &password).await?;
+    set_cookie(&sessions::cookie(&state, &session_id));
+    leptos_axum::redirect(&crate::domain::next::safe_next(
+        next.as_deref().unwrap_or("/"),
+    ));
+    Ok(())
 }
 
 /// Email, password, "Login"; links to request an invitation or reset a password.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    let show_password = RwSignal::new(false);
-    let error = move || login.value().get().and_then(Result::err);
-    let field_error = move |field: &'static str| {
-        move || {
-            error()
-                .filter(|e| e.field() == Some(field))
-                .map(|e| e.to_string())
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let notice = move || {
+        let q = query.read();
+        if q.get("reset").is_some() {
+            Some("Your password has been changed. Sign in with your new password.")
+        } else if q.get("signed_out").is_some() {
+            Some("You have signed out.")
+        } else {
+            None
         }
     };
-    let form_error = move || {
-        error()
-            .filter(|e| e.field().is_none())
-            .map(|e| e.to_string())
-    };
+    let show_password = RwSignal::new(false);
+    let error = action_error(login);
 
     view! {
         <Title text="Login" />
         <section class="card narrow" aria-labelledby="login-heading">
             <h1 id="login-heading">"Sign in to your account"</h1>
+            <p class="notice" role="status">{notice}</p>
             <ActionForm action=login attr:novalidate="true" attr:class="form">
-                <div class="field">
-                    <label for="login-email">"Email"</label>
-                    <input
-                        id="login-email"
-                        name="email"
-                        type="email"
-                        autocomplete="email"
-                        required
-                        aria-describedby="login-email-error"
-                    />
-                    <p id="login-email-error" class="field__error" role="alert">
-                        {field_error("email")}
-                    </p>
-                </div>
+                <input type="hidden" name="next" value=next />
+                <TextField label="Email" name="email" id="login-email" kind="email" autocomplete="email" error=field_message(error, "email") />
                 <div class="field">
                     <label for="login-password">"Password"</label>
                     <div class="password">
@@ -78,13 +75,11 @@ pub fn LoginPage() -> impl IntoView {
                         </button>
                     </div>
                     <p id="login-password-error" class="field__error" role="alert">
-                        {field_error("password")}
+                        {move || field_message(error, "password").get()}
                     </p>
                 </div>
-                <p class="form__error" role="alert">{form_error}</p>
-                <button type="submit" class="button button--primary" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Signing in…" } else { "Login" }}
-                </button>
+                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                <SubmitButton label="Login" busy="Signing in…" pending=login.pending() />
             </ActionForm>
             <p class="aside">
                 <a href="/forgot-password">"Forgot password?"</a>

@@ -1,44 +1,54 @@
-use app::backend::{
-    AppState, Clock, PasswordHasher, PublicSettings, Secret, Store, testing::fresh_store,
+use app::{
+    backend::{
+        AppState, Clock, PasswordHasher, PublicSettings, Secret, Store,
+        mail::Mailer,
+        store::{CustomerKind, NewCustomer},
+        testing::fresh_store,
+    },
+    domain::{CustomerId, EmailAddress, Timestamp},
 };
 use leptos::config::LeptosOptions;
-use std::sync::Arc;
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 /// The public URL every test app believes it is served at.
 pub const PUBLIC_URL: &str = "http://portal.test";
 
-/// A running server on its own database.
+/// A running server on its own database and outbox.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
     pub store: Store,
     pub client: reqwest::Client,
+    pub clock: Clock,
+    pub outbox: PathBuf,
 }
 
-impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
-    }
-}
-
-/// Starts the application on a random port with a fresh database.
+/// Starts the application on a random port with a fresh database and outbox.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_smtp(None).await
+}
+
+/// Like [`spawn_app`], sending email through `smtp_url` when given.
+pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
     let (store, _) = fresh_store().await;
-    let leptos_options = LeptosOptions::builder()
-        .output_name("porchlight")
-        .site_root("target/site")
-        .build();
+    let outbox = std::env::temp_dir().join(format!("porchlight-outbox-{}", rand_suffix()));
+    let public = PublicSettings {
+        public_url: PUBLIC_URL.into(),
+        outbox_dir: outbox.clone(),
+        smtp_url,
+    };
+    let clock = Clock::manual(Timestamp::from_unix(1_790_000_000));
     let state = AppState {
         store: store.clone(),
         secret: Secret::new(vec![7; 32]).unwrap(),
         passwords: PasswordHasher::new(2),
-        clock: Clock::system(),
-        public: Arc::new(PublicSettings {
-            public_url: PUBLIC_URL.into(),
-            outbox_dir: std::env::temp_dir().join("porchlight-test-outbox"),
-            smtp_url: None,
-        }),
-        leptos_options,
+        clock: clock.clone(),
+        mailer: Mailer::new(&public).unwrap(),
+        public: Arc::new(public),
+        leptos_options: LeptosOptions::builder()
+            .output_name("porchlight")
+            .site_root("target/site")
+            .build(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -54,5 +64,182 @@ pub async fn spawn_app() -> TestApp {
         address,
         store,
         client,
+        clock,
+        outbox,
     }
+}
+
+fn rand_suffix() -> String {
+    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4())
+}
+
+/// A server function's answer: status, body and the session cookie it set, if any.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub session: Option<String>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Adds a customer record (as the office's Call Booking would).
+    pub async fn add_customer(&self, name: &str, email: &str) -> CustomerId {
+        let new = NewCustomer {
+            name: name.into(),
+            email: EmailAddress::parse(email).unwrap(),
+            phone: String::new(),
+            service_address: String::new(),
+            kind: CustomerKind::Residential,
+        };
+        self.store
+            .insert_customer(&new, self.clock.now())
+            .await
+            .unwrap()
+    }
+
+    /// POSTs a form to a server function from our own origin, with an optional session cookie.
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        session: Option<&str>,
+    ) -> Answer {
+        let mut req = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Origin", PUBLIC_URL)
+            .header("Accept", "application/json")
+            .form(form);
+        if let Some(id) = session {
+            req = req.header("Cookie", format!("porchlight_session={id}"));
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let location = header("location");
+        let session = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.strip_prefix("porchlight_session=")
+                    .map(|rest| rest.split(';').next().unwrap().to_owned())
+            })
+            .filter(|v| !v.is_empty());
+        Answer {
+            status,
+            body: res.text().await.unwrap(),
+            location,
+            session,
+        }
+    }
+
+    /// Signs in and returns the session id.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let answer = self
+            .call("login", &[("email", email), ("password", password)], None)
+            .await;
+        assert!(
+            answer.status == 200 && answer.location.is_some(),
+            "login failed: {}",
+            answer.body
+        );
+        answer.session.expect("a session cookie")
+    }
+
+    /// The signed-in customer's name for a session, or `None`.
+    pub async fn whoami(&self, session: &str) -> Option<String> {
+        let answer = self.call("me", &[], Some(session)).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+        value
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(str::to_owned)
+    }
+
+    /// Waits for the `n`th email (1-based, by arrival) in the outbox and returns its decoded text.
+    pub async fn email(&self, n: usize) -> String {
+        for _ in 0..500 {
+            let mut files: Vec<_> = std::fs::read_dir(&self.outbox)
+                .map(|dir| {
+                    dir.flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+            if let Some(path) = files.get(n - 1) {
+                return decode_quoted_printable(&std::fs::read_to_string(path).unwrap());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("email {n} never arrived in {}", self.outbox.display());
+    }
+
+    /// How many emails are in the outbox right now.
+    pub fn email_count(&self) -> usize {
+        std::fs::read_dir(&self.outbox)
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// Creates a customer with a portal account (invitation accepted) and returns the session.
+    pub async fn customer_with_account(
+        &self,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> (CustomerId, String) {
+        let id = self.add_customer(name, email).await;
+        let before = self.email_count();
+        let answer = self
+            .call("request-invitation", &[("email", email)], None)
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let token = token_in(&self.email(before + 1).await, "/verify?token=");
+        let accepted = self
+            .call(
+                "accept-invitation",
+                &[
+                    ("token", &token),
+                    ("password", password),
+                    ("confirm", password),
+                ],
+                None,
+            )
+            .await;
+        assert!(accepted.location.is_some(), "{}", accepted.body);
+        (id, accepted.session.unwrap())
+    }
+}
+
+/// Undoes quoted-printable soft line breaks and `=3D` in an email's source.
+pub fn decode_quoted_printable(source: &str) -> String {
+    source
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+/// The token of the first link with `marker` (e.g. `/verify?token=`) in an email.
+pub fn token_in(email: &str, marker: &str) -> String {
+    let start = email
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} link in:\n{email}"))
+        + marker.len();
+    email[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }

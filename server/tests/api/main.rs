@@ -1,8 +1,12 @@
 //! Server integration tests: the real router on a real port with a fresh database per test.
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
+mod accounts;
 mod cli;
 mod csrf;
 mod health;
 mod helpers;
 mod pages;
+mod sessions;
+mod smtp;
+mod throttling;

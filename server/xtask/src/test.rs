@@ -61,30 +61,31 @@ pub fn run_all() -> Result<(), String> {
     ]))?;
 
     cargo_tests(&mut tally, "unit tests", &["--lib", "--bins"], &[])?;
-    cargo_tests(
-        &mut tally,
-        "store tests on SQLite",
-        &["--test", "store"],
-        &[("PORCHLIGHT_TEST_BACKEND", "sqlite")],
-    )?;
     let pg = std::env::var("PORCHLIGHT_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
     ensure_postgres(&pg)?;
-    cargo_tests(
-        &mut tally,
-        "store tests on PostgreSQL",
-        &["--test", "store"],
-        &[
+    for (suite, name) in [
+        ("store", "store tests"),
+        ("api", "server integration tests"),
+    ] {
+        let sqlite = [("PORCHLIGHT_TEST_BACKEND", "sqlite")];
+        let postgres = [
             ("PORCHLIGHT_TEST_BACKEND", "postgres"),
-            ("PORCHLIGHT_TEST_POSTGRES_URL", &pg),
-        ],
-    )?;
-    cargo_tests(
-        &mut tally,
-        "server integration tests",
-        &["--test", "api"],
-        &[],
-    )?;
+            ("PORCHLIGHT_TEST_POSTGRES_URL", pg.as_str()),
+        ];
+        cargo_tests(
+            &mut tally,
+            &format!("{name} on SQLite"),
+            &["--test", suite],
+            &sqlite,
+        )?;
+        cargo_tests(
+            &mut tally,
+            &format!("{name} on PostgreSQL"),
+            &["--test", suite],
+            &postgres,
+        )?;
+    }
 
     run(cmd("cargo", &["leptos", "build", "--release"]).current_dir(&root))?;
     let (ok, out) =

@@ -95,15 +95,33 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        let email: String = row.try_get("email")?;
-        let kind: String = row.try_get("kind")?;
-        Ok(Customer {
-            id: CustomerId::new(row.try_get("id")?),
-            name: row.try_get("name")?,
-            email: EmailAddress::parse(&email).map_err(|e| decode_error("customers.email", e))?,
-            phone: row.try_get("phone")?,
-            service_address: row.try_get("service_address")?,
-            kind: CustomerKind::parse(&kind)?,
-        })
+        customer_from_row(&row)
     }
+
+    /// The customer with this (normalized) email, if any.
+    pub async fn customer_by_email(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<Customer>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, email, phone, service_address, kind FROM customers WHERE email = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(customer_from_row).transpose()
+    }
+}
+
+fn customer_from_row(row: &sqlx::any::AnyRow) -> Result<Customer, StoreError> {
+    let email: String = row.try_get("email")?;
+    let kind: String = row.try_get("kind")?;
+    Ok(Customer {
+        id: CustomerId::new(row.try_get("id")?),
+        name: row.try_get("name")?,
+        email: EmailAddress::parse(&email).map_err(|e| decode_error("customers.email", e))?,
+        phone: row.try_get("phone")?,
+        service_address: row.try_get("service_address")?,
+        kind: CustomerKind::parse(&kind)?,
+    })
 }

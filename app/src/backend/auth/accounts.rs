@@ -1,0 +1,446 @@
+//! Customer account flows: sign in, invitation, verification, password reset and change.
+
+use super::{TOKEN_TTL_SECS, hash_token, random_token, sessions, throttle};
+use crate::{
+    backend::{
+        AppState,
+        mail::{Sender, templates},
+        request::RequestMeta,
+        store::{Principal, TokenPurpose},
+    },
+    domain::{CustomerId, EmailAddress, Password},
+    error::AppError,
+};
+
+/// The one answer for an unknown email and a wrong password alike.
+pub const BAD_CREDENTIALS: &str = "Email or password is incorrect.";
+/// Invitation or reset emails per customer per hour, at most.
+pub const EMAILS_PER_HOUR: i64 = 3;
+
+const TOKEN_PURPOSE: &str = "auth-token";
+
+fn email_field(input: &str) -> Result<EmailAddress, AppError> {
+    EmailAddress::parse(input).map_err(|e| AppError::invalid("email", e.to_string()))
+}
+
+/// Checks a new password and its confirmation, with the policy's own messages.
+pub fn new_password(password: &str, confirm: &str) -> Result<Password, AppError> {
+    let parsed =
+        Password::parse(password).map_err(|e| AppError::invalid("password", e.to_string()))?;
+    if password != confirm {
+        return Err(AppError::invalid(
+            "confirm",
+            "The two passwords don't match.",
+        ));
+    }
+    Ok(parsed)
+}
+
+async fn hash(state: &AppState, password: &Password) -> Result<String, AppError> {
+    state
+        .passwords
+        .hash(password)
+        .await
+        .map_err(|e| AppError::internal("hashing a password", e))
+}
+
+/// Signs a customer in and returns the new session id (a fresh one every time).
+pub async fn login(
+    state: &AppState,
+    req: &RequestMeta,
+    email: &str,
+    password: &str,
+) -> Result<String, AppError> {
+    let now = state.clock.now();
+    throttle::check_ip(
+        state,
+        req,
+        "login",
+        throttle::IP_LOGIN_LIMIT,
+        throttle::SHORT_WINDOW_SECS,
+        now,
+    )
+    .await?;
+    let email = email_field(email)?;
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password."));
+    }
+    let bucket = throttle::account_bucket("customer", email.as_str());
+    throttle::check_account(state, &bucket, now).await?;
+    let credentials = state
+        .store
+        .account_credentials(&email)
+        .await
+        .map_err(|e| AppError::internal("reading credentials", e))?;
+    // Unknown emails are checked against a dummy hash so both answers take as long.
+    let stored_hash = match &credentials {
+        Some(c) => c.password_hash.clone(),
+        None => state
+            .passwords
+            .dummy_hash()
+            .await
+            .map_err(|e| AppError::internal("dummy hash", e))?,
+    };
+    let matches = state
+        .passwords
+        .verify(password, &stored_hash)
+        .await
+        .map_err(|e| AppError::internal("verifying a password", e))?;
+    let Some(credentials) = credentials.filter(|_| matches) else {
+        state
+            .store
+            .record_event(&bucket, now)
+            .await
+            .map_err(|e| AppError::internal("recording a failure", e))?;
+        return Err(AppError::Invalid {
+            field: None,
+            message: BAD_CREDENTIALS.into(),
+        });
+    };
+    let customer = credentials.customer_id;
+    state
+        .store
+        .clear_events(&bucket)
+        .await
+        .map_err(|e| AppError::internal("clearing failures", e))?;
+    state
+        .store
+        .record_sign_in(customer, now)
+        .await
+        .map_err(|e| AppError::internal("recording a sign-in", e))?;
+    if state.passwords.needs_rehash(&credentials.password_hash) {
+        let parsed = Password::parse(password);
+        if let Ok(parsed) = parsed {
+            let new_hash = hash(state, &parsed).await?;
+            state
+                .store
+                .set_account_password(customer, &new_hash)
+                .await
+                .map_err(|e| AppError::internal("rehashing", e))?;
+        }
+    }
+    // Rotation: the old session (if any) ends, a new id is issued.
+    sessions::end(state, req).await?;
+    sessions::start(state, Principal::Customer(customer)).await
+}
+
+async fn sender(state: &AppState) -> Result<Sender, AppError> {
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(|e| AppError::internal("reading settings", e))?;
+    Ok(Sender {
+        name: settings.business_name,
+        reply_to: EmailAddress::parse(&settings.reply_to_email).ok(),
+    })
+}
+
+/// Issues a one-time token of `purpose` unless the customer already got too many this hour.
+async fn issue(
+    state: &AppState,
+    customer: CustomerId,
+    purpose: TokenPurpose,
+) -> Result<Option<String>, AppError> {
+    let now = state.clock.now();
+    let recent = state
+        .store
+        .tokens_issued_since(customer, purpose, now.plus_seconds(-3600))
+        .await
+        .map_err(|e| AppError::internal("counting tokens", e))?;
+    if recent >= EMAILS_PER_HOUR {
+        tracing::warn!(customer = %customer, ?purpose, "token not issued: hourly limit reached");
+        return Ok(None);
+    }
+    let raw = random_token();
+    state
+        .store
+        .issue_token(
+            customer,
+            purpose,
+            &hash_token(&state.secret, TOKEN_PURPOSE, &raw),
+            now,
+            now.plus_seconds(TOKEN_TTL_SECS),
+        )
+        .await
+        .map_err(|e| AppError::internal("issuing a token", e))?;
+    Ok(Some(raw))
+}
+
+/// "Request an invitation": the same answer for every well-formed email; the work (and any
+/// email) happens in the background so neither the answer nor its timing tells anything.
+pub async fn request_invitation(
+    state: &AppState,
+    req: &RequestMeta,
+    email: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let email = email_field(email)?;
+    throttle::check_ip(
+        state,
+        req,
+        "account-email",
+        throttle::IP_REQUEST_LIMIT,
+        3600,
+        now,
+    )
+    .await?;
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = send_invitation(&state, &email).await {
+            tracing::error!(error = %e, "invitation request failed");
+        }
+    });
+    Ok(())
+}
+
+/// Sends the invitation (or the "you already have an account" note) to the customer with this email.
+pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<(), AppError> {
+    let Some(customer) = state
+        .store
+        .customer_by_email(email)
+        .await
+        .map_err(|e| AppError::internal("finding a customer", e))?
+    else {
+        return Ok(());
+    };
+    let has_account = state
+        .store
+        .account_info(customer.id)
+        .await
+        .map_err(|e| AppError::internal("reading an account", e))?
+        .is_some();
+    let sender = sender(state).await?;
+    let base = state.public.origin();
+    if has_account {
+        let bucket = format!("already-registered-email:{}", customer.id);
+        let now = state.clock.now();
+        let sent = state
+            .store
+            .count_events(&bucket, now.plus_seconds(-3600))
+            .await
+            .map_err(|e| AppError::internal("counting emails", e))?;
+        if sent < EMAILS_PER_HOUR {
+            state
+                .store
+                .record_event(&bucket, now)
+                .await
+                .map_err(|e| AppError::internal("counting emails", e))?;
+            let mail = templates::already_registered(
+                email,
+                &customer.name,
+                &sender.name,
+                &format!("{base}/login"),
+                &format!("{base}/forgot-password"),
+            );
+            state.mailer.send_in_background(sender, mail);
+        }
+        return Ok(());
+    }
+    if let Some(raw) = issue(state, customer.id, TokenPurpose::Invitation).await? {
+        let link = format!("{base}/verify?token={raw}");
+        let mail = templates::invitation(
+            email,
+            &customer.name,
+            &sender.name,
+            &link,
+            TOKEN_TTL_SECS / 60,
+        );
+        state.mailer.send_in_background(sender, mail);
+    }
+    Ok(())
+}
+
+/// Whether an invitation or reset link can still be used (without using it).
+pub async fn token_is_valid(
+    state: &AppState,
+    raw: &str,
+    purpose: TokenPurpose,
+) -> Result<bool, AppError> {
+    let hash = hash_token(&state.secret, TOKEN_PURPOSE, raw);
+    let found = state
+        .store
+        .peek_token(&hash, purpose, state.clock.now())
+        .await
+        .map_err(|e| AppError::internal("reading a token", e))?;
+    Ok(found.is_some())
+}
+
+/// The plain answer for a used, expired, unknown or tampered link.
+pub fn link_not_valid() -> AppError {
+    AppError::Invalid {
+        field: Some("token".into()),
+        message: "This link is no longer valid.".into(),
+    }
+}
+
+/// Accepts an invitation: sets the password, verifies the email, signs in (returns the session id).
+pub async fn accept_invitation(
+    state: &AppState,
+    req: &RequestMeta,
+    raw: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<String, AppError> {
+    let password = new_password(password, confirm)?;
+    let password_hash = hash(state, &password).await?;
+    let now = state.clock.now();
+    let hash_of_token = hash_token(&state.secret, TOKEN_PURPOSE, raw);
+    let customer = state
+        .store
+        .consume_token(&hash_of_token, TokenPurpose::Invitation, now)
+        .await
+        .map_err(|e| AppError::internal("using an invitation", e))?
+        .ok_or_else(link_not_valid)?;
+    state
+        .store
+        .upsert_account(customer, &password_hash, now)
+        .await
+        .map_err(|e| AppError::internal("creating an account", e))?;
+    state
+        .store
+        .record_sign_in(customer, now)
+        .await
+        .map_err(|e| AppError::internal("recording a sign-in", e))?;
+    sessions::end(state, req).await?;
+    sessions::start(state, Principal::Customer(customer)).await
+}
+
+/// "Forgot password?": the same answer for every well-formed email; a reset link goes only to
+/// customers who have an account.
+pub async fn forgot_password(
+    state: &AppState,
+    req: &RequestMeta,
+    email: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let email = email_field(email)?;
+    throttle::check_ip(
+        state,
+        req,
+        "account-email",
+        throttle::IP_REQUEST_LIMIT,
+        3600,
+        now,
+    )
+    .await?;
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = send_reset(&state, &email).await {
+            tracing::error!(error = %e, "password reset request failed");
+        }
+    });
+    Ok(())
+}
+
+/// Sends a reset link to the customer with this email if they have an account.
+pub async fn send_reset(state: &AppState, email: &EmailAddress) -> Result<(), AppError> {
+    let Some(credentials) = state
+        .store
+        .account_credentials(email)
+        .await
+        .map_err(|e| AppError::internal("finding an account", e))?
+    else {
+        return Ok(());
+    };
+    let customer = state
+        .store
+        .customer(credentials.customer_id)
+        .await
+        .map_err(|e| AppError::internal("reading a customer", e))?;
+    if let Some(raw) = issue(state, customer.id, TokenPurpose::PasswordReset).await? {
+        let sender = sender(state).await?;
+        let link = format!("{}/reset-password?token={raw}", state.public.origin());
+        let mail = templates::password_reset(
+            email,
+            &customer.name,
+            &sender.name,
+            &link,
+            TOKEN_TTL_SECS / 60,
+        );
+        state.mailer.send_in_background(sender, mail);
+    }
+    Ok(())
+}
+
+/// Sets a new password from a reset link, ends every session of the account and clears the
+/// failure counter; does not sign in.
+pub async fn reset_password(
+    state: &AppState,
+    raw: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let password = new_password(password, confirm)?;
+    let password_hash = hash(state, &password).await?;
+    let now = state.clock.now();
+    let customer = state
+        .store
+        .consume_token(
+            &hash_token(&state.secret, TOKEN_PURPOSE, raw),
+            TokenPurpose::PasswordReset,
+            now,
+        )
+        .await
+        .map_err(|e| AppError::internal("using a reset link", e))?
+        .ok_or_else(link_not_valid)?;
+    state
+        .store
+        .set_account_password(customer, &password_hash)
+        .await
+        .map_err(|e| AppError::internal("setting a password", e))?;
+    state
+        .store
+        .delete_sessions_of(Principal::Customer(customer), None)
+        .await
+        .map_err(|e| AppError::internal("ending sessions", e))?;
+    let email = state
+        .store
+        .customer(customer)
+        .await
+        .map_err(|e| AppError::internal("reading a customer", e))?
+        .email;
+    state
+        .store
+        .clear_events(&throttle::account_bucket("customer", email.as_str()))
+        .await
+        .map_err(|e| AppError::internal("clearing failures", e))?;
+    Ok(())
+}
+
+/// Changes the password of a signed-in customer (the current one is required) and ends their
+/// other sessions.
+pub async fn change_password(
+    state: &AppState,
+    session: &sessions::Session,
+    customer: CustomerId,
+    current: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let stored = state
+        .store
+        .account_password_hash(customer)
+        .await
+        .map_err(|e| AppError::internal("reading a password", e))?;
+    let ok = state
+        .passwords
+        .verify(current, &stored)
+        .await
+        .map_err(|e| AppError::internal("verifying a password", e))?;
+    if !ok {
+        return Err(AppError::invalid(
+            "current",
+            "Your current password is not correct.",
+        ));
+    }
+    let password = new_password(password, confirm)?;
+    let password_hash = hash(state, &password).await?;
+    state
+        .store
+        .set_account_password(customer, &password_hash)
+        .await
+        .map_err(|e| AppError::internal("setting a password", e))?;
+    sessions::end_others(state, session).await?;
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Server-side sessions: random id in an HttpOnly cookie, its HMAC in the database.
+
+use super::{hash_token, random_token};
+use crate::{
+    backend::{AppState, request::RequestMeta, request::session_cookie_name, store::Principal},
+    error::AppError,
+};
+
+/// A session ends after 30 minutes without use.
+pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
+/// A session ends 12 hours after sign-in, however busy.
+pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
+
+const HASH_PURPOSE: &str = "session";
+
+/// A valid session of the current request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Whose it is.
+    pub principal: Principal,
+    /// The stored hash of its id.
+    pub id_hash: String,
+}
+
+/// Creates a session and returns the raw id for the cookie.
+pub async fn start(state: &AppState, principal: Principal) -> Result<String, AppError> {
+    let raw = random_token();
+    state
+        .store
+        .insert_session(
+            &hash_token(&state.secret, HASH_PURPOSE, &raw),
+            principal,
+            state.clock.now(),
+        )
+        .await
+        .map_err(|e| AppError::internal("starting a session", e))?;
+    Ok(raw)
+}
+
+/// The request's session if it exists and has not timed out; an expired one is deleted.
+pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Session>, AppError> {
+    let Some(raw) = &req.session_id else {
+        return Ok(None);
+    };
+    let id_hash = hash_token(&state.secret, HASH_PURPOSE, raw);
+    let record = state
+        .store
+        .session(&id_hash)
+        .await
+        .map_err(|e| AppError::internal("reading a session", e))?;
+    let Some(record) = record else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let idle = now.unix() - record.last_seen_at.unix();
+    let age = now.unix() - record.created_at.unix();
+    if idle >= IDLE_TIMEOUT_SECS || age >= ABSOLUTE_TIMEOUT_SECS {
+        state
+            .store
+            .delete_session(&id_hash)
+            .await
+            .map_err(|e| AppError::internal("ending an expired session", e))?;
+        return Ok(None);
+    }
+    if idle >= 30 {
+        state
+            .store
+            .touch_session(&id_hash, now)
+            .await
+            .map_err(|e| AppError::internal("touching a session", e))?;
+    }
+    Ok(Some(Session {
+        principal: record.principal,
+        id_hash,
+    }))
+}
+
+/// Deletes the request's session server side (its cookie becomes worthless).
+pub async fn end(state: &AppState, req: &RequestMeta) -> Result<(), AppError> {
+    if let Some(raw) = &req.session_id {
+        let id_hash = hash_token(&state.secret, HASH_PURPOSE, raw);
+        state
+            .store
+            .delete_session(&id_hash)
+            .await
+            .map_err(|e| AppError::internal("ending a session", e))?;
+    }
+    Ok(())
+}
+
+/// Ends every other session of the same principal.
+pub async fn end_others(state: &AppState, session: &Session) -> Result<u64, AppError> {
+    state
+        .store
+        .delete_sessions_of(session.principal, Some(&session.id_hash))
+        .await
+        .map_err(|e| AppError::internal("ending other sessions", e))
+}
+
+/// The `Set-Cookie` value that stores a session id.
+pub fn cookie(state: &AppState, raw: &str) -> String {
+    let https = state.public.is_https();
+    format!(
+        "{}={raw}; Path=/; HttpOnly; SameSite=Lax; Max-Age={ABSOLUTE_TIMEOUT_SECS}{}",
+        session_cookie_name(https),
+        if https { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clearing_cookie(state: &AppState) -> String {
+    let https = state.public.is_https();
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        session_cookie_name(https),
+        if https { "; Secure" } else { "" }
+    )
+}

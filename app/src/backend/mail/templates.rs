@@ -1,0 +1,145 @@
+//! The customer emails Porchlight sends: plain text plus a simple HTML part.
+
+use super::Email;
+use crate::domain::EmailAddress;
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn html(business: &str, paragraphs: &[String], button: Option<(&str, &str)>) -> String {
+    let mut body = String::new();
+    for p in paragraphs {
+        body.push_str(&format!("<p>{}</p>\n", esc(p)));
+    }
+    if let Some((label, link)) = button {
+        body.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 18px;background:#1d4ed8;color:#fff;border-radius:6px;text-decoration:none\">{}</a></p>\n<p>Or copy this address into your browser:<br>{}</p>\n",
+            esc(link),
+            esc(label),
+            esc(link)
+        ));
+    }
+    format!(
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;color:#111827\">\n<h2>{}</h2>\n{body}</body></html>",
+        esc(business)
+    )
+}
+
+fn email(
+    to: &EmailAddress,
+    to_name: &str,
+    subject: String,
+    paragraphs: Vec<String>,
+    button: Option<(&str, &str)>,
+    business: &str,
+) -> Email {
+    let mut text = paragraphs.join("\n\n");
+    if let Some((_, link)) = button {
+        text.push_str(&format!("\n\n{link}\n"));
+    }
+    text.push_str(&format!("\n\n— {business}\n"));
+    Email {
+        to: to.clone(),
+        to_name: to_name.to_owned(),
+        subject,
+        html: html(business, &paragraphs, button),
+        text,
+    }
+}
+
+/// The one-time link to create a portal account.
+pub fn invitation(
+    to: &EmailAddress,
+    name: &str,
+    business: &str,
+    link: &str,
+    minutes: i64,
+) -> Email {
+    email(
+        to,
+        name,
+        format!("Your {business} Customer Portal invitation"),
+        vec![
+            format!("Hello {name},"),
+            format!(
+                "Use the link below to verify your email and set a password for the {business} Customer Portal, where you can see your balance and service history and pay invoices."
+            ),
+            format!(
+                "The link works once and expires in {minutes} minutes. If you didn't ask for it, you can ignore this email."
+            ),
+        ],
+        Some(("Verify email and set password", link)),
+        business,
+    )
+}
+
+/// Sent instead of an invitation when the customer already has an account.
+pub fn already_registered(
+    to: &EmailAddress,
+    name: &str,
+    business: &str,
+    login_link: &str,
+    reset_link: &str,
+) -> Email {
+    email(
+        to,
+        name,
+        format!("You already have a {business} Customer Portal account"),
+        vec![
+            format!("Hello {name},"),
+            "Someone asked for a Customer Portal invitation for this email, but you already have an account.".to_owned(),
+            format!("Sign in at {login_link}. If you forgot your password, reset it at {reset_link}."),
+            "If this wasn't you, you can ignore this email.".to_owned(),
+        ],
+        None,
+        business,
+    )
+}
+
+/// The one-time link to choose a new password.
+pub fn password_reset(
+    to: &EmailAddress,
+    name: &str,
+    business: &str,
+    link: &str,
+    minutes: i64,
+) -> Email {
+    email(
+        to,
+        name,
+        format!("Reset your {business} Customer Portal password"),
+        vec![
+            format!("Hello {name},"),
+            "Use the link below to choose a new password. Signing in with the new password will work on every device; all other sessions are signed out.".to_owned(),
+            format!("The link works once and expires in {minutes} minutes. If you didn't ask for it, you can ignore this email: your password stays the same."),
+        ],
+        Some(("Choose a new password", link)),
+        business,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_in_the_html_part() {
+        let to = EmailAddress::parse("a@example.com").unwrap();
+        let mail = invitation(
+            &to,
+            "<script>",
+            "B&B Plumbing",
+            "https://x.example/verify?token=abc",
+            60,
+        );
+        assert!(mail.html.contains("&lt;script&gt;"));
+        assert!(mail.html.contains("B&amp;B Plumbing"));
+        assert!(mail.text.contains("https://x.example/verify?token=abc"));
+        assert!(mail.subject.contains("B&B Plumbing"));
+    }
+}

@@ -1,0 +1,71 @@
+//! What a server function knows about the HTTP request it serves.
+
+use crate::error::AppError;
+use std::net::{IpAddr, SocketAddr};
+
+/// The session cookie's name: `__Host-` prefixed when served over https.
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-porchlight_session"
+    } else {
+        "porchlight_session"
+    }
+}
+
+/// The caller's session cookie and address.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    /// The raw session id from the cookie, if any.
+    pub session_id: Option<String>,
+    /// The peer address of the connection (never `X-Forwarded-For`).
+    pub peer_ip: Option<IpAddr>,
+}
+
+impl RequestMeta {
+    /// Reads the current request from Leptos context.
+    pub fn current(https: bool) -> Result<Self, AppError> {
+        let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or_else(|| {
+            AppError::internal("request metadata", "request parts missing from context")
+        })?;
+        Ok(Self::from_parts(&parts, https))
+    }
+
+    /// Reads a request's cookie header and connection info.
+    pub fn from_parts(parts: &http::request::Parts, https: bool) -> Self {
+        let name = session_cookie_name(https);
+        let session_id = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+            .filter(|v| !v.is_empty());
+        let peer_ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        Self {
+            session_id,
+            peer_ip,
+        }
+    }
+
+    /// A throttling key for the peer address.
+    pub fn ip_key(&self) -> String {
+        self.peer_ip
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    }
+}
+
+/// Adds a `Set-Cookie` header to the current response.
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,63 @@
+//! "Request an invitation": a customer the office has on file asks for a sign-up link.
+
+use crate::{
+    error::AppError,
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Sends an invitation link if the email belongs to a customer without an account; answers
+/// the same way for every well-formed email.
+#[server(endpoint = "request-invitation")]
+pub async fn request_invitation(email: String) -> Result<(), AppError> {
+    use crate::backend::{auth::accounts, request::RequestMeta, state::app_state};
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    accounts::request_invitation(&state, &req, &email).await
+}
+
+/// The confirmation shown after any accepted request for an email link.
+#[component]
+pub fn CheckYourEmail(
+    /// What the email would be for.
+    what: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="notice notice--ok" role="status">
+            <h2>"Check your email"</h2>
+            <p>
+                "If that email address is on file with us, we've sent " {what}
+                ". The link works once and expires in 60 minutes. Nothing arrived? Check your spam folder or ask the office to confirm the email they have for you."
+            </p>
+        </div>
+    }
+}
+
+/// Email in, the same confirmation out.
+#[component]
+pub fn RequestInvitationPage() -> impl IntoView {
+    let request = ServerAction::<RequestInvitation>::new();
+    let error = action_error(request);
+    let done = move || matches!(request.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Request an invitation" />
+        <section class="card narrow" aria-labelledby="invite-heading">
+            <h1 id="invite-heading">"Request an invitation"</h1>
+            <Show
+                when=done
+                fallback=move || view! {
+                    <p>"Enter the email address the office has on file for you. We'll email you a link to set up your Customer Portal account."</p>
+                    <ActionForm action=request attr:novalidate="true" attr:class="form">
+                        <TextField label="Email" name="email" id="invite-email" kind="email" autocomplete="email" error=field_message(error, "email") />
+                        <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                        <SubmitButton label="Send invitation" busy="Sending…" pending=request.pending() />
+                    </ActionForm>
+                }
+            >
+                <CheckYourEmail what="a link to set up your account" />
+            </Show>
+            <p class="aside"><a href="/login">"Back to Login"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,107 @@
+//! "Forgot password?" and the reset link's page.
+
+use super::{
+    invitation::CheckYourEmail,
+    verify::{LinkNoLongerValid, NewPasswordFields},
+};
+use crate::{
+    error::AppError,
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Emails a reset link if the address has an account; answers the same way for every email.
+#[server(endpoint = "forgot-password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::backend::{auth::accounts, request::RequestMeta, state::app_state};
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    accounts::forgot_password(&state, &req, &email).await
+}
+
+/// Whether a reset link can still be used.
+#[server(endpoint = "reset-status")]
+pub async fn reset_status(token: String) -> Result<bool, AppError> {
+    use crate::backend::{auth::accounts, state::app_state, store::TokenPurpose};
+    let state = app_state()?;
+    accounts::token_is_valid(&state, &token, TokenPurpose::PasswordReset).await
+}
+
+/// Sets the new password, signs the account out everywhere and goes to Login.
+#[server(endpoint = "reset-password")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::backend::{auth::accounts, state::app_state};
+    let state = app_state()?;
+    accounts::reset_password(&state, &token, &password, &confirm).await?;
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
+
+/// Email in, the same confirmation out.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let request = ServerAction::<ForgotPassword>::new();
+    let error = action_error(request);
+    let done = move || matches!(request.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Forgot password" />
+        <section class="card narrow" aria-labelledby="forgot-heading">
+            <h1 id="forgot-heading">"Reset your password"</h1>
+            <Show
+                when=done
+                fallback=move || view! {
+                    <p>"Enter your account's email address and we'll send you a link to choose a new password."</p>
+                    <ActionForm action=request attr:novalidate="true" attr:class="form">
+                        <TextField label="Email" name="email" id="forgot-email" kind="email" autocomplete="email" error=field_message(error, "email") />
+                        <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                        <SubmitButton label="Send reset link" busy="Sending…" pending=request.pending() />
+                    </ActionForm>
+                }
+            >
+                <CheckYourEmail what="a link to reset your password" />
+            </Show>
+            <p class="aside"><a href="/login">"Back to Login"</a></p>
+        </section>
+    }
+}
+
+/// `/reset-password?token=…`: choose a new password.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let status = Resource::new(token, reset_status);
+    let reset = ServerAction::<ResetPassword>::new();
+    let error = action_error(reset);
+    let link_dead = move || error.get().is_some_and(|e| e.field() == Some("token"));
+    view! {
+        <Title text="Choose a new password" />
+        <section class="card narrow">
+            <Suspense fallback=|| view! { <p role="status">"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    let valid = status.await.unwrap_or(false);
+                    view! {
+                        <Show when=move || valid && !link_dead() fallback=|| view! {
+                            <LinkNoLongerValid retry_href="/forgot-password" retry_label="Send a new reset link" />
+                        }>
+                            <h1>"Choose a new password"</h1>
+                            <p>"You'll be signed out on every device and can then sign in with the new password."</p>
+                            <ActionForm action=reset attr:novalidate="true" attr:class="form">
+                                <input type="hidden" name="token" value=token />
+                                <NewPasswordFields error=error />
+                                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                                <SubmitButton label="Change password" busy="Saving…" pending=reset.pending() />
+                            </ActionForm>
+                        </Show>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

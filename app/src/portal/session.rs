@@ -1,0 +1,120 @@
+//! Who is signed in: the header's menu, sign-out and the guard around protected pages.
+
+use crate::{domain::next::encode_query_value, error::AppError};
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_location};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in customer, as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    /// Display name.
+    pub name: String,
+    /// Email on file.
+    pub email: String,
+}
+
+/// Server side: the signed-in customer of this request, or `Unauthenticated`.
+#[cfg(feature = "ssr")]
+pub async fn require_customer() -> Result<
+    (
+        crate::backend::AppState,
+        crate::backend::auth::sessions::Session,
+        crate::domain::CustomerId,
+    ),
+    AppError,
+> {
+    use crate::backend::{
+        auth::sessions, request::RequestMeta, state::app_state, store::Principal,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    match sessions::resolve(&state, &req).await? {
+        Some(session) => match session.principal {
+            Principal::Customer(id) => Ok((state, session, id)),
+            Principal::Staff(_) => Err(AppError::Unauthenticated),
+        },
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+/// The signed-in customer, or `None` for a visitor.
+#[server(endpoint = "me")]
+pub async fn current_customer() -> Result<Option<CustomerSummary>, AppError> {
+    let (state, _, id) = match require_customer().await {
+        Ok(found) => found,
+        Err(AppError::Unauthenticated) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let customer = state
+        .store
+        .customer(id)
+        .await
+        .map_err(|e| AppError::internal("reading the customer", e))?;
+    Ok(Some(CustomerSummary {
+        name: customer.name,
+        email: customer.email.to_string(),
+    }))
+}
+
+/// Signs out: deletes the session server side, clears the cookie, goes to the login page.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::backend::{
+        auth::sessions,
+        request::{RequestMeta, set_cookie},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    sessions::end(&state, &req).await?;
+    set_cookie(&sessions::clearing_cookie(&state));
+    leptos_axum::redirect("/login?signed_out=1");
+    Ok(())
+}
+
+/// The header's account area: name, Account and "Sign out", or "Login".
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_customer());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(customer)) => view! {
+                        <span class="user-name">{customer.name}</span>
+                        <a href="/account">"Account"</a>
+                        <ActionForm action=logout attr:class="inline-form">
+                            <button type="submit" class="button button--quiet">"Sign out"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    _ => view! { <a href="/login">"Login"</a> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Shows `children` to a signed-in customer; sends anyone else to `/login?next=…`.
+#[component]
+pub fn RequireCustomer(children: ChildrenFn) -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_customer());
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(_)) => children.read_value()().into_any(),
+                    Ok(None) => {
+                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let next = if here == "/" { String::new() } else { format!("?next={}", encode_query_value(&here)) };
+                        view! { <Redirect path=format!("/login{next}") /> }.into_any()
+                    }
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

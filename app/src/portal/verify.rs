@@ -1,0 +1,102 @@
+//! The invitation link: verify the email and set the first password.
+
+use crate::{
+    error::AppError,
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Whether an invitation link can still be used.
+#[server(endpoint = "invitation-status")]
+pub async fn invitation_status(token: String) -> Result<bool, AppError> {
+    use crate::backend::{auth::accounts, state::app_state, store::TokenPurpose};
+    let state = app_state()?;
+    accounts::token_is_valid(&state, &token, TokenPurpose::Invitation).await
+}
+
+/// Sets the password, verifies the email, signs in and goes to the dashboard.
+#[server(endpoint = "accept-invitation")]
+pub async fn accept_invitation(
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::backend::{
+        auth::{accounts, sessions},
+        request::{RequestMeta, set_cookie},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    let session_id = accounts::accept_invitation(&state, &req, &token, &password, &confirm).await?;
+    set_cookie(&sessions::cookie(&state, &session_id));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The page for a link that is used, expired, unknown or tampered with.
+#[component]
+pub fn LinkNoLongerValid(
+    /// Where to ask for a new link.
+    retry_href: &'static str,
+    /// The retry link's text.
+    retry_label: &'static str,
+) -> impl IntoView {
+    view! {
+        <h1>"This link is no longer valid"</h1>
+        <p>"Links in our emails work once and expire after 60 minutes. You can ask for a new one."</p>
+        <p><a class="button button--primary" href=retry_href>{retry_label}</a></p>
+    }
+}
+
+/// A new password and its confirmation, with the policy spelled out.
+#[component]
+pub fn NewPasswordFields(
+    /// The form's latest error.
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <TextField label="New password" name="password" id="new-password" kind="password" autocomplete="new-password"
+            hint="At least 8 characters. A few unrelated words make a strong, memorable password."
+            error=field_message(error, "password") />
+        <TextField label="Confirm new password" name="confirm" id="confirm-password" kind="password" autocomplete="new-password"
+            error=field_message(error, "confirm") />
+    }
+}
+
+/// `/verify?token=…`: "Set your password" for a valid link, a plain explanation otherwise.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let status = Resource::new(token, invitation_status);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let error = action_error(accept);
+    let link_dead = move || error.get().is_some_and(|e| e.field() == Some("token"));
+    view! {
+        <Title text="Set your password" />
+        <section class="card narrow">
+            <Suspense fallback=|| view! { <p role="status">"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    let valid = status.await.unwrap_or(false);
+                    view! {
+                        <Show when=move || valid && !link_dead() fallback=|| view! {
+                            <LinkNoLongerValid retry_href="/request-invitation" retry_label="Request a new invitation" />
+                        }>
+                            <h1>"Set your password"</h1>
+                            <p>"Your email is confirmed once you choose a password."</p>
+                            <ActionForm action=accept attr:novalidate="true" attr:class="form">
+                                <input type="hidden" name="token" value=token />
+                                <NewPasswordFields error=error />
+                                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                                <SubmitButton label="Set password and sign in" busy="Saving…" pending=accept.pending() />
+                            </ActionForm>
+                        </Show>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

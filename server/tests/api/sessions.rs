@@ -1,0 +1,132 @@
+use crate::helpers::spawn_app;
+use app::backend::auth::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS};
+
+const PASSWORD: &str = "lantern porch evening";
+
+#[tokio::test]
+async fn signing_in_issues_a_new_session_id_every_time() {
+    let app = spawn_app().await;
+    let (_, first) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    let answer = app
+        .call(
+            "login",
+            &[("email", "maria@example.com"), ("password", PASSWORD)],
+            Some(&first),
+        )
+        .await;
+    let second = answer.session.unwrap();
+    assert_ne!(first, second);
+    assert_eq!(
+        app.whoami(&first).await,
+        None,
+        "the pre-login session is replaced"
+    );
+    assert_eq!(app.whoami(&second).await.as_deref(), Some("Maria"));
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site() {
+    let app = spawn_app().await;
+    app.customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    let res = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Origin", crate::helpers::PUBLIC_URL)
+        .form(&[("email", "maria@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn after_logout_the_old_cookie_is_unauthenticated() {
+    let app = spawn_app().await;
+    let (_, session) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    assert_eq!(app.whoami(&session).await.as_deref(), Some("Maria"));
+    let out = app.call("logout", &[], Some(&session)).await;
+    assert_eq!(out.location.as_deref(), Some("/login?signed_out=1"));
+    assert_eq!(app.whoami(&session).await, None);
+    let account = app.call("account", &[], Some(&session)).await;
+    assert_eq!(account.status, 401);
+}
+
+#[tokio::test]
+async fn a_session_ends_after_30_idle_minutes() {
+    let app = spawn_app().await;
+    let (_, session) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    app.clock.advance(IDLE_TIMEOUT_SECS - 60);
+    assert!(
+        app.whoami(&session).await.is_some(),
+        "still fresh, and this use resets the idle timer"
+    );
+    app.clock.advance(IDLE_TIMEOUT_SECS - 60);
+    assert!(app.whoami(&session).await.is_some());
+    app.clock.advance(IDLE_TIMEOUT_SECS);
+    assert_eq!(app.whoami(&session).await, None);
+}
+
+#[tokio::test]
+async fn a_busy_session_still_ends_12_hours_after_sign_in() {
+    let app = spawn_app().await;
+    let (_, session) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    let step = IDLE_TIMEOUT_SECS / 2;
+    let mut elapsed = 0;
+    while elapsed + step < ABSOLUTE_TIMEOUT_SECS {
+        app.clock.advance(step);
+        elapsed += step;
+        assert!(app.whoami(&session).await.is_some(), "alive at {elapsed}s");
+    }
+    app.clock.advance(ABSOLUTE_TIMEOUT_SECS - elapsed);
+    assert_eq!(app.whoami(&session).await, None);
+}
+
+#[tokio::test]
+async fn protected_pages_redirect_visitors_to_login_with_next() {
+    let app = spawn_app().await;
+    let page = |path: &str| {
+        app.client
+            .get(app.url(path))
+            .header("Accept", "text/html")
+            .send()
+    };
+    let res = page("/account").await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/login?next=/account");
+    let home = page("/").await.unwrap();
+    assert_eq!(home.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn a_signed_in_customer_sees_the_dashboard_with_their_name() {
+    let app = spawn_app().await;
+    let (_, session) = app
+        .customer_with_account("Maria Gonzalez", "maria@example.com", PASSWORD)
+        .await;
+    let res = app
+        .client
+        .get(app.url("/"))
+        .header("Cookie", format!("porchlight_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let html = res.text().await.unwrap();
+    let text = html.replace("<!>", "");
+    assert!(text.contains("<h1>Welcome, Maria Gonzalez</h1>"), "{text}");
+    assert!(html.contains("Sign out"));
+}
