@@ -38,7 +38,12 @@ export default defineConfig({
   },
   projects: [
     { name: "desktop", use: { browserName: "chromium", viewport: { width: 1280, height: 800 } } },
-    { name: "phone", use: { browserName: "chromium", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+    {
+      name: "phone",
+      use: { browserName: "chromium", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+      // Flows that create accounts run once, on the desktop project.
+      testIgnore: /customer-accounts/,
+    },
   ],
   webServer: {
     command: `rm -rf "${work}" && mkdir -p "${work}" && "${root}/target/release/porchlight" demo > "${work}/demo.txt" && exec "${root}/target/release/porchlight" serve 2> "${work}/server.log"`,

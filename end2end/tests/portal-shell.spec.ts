@@ -55,12 +55,12 @@ test("the login form reports a malformed email next to the field", async ({ page
   expect(errors).toEqual([]);
 });
 
-test("the landing page shows the business name from the demo settings and links to Login", async ({ page }) => {
+test("a visitor is sent to Login and sees the business name from the demo settings", async ({ page }) => {
   const errors = watchForErrors(page);
   await page.goto("/");
-  await expect(page.getByRole("banner")).toContainText("Brightside Heating & Plumbing");
-  await page.getByRole("main").getByRole("link", { name: "Login" }).click();
   await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("banner")).toContainText("Brightside Heating & Plumbing");
+  await expect(page.getByRole("heading", { name: "Sign in to your account" })).toBeVisible();
   expect(errors).toEqual([]);
 });
 
@@ -69,7 +69,7 @@ test("an unknown address shows the not-found page with status 404", async ({ pag
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await page.getByRole("link", { name: "Go to the Customer Portal" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/login$/);
 });
 
 test("the skip link moves keyboard users straight to the content", async ({ page }) => {

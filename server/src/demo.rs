@@ -8,7 +8,7 @@ use app::{
             CustomerKind, JobStatus, NewCustomer, NewInvoice, NewInvoiceLine, NewJob, Settings,
         },
     },
-    domain::{Cents, EmailAddress, Timestamp},
+    domain::{Cents, EmailAddress, Password, Timestamp},
 };
 use std::fmt;
 
@@ -20,6 +20,11 @@ pub const ADMIN_PASSWORD: &str = "brightside-admin-demo";
 pub const ACCOUNTANT_EMAIL: &str = "accounts@brightside.example";
 /// The demo accountant's password (demo data only).
 pub const ACCOUNTANT_PASSWORD: &str = "brightside-accounts-demo";
+
+/// The demo customer who already has a portal account.
+pub const CUSTOMER_EMAIL: &str = "maria.gonzalez@example.com";
+/// Her portal password (demo data only).
+pub const CUSTOMER_PASSWORD: &str = "brightside-maria-demo";
 
 /// What the operator needs to try the demo.
 #[derive(Debug, Clone)]
@@ -235,6 +240,15 @@ pub async fn load(
                 now,
             )
             .await?;
+        if customer.email == CUSTOMER_EMAIL {
+            let password =
+                Password::parse(CUSTOMER_PASSWORD).map_err(|e| CliError::Other(e.to_string()))?;
+            let hash = hasher
+                .hash(&password)
+                .await
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            store.upsert_account(customer_id, &hash, now).await?;
+        }
         for &(days_ago, summary, technician, status, lines, paid_percent) in customer.visits {
             let day = today.plus_seconds(-days_ago * 86_400);
             let job_id = store

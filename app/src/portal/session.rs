@@ -76,7 +76,9 @@ pub async fn logout() -> Result<(), AppError> {
 /// The header's account area: name, Account and "Sign out", or "Login".
 #[component]
 pub fn UserMenu() -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_customer());
+    // Re-checked on every navigation, so signing in or out (which navigate) updates the header.
+    let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| current_customer());
     let logout = ServerAction::<Logout>::new();
     view! {
         <Suspense fallback=|| ()>

@@ -101,7 +101,16 @@ async fn demo_fills_an_empty_database_and_refuses_a_full_one_without_force() {
         printed.contains(server::demo::ADMIN_EMAIL)
             && printed.contains(server::demo::ADMIN_PASSWORD)
     );
+    assert!(
+        printed.contains(server::demo::CUSTOMER_EMAIL)
+            && printed.contains(server::demo::CUSTOMER_PASSWORD)
+    );
     assert!(store.settings().await.unwrap().online_payments_enabled);
+    let maria = app::domain::EmailAddress::parse(server::demo::CUSTOMER_EMAIL).unwrap();
+    assert!(
+        store.account_credentials(&maria).await.unwrap().is_some(),
+        "the demo customer can sign in"
+    );
 
     let second = porchlight(&["demo"], &env, "");
     assert!(!second.status.success());
