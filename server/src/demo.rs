@@ -46,10 +46,12 @@ impl fmt::Display for DemoLogins {
         )?;
         writeln!(f, "Office logins (demo only):")?;
         writeln!(f, "  admin       {ADMIN_EMAIL}  /  {ADMIN_PASSWORD}")?;
-        write!(
+        writeln!(
             f,
             "  accountant  {ACCOUNTANT_EMAIL}  /  {ACCOUNTANT_PASSWORD}"
-        )
+        )?;
+        writeln!(f, "Customer Portal login (demo only):")?;
+        write!(f, "  customer    {CUSTOMER_EMAIL}  /  {CUSTOMER_PASSWORD}")
     }
 }
 
