@@ -418,6 +418,9 @@ pub async fn change_password(
     password: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
+    if current.is_empty() {
+        return Err(AppError::invalid("current", "Enter your current password."));
+    }
     let stored = state
         .store
         .account_password_hash(customer)
