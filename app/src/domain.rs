@@ -1,5 +1,6 @@
 //! Pure business rules shared by the browser and the server: no leptos, sqlx or axum here.
 
+pub mod customer;
 pub mod email;
 pub mod ids;
 pub mod money;
@@ -8,6 +9,7 @@ pub mod password;
 pub mod staff;
 pub mod time;
 
+pub use customer::{CustomerDetails, CustomerKind, Phone};
 pub use email::EmailAddress;
 pub use ids::{CustomerId, InvoiceId, JobId, StaffId};
 pub use money::Cents;

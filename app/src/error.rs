@@ -17,6 +17,9 @@ pub enum AppError {
         /// What to fix.
         message: String,
     },
+    /// Several form fields were refused at once: (field, message) pairs.
+    #[error("Please correct the highlighted fields.")]
+    Fields(Vec<(String, String)>),
     /// The thing does not exist or is not the caller's (the two are never told apart).
     #[error("We couldn't find that. It may have been removed.")]
     NotFound,
@@ -63,10 +66,36 @@ impl AppError {
         }
     }
 
+    /// The message to show next to `field`, if this error concerns it.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid {
+                field: Some(f),
+                message,
+            } if f == field => Some(message.clone()),
+            AppError::Fields(list) => list
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, m)| m.clone()),
+            _ => None,
+        }
+    }
+
+    /// Collects field errors: `Ok(())` when there are none.
+    pub fn from_fields(list: Vec<(&str, String)>) -> Result<(), AppError> {
+        if list.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Fields(
+                list.into_iter().map(|(f, m)| (f.to_owned(), m)).collect(),
+            ))
+        }
+    }
+
     /// The HTTP status that matches this error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid { .. } | AppError::BadRequest => 400,
+            AppError::Invalid { .. } | AppError::Fields(_) | AppError::BadRequest => 400,
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,

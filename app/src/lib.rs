@@ -4,6 +4,7 @@ pub mod domain;
 pub mod error;
 mod layout;
 mod not_found;
+mod office;
 mod portal;
 mod ui;
 
@@ -89,6 +90,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify") view=portal::VerifyPage />
                     <Route path=path!("/forgot-password") view=portal::ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=portal::ResetPasswordPage />
+                    <Route path=path!("/office/login") view=office::OfficeLoginPage />
+                    <Route path=path!("/office") view=|| view! { <leptos_router::components::Redirect path="/office/customers" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/office/customers") view=office::CustomersPage ssr=SsrMode::Async />
+                    <Route path=path!("/office/customers/:id") view=office::CustomerRecordPage ssr=SsrMode::Async />
+                    <Route path=path!("/office/customers/:id/edit") view=office::EditCustomerPage ssr=SsrMode::Async />
+                    <Route path=path!("/office/customers/:id/history") view=office::PaymentHistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/office/call-booking") view=office::CallBookingPage ssr=SsrMode::Async />
+                    <Route path=path!("/office/settings/online-payments") view=office::OnlinePaymentsPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Layout>
         </Router>

@@ -56,6 +56,12 @@ pub fn TextField(
     /// Help text under the label.
     #[prop(optional)]
     hint: Option<&'static str>,
+    /// Initial value (for editing).
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// Whether the field may be left empty.
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -73,7 +79,8 @@ pub fn TextField(
                 name=name
                 type=kind
                 autocomplete=autocomplete
-                required
+                value=value
+                required=!optional
                 aria-describedby=described
                 aria-invalid=move || error.get().is_some().to_string()
             />
@@ -98,4 +105,15 @@ pub fn SubmitButton(
             {move || if pending.get() { busy } else { label }}
         </button>
     }
+}
+
+/// A moment as "YYYY-MM-DD HH:MM UTC".
+pub fn date_time(ts: crate::domain::Timestamp) -> String {
+    let secs = ts.unix().rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02} UTC",
+        ts.iso_date(),
+        secs / 3600,
+        (secs % 3600) / 60
+    )
 }

@@ -249,7 +249,7 @@ pub async fn load(
                 .hash(&password)
                 .await
                 .map_err(|e| CliError::Other(e.to_string()))?;
-            store.upsert_account(customer_id, &hash, now).await?;
+            store.create_account(customer_id, &hash, now).await?;
         }
         for &(days_ago, summary, technician, status, lines, paid_percent) in customer.visits {
             let day = today.plus_seconds(-days_ago * 86_400);

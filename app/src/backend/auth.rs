@@ -1,6 +1,7 @@
 //! Authentication: sessions, one-time tokens, throttling and the customer account flows.
 
 pub mod accounts;
+pub mod login;
 pub mod sessions;
 pub mod throttle;
 

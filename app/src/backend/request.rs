@@ -69,3 +69,22 @@ pub fn set_cookie(value: &str) {
         response.append_header(http::header::SET_COOKIE, value);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_peers_are_grouped_by_their_64_prefix_and_mapped_ipv4_stays_ipv4() {
+        let key = |ip: &str| {
+            RequestMeta {
+                session_id: None,
+                peer_ip: Some(ip.parse().unwrap()),
+            }
+            .ip_key()
+        };
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:bbbb::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+    }
+}

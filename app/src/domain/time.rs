@@ -33,6 +33,28 @@ impl Timestamp {
         Self(days_from_civil(year, month, day) * 86_400)
     }
 
+    /// Parses a YYYY-MM-DD date (as `<input type="date">` sends it) into its midnight UTC.
+    pub fn parse_date(input: &str) -> Result<Self, &'static str> {
+        const MESSAGE: &str = "Enter a date like 2026-03-31.";
+        let mut parts = input.trim().splitn(3, '-');
+        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(MESSAGE);
+        };
+        let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>())
+        else {
+            return Err(MESSAGE);
+        };
+        if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+            return Err(MESSAGE);
+        }
+        let ts = Self::from_date(year, month, day);
+        // Reject days past the month's end (2026-02-30 would roll over).
+        if ts.date() != (year, month, day) {
+            return Err(MESSAGE);
+        }
+        Ok(ts)
+    }
+
     /// The date as YYYY-MM-DD (UTC).
     pub fn iso_date(self) -> String {
         let (y, m, d) = self.date();
@@ -78,6 +100,18 @@ mod tests {
             Timestamp::from_unix(1_709_164_800 + 86_399).iso_date(),
             "2024-02-29"
         );
+    }
+
+    #[test]
+    fn dates_from_forms_are_checked() {
+        assert_eq!(
+            Timestamp::parse_date("2024-02-29").map(Timestamp::iso_date),
+            Ok("2024-02-29".into())
+        );
+        assert!(Timestamp::parse_date("2026-02-29").is_err());
+        assert!(Timestamp::parse_date("2026-13-01").is_err());
+        assert!(Timestamp::parse_date("tomorrow").is_err());
+        assert!(Timestamp::parse_date("").is_err());
     }
 
     proptest! {

@@ -46,9 +46,10 @@ pub async fn change_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::backend::auth::accounts;
+    use crate::backend::{auth::accounts, request::RequestMeta};
     let (state, session, id) = super::session::require_customer().await?;
-    accounts::change_password(&state, &session, id, &current, &password, &confirm).await
+    let req = RequestMeta::current(state.public.is_https())?;
+    accounts::change_password(&state, &req, &session, id, &current, &password, &confirm).await
 }
 
 /// Ends every session of this account except the current one; returns how many ended.
@@ -57,16 +58,6 @@ pub async fn sign_out_other_devices() -> Result<u64, AppError> {
     use crate::backend::auth::sessions;
     let (state, session, _) = super::session::require_customer().await?;
     sessions::end_others(&state, &session).await
-}
-
-fn format_time(ts: Timestamp) -> String {
-    let secs = ts.unix().rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02} UTC",
-        ts.iso_date(),
-        secs / 3600,
-        (secs % 3600) / 60
-    )
 }
 
 /// The account page, for signed-in customers.
@@ -108,7 +99,7 @@ fn AccountDetails() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>"Email"</dt><dd>{o.email}</dd>
                                     <dt>"Last sign-in"</dt>
-                                    <dd>{o.last_sign_in.map(format_time).unwrap_or_else(|| "—".to_owned())}</dd>
+                                    <dd>{o.last_sign_in.map(crate::ui::date_time).unwrap_or_else(|| "—".to_owned())}</dd>
                                 </dl>
                             }.into_any(),
                             Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),

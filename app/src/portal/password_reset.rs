@@ -36,9 +36,10 @@ pub async fn reset_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::backend::{auth::accounts, state::app_state};
+    use crate::backend::{auth::accounts, request::RequestMeta, state::app_state};
     let state = app_state()?;
-    accounts::reset_password(&state, &token, &password, &confirm).await?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    accounts::reset_password(&state, &req, &token, &password, &confirm).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
 }

@@ -12,8 +12,6 @@ use crate::{
     error::AppError,
 };
 
-/// The one answer for an unknown email and a wrong password alike.
-pub const BAD_CREDENTIALS: &str = "Email or password is incorrect.";
 /// Invitation or reset emails per customer per hour, at most.
 pub const EMAILS_PER_HOUR: i64 = 3;
 
@@ -51,77 +49,15 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> Result<String, AppError> {
-    let now = state.clock.now();
-    throttle::check_ip(
+    super::login::sign_in(
         state,
         req,
-        "login",
-        throttle::IP_LOGIN_LIMIT,
-        throttle::SHORT_WINDOW_SECS,
-        now,
+        super::login::AccountKind::Customer,
+        email,
+        password,
     )
-    .await?;
-    let email = email_field(email)?;
-    if password.is_empty() {
-        return Err(AppError::invalid("password", "Enter your password."));
-    }
-    let bucket = throttle::account_bucket("customer", email.as_str());
-    throttle::check_account(state, &bucket, now).await?;
-    let credentials = state
-        .store
-        .account_credentials(&email)
-        .await
-        .map_err(|e| AppError::internal("reading credentials", e))?;
-    // Unknown emails are checked against a dummy hash so both answers take as long.
-    let stored_hash = match &credentials {
-        Some(c) => c.password_hash.clone(),
-        None => state
-            .passwords
-            .dummy_hash()
-            .await
-            .map_err(|e| AppError::internal("dummy hash", e))?,
-    };
-    let matches = state
-        .passwords
-        .verify(password, &stored_hash)
-        .await
-        .map_err(|e| AppError::internal("verifying a password", e))?;
-    let Some(credentials) = credentials.filter(|_| matches) else {
-        state
-            .store
-            .record_event(&bucket, now)
-            .await
-            .map_err(|e| AppError::internal("recording a failure", e))?;
-        return Err(AppError::Invalid {
-            field: None,
-            message: BAD_CREDENTIALS.into(),
-        });
-    };
-    let customer = credentials.customer_id;
-    state
-        .store
-        .clear_events(&bucket)
-        .await
-        .map_err(|e| AppError::internal("clearing failures", e))?;
-    state
-        .store
-        .record_sign_in(customer, now)
-        .await
-        .map_err(|e| AppError::internal("recording a sign-in", e))?;
-    if state.passwords.needs_rehash(&credentials.password_hash) {
-        let parsed = Password::parse(password);
-        if let Ok(parsed) = parsed {
-            let new_hash = hash(state, &parsed).await?;
-            state
-                .store
-                .set_account_password(customer, &new_hash)
-                .await
-                .map_err(|e| AppError::internal("rehashing", e))?;
-        }
-    }
-    // Rotation: the old session (if any) ends, a new id is issued.
-    sessions::end(state, req).await?;
-    sessions::start(state, Principal::Customer(customer)).await
+    .await
+    .map(|(_, id)| id)
 }
 
 async fn sender(state: &AppState) -> Result<Sender, AppError> {
@@ -283,8 +219,21 @@ pub async fn accept_invitation(
     confirm: &str,
 ) -> Result<String, AppError> {
     let password = new_password(password, confirm)?;
-    let password_hash = hash(state, &password).await?;
     let now = state.clock.now();
+    throttle::check_ip(
+        state,
+        req,
+        "use-link",
+        throttle::IP_REQUEST_LIMIT,
+        3600,
+        now,
+    )
+    .await?;
+    // Only a live link earns the (expensive) hash.
+    if !token_is_valid(state, raw, TokenPurpose::Invitation).await? {
+        return Err(link_not_valid());
+    }
+    let password_hash = hash(state, &password).await?;
     let hash_of_token = hash_token(&state.secret, TOKEN_PURPOSE, raw);
     let customer = state
         .store
@@ -292,11 +241,15 @@ pub async fn accept_invitation(
         .await
         .map_err(|e| AppError::internal("using an invitation", e))?
         .ok_or_else(link_not_valid)?;
-    state
+    let created = state
         .store
-        .upsert_account(customer, &password_hash, now)
+        .create_account(customer, &password_hash, now)
         .await
         .map_err(|e| AppError::internal("creating an account", e))?;
+    if !created {
+        // An account appeared meanwhile: an invitation never replaces a password.
+        return Err(link_not_valid());
+    }
     state
         .store
         .record_sign_in(customer, now)
@@ -367,11 +320,24 @@ pub async fn send_reset(state: &AppState, email: &EmailAddress) -> Result<(), Ap
 /// failure counter; does not sign in.
 pub async fn reset_password(
     state: &AppState,
+    req: &RequestMeta,
     raw: &str,
     password: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
     let password = new_password(password, confirm)?;
+    throttle::check_ip(
+        state,
+        req,
+        "use-link",
+        throttle::IP_REQUEST_LIMIT,
+        3600,
+        state.clock.now(),
+    )
+    .await?;
+    if !token_is_valid(state, raw, TokenPurpose::PasswordReset).await? {
+        return Err(link_not_valid());
+    }
     let password_hash = hash(state, &password).await?;
     let now = state.clock.now();
     let customer = state
@@ -402,7 +368,7 @@ pub async fn reset_password(
         .email;
     state
         .store
-        .clear_events(&throttle::account_bucket("customer", email.as_str()))
+        .clear_events_with_prefix(&format!("login-failure:customer:{}", email.as_str()))
         .await
         .map_err(|e| AppError::internal("clearing failures", e))?;
     Ok(())
@@ -412,6 +378,7 @@ pub async fn reset_password(
 /// other sessions.
 pub async fn change_password(
     state: &AppState,
+    req: &RequestMeta,
     session: &sessions::Session,
     customer: CustomerId,
     current: &str,
@@ -421,6 +388,17 @@ pub async fn change_password(
     if current.is_empty() {
         return Err(AppError::invalid("current", "Enter your current password."));
     }
+    // Guessing the current password is throttled like signing in.
+    let email = state
+        .store
+        .customer(customer)
+        .await
+        .map_err(|e| AppError::internal("reading a customer", e))?
+        .email;
+    let buckets = throttle::failure_buckets("customer", email.as_str(), req);
+    let now = state.clock.now();
+    throttle::check_account(state, &buckets, now).await?;
+    throttle::record_failure(state, &buckets, now).await?;
     let stored = state
         .store
         .account_password_hash(customer)
@@ -437,6 +415,7 @@ pub async fn change_password(
             "Your current password is not correct.",
         ));
     }
+    throttle::clear_failures(state, "customer", email.as_str()).await?;
     let password = new_password(password, confirm)?;
     let password_hash = hash(state, &password).await?;
     state
@@ -444,6 +423,12 @@ pub async fn change_password(
         .set_account_password(customer, &password_hash)
         .await
         .map_err(|e| AppError::internal("setting a password", e))?;
+    // Reset links asked for before the change must not undo it.
+    state
+        .store
+        .void_tokens(customer, TokenPurpose::PasswordReset, now)
+        .await
+        .map_err(|e| AppError::internal("voiding reset links", e))?;
     sessions::end_others(state, session).await?;
     Ok(())
 }

@@ -17,27 +17,69 @@ pub const IP_LOGIN_LIMIT: i64 = 100;
 /// Invitation / reset requests per peer address per hour.
 pub const IP_REQUEST_LIMIT: i64 = 30;
 
-/// The counter for one account's failed sign-ins (keyed on the email as typed, normalized).
-pub fn account_bucket(kind: &str, email: &str) -> String {
-    format!("login-failure:{kind}:{email}")
+/// The counters for one account's failed sign-ins: account-wide, and from this address only.
+#[derive(Debug, Clone)]
+pub struct FailureBuckets {
+    /// Every failure for the account (the hourly cap).
+    pub account: String,
+    /// Failures for the account from this peer address (the 15-minute backoff), so someone
+    /// guessing from elsewhere cannot keep the owner waiting.
+    pub from_address: String,
+}
+
+/// The failure counters for an account (keyed on the normalized email, known or not).
+pub fn failure_buckets(kind: &str, email: &str, req: &RequestMeta) -> FailureBuckets {
+    FailureBuckets {
+        account: format!("login-failure:{kind}:{email}"),
+        from_address: format!("login-failure:{kind}:{email}:{}", req.ip_key()),
+    }
 }
 
 /// Refuses when the account has failed too often recently; the same for known and unknown emails.
-pub async fn check_account(state: &AppState, bucket: &str, now: Timestamp) -> Result<(), AppError> {
+pub async fn check_account(
+    state: &AppState,
+    buckets: &FailureBuckets,
+    now: Timestamp,
+) -> Result<(), AppError> {
     let store = &state.store;
     let recent = store
-        .count_events(bucket, now.plus_seconds(-SHORT_WINDOW_SECS))
+        .count_events(&buckets.from_address, now.plus_seconds(-SHORT_WINDOW_SECS))
         .await
         .map_err(|e| AppError::internal("counting sign-in failures", e))?;
     let hour = store
-        .count_events(bucket, now.plus_seconds(-3600))
+        .count_events(&buckets.account, now.plus_seconds(-3600))
         .await
         .map_err(|e| AppError::internal("counting sign-in failures", e))?;
     if recent >= SHORT_LIMIT || hour >= HOUR_LIMIT {
-        tracing::warn!(bucket, recent, hour, "sign-in throttled");
+        tracing::warn!(recent, hour, "sign-in throttled");
         return Err(AppError::TooManyRequests);
     }
     Ok(())
+}
+
+/// Counts a failure (before the password is checked, so parallel guesses are counted too).
+pub async fn record_failure(
+    state: &AppState,
+    buckets: &FailureBuckets,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    for bucket in [&buckets.account, &buckets.from_address] {
+        state
+            .store
+            .record_event(bucket, now)
+            .await
+            .map_err(|e| AppError::internal("recording a failure", e))?;
+    }
+    Ok(())
+}
+
+/// Forgets an account's failures (after a successful sign-in or a reset).
+pub async fn clear_failures(state: &AppState, kind: &str, email: &str) -> Result<(), AppError> {
+    state
+        .store
+        .clear_events_with_prefix(&format!("login-failure:{kind}:{email}"))
+        .await
+        .map_err(|e| AppError::internal("clearing failures", e))
 }
 
 /// Counts one request from the peer address against `limit` per `window_secs`.

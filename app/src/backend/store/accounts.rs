@@ -76,24 +76,23 @@ impl Store {
         Ok(row.try_get("password_hash")?)
     }
 
-    /// Creates the account (email verified now), or sets its password if it already exists.
-    pub async fn upsert_account(
+    /// Creates the account (email verified now); `false` when the customer already has one.
+    pub async fn create_account(
         &self,
         customer: CustomerId,
         password_hash: &str,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
             "INSERT INTO customer_accounts (customer_id, password_hash, email_verified_at, created_at) \
-             VALUES ($1, $2, $3, $3) \
-             ON CONFLICT (customer_id) DO UPDATE SET password_hash = excluded.password_hash",
+             VALUES ($1, $2, $3, $3) ON CONFLICT (customer_id) DO NOTHING",
         )
         .bind(customer.get())
         .bind(password_hash)
         .bind(now.unix())
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Replaces an existing account's password hash.

@@ -1,35 +1,8 @@
 //! Customer records (created by the office through Call Booking).
 
 use super::{Store, StoreError, staff::decode_error};
-use crate::domain::{CustomerId, EmailAddress, Timestamp};
+use crate::domain::{CustomerId, CustomerKind, EmailAddress, Timestamp};
 use sqlx::Row;
-
-/// Residential or commercial.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerKind {
-    /// A household.
-    Residential,
-    /// A business.
-    Commercial,
-}
-
-impl CustomerKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CustomerKind::Residential => "residential",
-            CustomerKind::Commercial => "commercial",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self, sqlx::Error> {
-        match s {
-            "residential" => Ok(CustomerKind::Residential),
-            "commercial" => Ok(CustomerKind::Commercial),
-            other => Err(decode_error("customers.kind", other)),
-        }
-    }
-}
 
 /// A customer to create.
 #[derive(Debug, Clone)]
@@ -71,8 +44,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<CustomerId, StoreError> {
         let row = sqlx::query(
-            "INSERT INTO customers (name, email, phone, service_address, kind, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            "INSERT INTO customers (name, email, phone, service_address, kind, created_at, updated_at, \
+             phone_digits, name_lower) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
         )
         .bind(new.name.as_str())
         .bind(new.email.as_str())
@@ -80,6 +53,8 @@ impl Store {
         .bind(new.service_address.as_str())
         .bind(new.kind.as_str())
         .bind(now.unix())
+        .bind(digits(&new.phone))
+        .bind(new.name.to_lowercase())
         .fetch_one(self.pool())
         .await
         .map_err(|e| StoreError::unique(e, "customer email"))?;
@@ -113,6 +88,101 @@ impl Store {
     }
 }
 
+/// One page of a customer search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerPage {
+    /// The customers on this page, by name.
+    pub customers: Vec<Customer>,
+    /// How many match in all.
+    pub total: i64,
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+impl Store {
+    /// Replaces a customer's details; another customer's email is [`StoreError::Duplicate`].
+    pub async fn update_customer(
+        &self,
+        id: CustomerId,
+        new: &NewCustomer,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE customers SET name = $1, email = $2, phone = $3, service_address = $4, kind = $5, \
+             updated_at = $6, phone_digits = $7, name_lower = $8 WHERE id = $9",
+        )
+        .bind(new.name.as_str())
+        .bind(new.email.as_str())
+        .bind(new.phone.as_str())
+        .bind(new.service_address.as_str())
+        .bind(new.kind.as_str())
+        .bind(now.unix())
+        .bind(digits(&new.phone))
+        .bind(new.name.to_lowercase())
+        .bind(id.get())
+        .execute(self.pool())
+        .await
+        .map_err(|e| StoreError::unique(e, "customer email"))?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// Customers whose name, email or phone contains `query` (case-insensitive), by name.
+    pub async fn search_customers(
+        &self,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<CustomerPage, StoreError> {
+        let query = query.trim().to_lowercase();
+        let text = format!("%{}%", like_escape(&query));
+        let phone = digits(&query);
+        // Phone matches need at least three digits, so "a" does not match every number.
+        let phone = if phone.len() >= 3 {
+            format!("%{phone}%")
+        } else {
+            "-".to_owned()
+        };
+        const FILTER: &str =
+            "(name_lower LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\' OR phone_digits LIKE $2)";
+        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM customers WHERE {FILTER}"
+        )))
+        .bind(text.as_str())
+        .bind(phone.as_str())
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, name, email, phone, service_address, kind FROM customers WHERE {FILTER} \
+             ORDER BY name_lower, id LIMIT $3 OFFSET $4"
+        )))
+        .bind(text.as_str())
+        .bind(phone.as_str())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        let customers = rows
+            .iter()
+            .map(customer_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(CustomerPage { customers, total })
+    }
+}
+
 fn customer_from_row(row: &sqlx::any::AnyRow) -> Result<Customer, StoreError> {
     let email: String = row.try_get("email")?;
     let kind: String = row.try_get("kind")?;
@@ -122,6 +192,6 @@ fn customer_from_row(row: &sqlx::any::AnyRow) -> Result<Customer, StoreError> {
         email: EmailAddress::parse(&email).map_err(|e| decode_error("customers.email", e))?,
         phone: row.try_get("phone")?,
         service_address: row.try_get("service_address")?,
-        kind: CustomerKind::parse(&kind)?,
+        kind: CustomerKind::parse(&kind).map_err(|e| decode_error("customers.kind", e))?,
     })
 }

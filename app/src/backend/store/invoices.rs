@@ -205,3 +205,25 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Voids an invoice on which nothing has been paid; anything else is [`StoreError::NotFound`].
+    pub async fn void_invoice(
+        &self,
+        customer: CustomerId,
+        id: InvoiceId,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE invoices SET voided = 1 WHERE id = $1 AND customer_id = $2 AND voided = 0 AND paid_cents = 0",
+        )
+        .bind(id.get())
+        .bind(customer.get())
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+}

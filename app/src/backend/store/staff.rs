@@ -61,19 +61,93 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        let email: String = row.try_get("email")?;
-        let role: String = row.try_get("role")?;
-        Ok(StaffMember {
-            id: StaffId::new(row.try_get("id")?),
-            email: EmailAddress::parse(&email).map_err(|e| decode_error("staff.email", e))?,
-            name: row.try_get("name")?,
-            role: role.parse().map_err(|e| decode_error("staff.role", e))?,
-            disabled: row.try_get::<i64, _>("disabled")? != 0,
-        })
+        staff_from_row(&row)
     }
 }
 
 /// A stored value that no longer parses into its domain type.
 pub(crate) fn decode_error(column: &str, err: impl std::fmt::Display) -> sqlx::Error {
     sqlx::Error::Decode(format!("{column}: {err}").into())
+}
+
+impl Store {
+    /// Sign-in credentials of an enabled staff member.
+    pub async fn staff_credentials(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<(StaffId, String)>, StoreError> {
+        let row =
+            sqlx::query("SELECT id, password_hash FROM staff WHERE email = $1 AND disabled = 0")
+                .bind(email.as_str())
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|r| Ok((StaffId::new(r.try_get("id")?), r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    /// One staff member by id.
+    pub async fn staff_member(&self, id: StaffId) -> Result<StaffMember, StoreError> {
+        let row = sqlx::query("SELECT id, email, name, role, disabled FROM staff WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        staff_from_row(&row)
+    }
+
+    /// Every staff member, by name.
+    pub async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, email, name, role, disabled FROM staff ORDER BY name, id")
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter().map(staff_from_row).collect()
+    }
+
+    /// Replaces a staff member's password hash.
+    pub async fn set_staff_password(
+        &self,
+        id: StaffId,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id.get())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Disables or enables a staff member; disabling also ends their sessions, in one transaction.
+    pub async fn set_staff_disabled(&self, id: StaffId, disabled: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE staff SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn staff_from_row(row: &sqlx::any::AnyRow) -> Result<StaffMember, StoreError> {
+    let email: String = row.try_get("email")?;
+    let role: String = row.try_get("role")?;
+    Ok(StaffMember {
+        id: StaffId::new(row.try_get("id")?),
+        email: EmailAddress::parse(&email).map_err(|e| decode_error("staff.email", e))?,
+        name: row.try_get("name")?,
+        role: role.parse().map_err(|e| decode_error("staff.role", e))?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+    })
 }

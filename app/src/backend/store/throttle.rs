@@ -16,16 +16,26 @@ impl Store {
         Ok(row.try_get("n")?)
     }
 
-    /// Counts one event now and forgets this bucket's events older than a day.
+    /// Counts one event now and forgets every event older than a day.
     pub async fn record_event(&self, bucket: &str, now: Timestamp) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM throttle_events WHERE bucket = $1 AND at < $2")
-            .bind(bucket)
+        sqlx::query("DELETE FROM throttle_events WHERE at < $1")
             .bind(now.plus_seconds(-86_400).unix())
             .execute(self.pool())
             .await?;
         sqlx::query("INSERT INTO throttle_events (bucket, at) VALUES ($1, $2)")
             .bind(bucket)
             .bind(now.unix())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets every event of the buckets whose names start with `prefix`.
+    pub async fn clear_events_with_prefix(&self, prefix: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM throttle_events WHERE bucket = $1 OR substr(bucket, 1, $2) = $3")
+            .bind(prefix)
+            .bind(prefix.len() as i64 + 1)
+            .bind(format!("{prefix}:"))
             .execute(self.pool())
             .await?;
         Ok(())

@@ -128,3 +128,38 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get("token_hash")?)).collect()
     }
 }
+
+impl Store {
+    /// Marks every unused token of a purpose for a customer as used.
+    pub async fn void_tokens(
+        &self,
+        customer: CustomerId,
+        purpose: TokenPurpose,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE customer_id = $2 AND purpose = $3 AND used_at IS NULL")
+            .bind(now.unix())
+            .bind(customer.get())
+            .bind(purpose.as_str())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Whether a customer has an unused, unexpired invitation.
+    pub async fn has_pending_invitation(
+        &self,
+        customer: CustomerId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM auth_tokens WHERE customer_id = $1 AND purpose = 'invitation' \
+             AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(customer.get())
+        .bind(now.unix())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+}

@@ -1,0 +1,61 @@
+//! The append-only history of a customer's payment methods (written by the saved-cards feature).
+
+use super::{Store, StoreError, staff::decode_error};
+use crate::domain::{CustomerId, StaffId, Timestamp};
+use sqlx::Row;
+
+/// One recorded change to a payment method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentMethodEvent {
+    /// added, set_primary, updated, deleted or used_for_payment.
+    pub action: String,
+    /// Card brand, e.g. "Visa".
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// The staff member who acted, or `None` for the customer.
+    pub staff: Option<(StaffId, String)>,
+    /// When.
+    pub occurred_at: Timestamp,
+}
+
+impl Store {
+    /// A customer's payment-method history, newest first.
+    pub async fn payment_method_events(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<PaymentMethodEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.action, e.brand, e.last4, e.actor_staff_id, s.name AS staff_name, e.occurred_at \
+             FROM payment_method_events e LEFT JOIN staff s ON s.id = e.actor_staff_id \
+             WHERE e.customer_id = $1 ORDER BY e.occurred_at DESC, e.id DESC",
+        )
+        .bind(customer.get())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let staff = match row.try_get::<Option<i64>, _>("actor_staff_id")? {
+                    Some(id) => Some((
+                        StaffId::new(id),
+                        row.try_get::<Option<String>, _>("staff_name")?
+                            .ok_or_else(|| {
+                                decode_error(
+                                    "payment_method_events.actor_staff_id",
+                                    "unknown staff",
+                                )
+                            })?,
+                    )),
+                    None => None,
+                };
+                Ok(PaymentMethodEvent {
+                    action: row.try_get("action")?,
+                    brand: row.try_get("brand")?,
+                    last4: row.try_get("last4")?,
+                    staff,
+                    occurred_at: Timestamp::from_unix(row.try_get("occurred_at")?),
+                })
+            })
+            .collect()
+    }
+}

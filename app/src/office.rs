@@ -1,0 +1,16 @@
+//! The office side: staff sign-in, settings, Call Booking, customers, jobs and invoices.
+
+mod auth;
+mod billing;
+mod call_booking;
+mod customers;
+mod nav;
+mod record;
+mod settings;
+
+pub use auth::OfficeLoginPage;
+pub use call_booking::{CallBookingPage, EditCustomerPage};
+pub use customers::CustomersPage;
+pub use nav::OfficeNav;
+pub use record::{CustomerRecordPage, PaymentHistoryPage};
+pub use settings::OnlinePaymentsPage;

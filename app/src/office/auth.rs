@@ -1,0 +1,180 @@
+//! Staff sign-in, the office's guard, and who is signed in.
+
+use crate::{
+    domain::{StaffId, StaffRole},
+    error::AppError,
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_location, hooks::use_query_map};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in staff member, as the office UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSummary {
+    /// Row id.
+    pub id: StaffId,
+    /// Display name.
+    pub name: String,
+    /// Admin or accountant.
+    pub role: StaffRole,
+}
+
+/// Server side: the signed-in, enabled staff member; `admin_only` refuses accountants.
+#[cfg(feature = "ssr")]
+pub async fn require_staff(
+    admin_only: bool,
+) -> Result<(crate::backend::AppState, crate::backend::store::StaffMember), AppError> {
+    use crate::backend::{
+        auth::sessions, request::RequestMeta, state::app_state, store::Principal,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    let Some(session) = sessions::resolve(&state, &req).await? else {
+        return Err(AppError::Unauthenticated);
+    };
+    let Principal::Staff(id) = session.principal else {
+        return Err(AppError::Unauthenticated);
+    };
+    let member = state
+        .store
+        .staff_member(id)
+        .await
+        .map_err(|e| AppError::internal("reading staff", e))?;
+    if member.disabled {
+        return Err(AppError::Unauthenticated);
+    }
+    if admin_only && member.role != StaffRole::Admin {
+        tracing::warn!(staff = %member.id, "accountant refused an admin-only action");
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, member))
+}
+
+/// The signed-in staff member, or `None`.
+#[server(endpoint = "office/me")]
+pub async fn current_staff() -> Result<Option<StaffSummary>, AppError> {
+    match require_staff(false).await {
+        Ok((_, m)) => Ok(Some(StaffSummary {
+            id: m.id,
+            name: m.name,
+            role: m.role,
+        })),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Signs a staff member in and goes to `next` (same-site paths only) or the customer list.
+#[server(endpoint = "office/login")]
+pub async fn office_login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{
+        auth::{login, sessions},
+        request::{RequestMeta, set_cookie},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    let (_, session_id) =
+        login::sign_in(&state, &req, login::AccountKind::Staff, &email, &password).await?;
+    set_cookie(&sessions::cookie(&state, &session_id));
+    let next = crate::domain::next::safe_next(next.as_deref().unwrap_or("/office/customers"));
+    leptos_axum::redirect(if next == "/" {
+        "/office/customers"
+    } else {
+        &next
+    });
+    Ok(())
+}
+
+/// Signs the staff member out.
+#[server(endpoint = "office/logout")]
+pub async fn office_logout() -> Result<(), AppError> {
+    use crate::backend::{
+        auth::sessions,
+        request::{RequestMeta, set_cookie},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    sessions::end(&state, &req).await?;
+    set_cookie(&sessions::clearing_cookie(&state));
+    leptos_axum::redirect("/office/login?signed_out=1");
+    Ok(())
+}
+
+/// `/office/login`.
+#[component]
+pub fn OfficeLoginPage() -> impl IntoView {
+    let login = ServerAction::<OfficeLogin>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let signed_out = move || {
+        query
+            .read()
+            .get("signed_out")
+            .map(|_| "You have signed out.")
+    };
+    let error = action_error(login);
+    view! {
+        <Title text="Office sign-in" />
+        <section class="card narrow" aria-labelledby="office-login-heading">
+            <h1 id="office-login-heading">"Office sign-in"</h1>
+            <p class="notice" role="status">{signed_out}</p>
+            <ActionForm action=login attr:novalidate="true" attr:class="form">
+                <input type="hidden" name="next" value=next />
+                <TextField label="Email" name="email" id="office-email" kind="email" autocomplete="username" error=field_message(error, "email") />
+                <TextField label="Password" name="password" id="office-password" kind="password" autocomplete="current-password" error=field_message(error, "password") />
+                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                <SubmitButton label="Sign in" busy="Signing in…" pending=login.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Shows `children` to signed-in staff (admins only when `admin_only`); visitors go to the
+/// office sign-in, accountants on admin pages see "not allowed".
+#[component]
+pub fn RequireStaff(#[prop(optional)] admin_only: bool, children: ChildrenFn) -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_staff());
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(staff)) if admin_only && staff.role != StaffRole::Admin => view! { <NotAllowed /> }.into_any(),
+                    Ok(Some(_)) => children.read_value()().into_any(),
+                    Ok(None) => {
+                        let here = location.pathname.get_untracked();
+                        let next = crate::domain::next::encode_query_value(&here);
+                        view! { <Redirect path=format!("/office/login?next={next}") /> }.into_any()
+                    }
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The page an accountant sees on an admin-only address.
+#[component]
+pub fn NotAllowed() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <Title text="Not allowed" />
+        <section class="card narrow">
+            <h1>"Not allowed"</h1>
+            <p>"Only an administrator can open this page. Ask an admin if you need something changed here."</p>
+            <p><a class="button" href="/office/customers">"Back to Customers"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,202 @@
+//! Call Booking: create a customer record; the same form edits one later.
+
+use super::auth::RequireStaff;
+use crate::{
+    domain::{CustomerId, CustomerKind},
+    error::AppError,
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Turns the form into a store record, or every field's error.
+#[cfg(feature = "ssr")]
+fn parse_customer(
+    name: &str,
+    email: &str,
+    phone: &str,
+    service_address: &str,
+    kind: &str,
+) -> Result<crate::backend::store::NewCustomer, AppError> {
+    let details = crate::domain::CustomerDetails::parse(name, email, phone, service_address, kind)
+        .map_err(|errors| {
+            AppError::Fields(errors.into_iter().map(|(f, m)| (f.to_owned(), m)).collect())
+        })?;
+    Ok(crate::backend::store::NewCustomer {
+        name: details.name,
+        email: details.email,
+        phone: details
+            .phone
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+        service_address: details.service_address,
+        kind: details.kind,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn duplicate_email(e: crate::backend::StoreError) -> AppError {
+    match e {
+        crate::backend::StoreError::Duplicate(_) => {
+            AppError::invalid("email", "Another customer already has this email address.")
+        }
+        other => AppError::internal("saving a customer", other),
+    }
+}
+
+/// Creates a customer record and returns its id.
+#[server(endpoint = "office/customers/create")]
+pub async fn create_customer(
+    name: String,
+    email: String,
+    phone: String,
+    service_address: String,
+    kind: String,
+) -> Result<CustomerId, AppError> {
+    let (state, staff) = super::auth::require_staff(false).await?;
+    let new = parse_customer(&name, &email, &phone, &service_address, &kind)?;
+    let id = state
+        .store
+        .insert_customer(&new, state.clock.now())
+        .await
+        .map_err(duplicate_email)?;
+    tracing::info!(customer = %id, staff = %staff.id, "customer booked");
+    Ok(id)
+}
+
+/// Replaces a customer's details.
+#[server(endpoint = "office/customers/update")]
+pub async fn update_customer(
+    id: String,
+    name: String,
+    email: String,
+    phone: String,
+    service_address: String,
+    kind: String,
+) -> Result<CustomerId, AppError> {
+    let (state, _) = super::auth::require_staff(false).await?;
+    let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
+    let new = parse_customer(&name, &email, &phone, &service_address, &kind)?;
+    state
+        .store
+        .update_customer(id, &new, state.clock.now())
+        .await
+        .map_err(|e| match e {
+            crate::backend::StoreError::NotFound => AppError::NotFound,
+            other => duplicate_email(other),
+        })?;
+    leptos_axum::redirect(&format!("/office/customers/{id}"));
+    Ok(id)
+}
+
+/// Initial values of the customer form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerValues {
+    name: String,
+    email: String,
+    phone: String,
+    service_address: String,
+    kind: Option<CustomerKind>,
+}
+
+/// The customer fields, with errors next to each.
+#[component]
+fn CustomerFields(values: CustomerValues, error: Signal<Option<AppError>>) -> impl IntoView {
+    let kind = values.kind.unwrap_or(CustomerKind::Residential);
+    view! {
+        <TextField label="Name" name="name" id="customer-name" autocomplete="name" value=values.name error=field_message(error, "name") />
+        <TextField label="Email" name="email" id="customer-email" kind="email" autocomplete="email" value=values.email error=field_message(error, "email") />
+        <TextField label="Phone" name="phone" id="customer-phone" kind="tel" autocomplete="tel" optional=true value=values.phone error=field_message(error, "phone") />
+        <TextField label="Service address" name="service_address" id="customer-address" autocomplete="street-address" optional=true value=values.service_address error=field_message(error, "service_address") />
+        <fieldset class="field">
+            <legend>"Type"</legend>
+            <label class="choice"><input type="radio" name="kind" value="residential" checked=kind == CustomerKind::Residential />" Residential"</label>
+            <label class="choice"><input type="radio" name="kind" value="commercial" checked=kind == CustomerKind::Commercial />" Commercial"</label>
+            <p class="field__error" role="alert">{move || field_message(error, "kind").get()}</p>
+        </fieldset>
+    }
+}
+
+/// `/office/call-booking`.
+#[component]
+pub fn CallBookingPage() -> impl IntoView {
+    view! {
+        <Title text="Call Booking" />
+        <RequireStaff>
+            <BookingForm />
+        </RequireStaff>
+    }
+}
+
+#[component]
+fn BookingForm() -> impl IntoView {
+    let create = ServerAction::<CreateCustomer>::new();
+    let error = action_error(create);
+    let created = move || create.value().get().and_then(Result::ok);
+    view! {
+        <h1>"Call Booking"</h1>
+        <section class="card">
+            <div role="status" class="notice notice--ok">
+                {move || created().map(|id| view! {
+                    "Customer created. " <a href=format!("/office/customers/{id}")>"Open the customer record"</a>
+                })}
+            </div>
+            <ActionForm action=create attr:novalidate="true" attr:class="form">
+                <CustomerFields values=CustomerValues::default() error=error />
+                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                <SubmitButton label="Create customer" busy="Saving…" pending=create.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/office/customers/:id/edit`.
+#[component]
+pub fn EditCustomerPage() -> impl IntoView {
+    view! {
+        <Title text="Edit customer" />
+        <RequireStaff>
+            <EditForm />
+        </RequireStaff>
+    }
+}
+
+#[component]
+fn EditForm() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let record = Resource::new(id, super::record::customer_record);
+    let update = ServerAction::<UpdateCustomer>::new();
+    let error = action_error(update);
+    view! {
+        <h1>"Edit customer"</h1>
+        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(r) => {
+                        let values = CustomerValues {
+                            name: r.name.clone(),
+                            email: r.email.clone(),
+                            phone: r.phone.clone(),
+                            service_address: r.service_address.clone(),
+                            kind: Some(r.kind),
+                        };
+                        view! {
+                            <section class="card">
+                                <ActionForm action=update attr:novalidate="true" attr:class="form">
+                                    <input type="hidden" name="id" value=r.id.to_string() />
+                                    <CustomerFields values=values error=error />
+                                    <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                                    <SubmitButton label="Save changes" busy="Saving…" pending=update.pending() />
+                                    <a href=format!("/office/customers/{}", r.id)>"Cancel"</a>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,43 @@
+//! The office header navigation: sections, who is signed in, sign out.
+
+use super::auth::{OfficeLogout, current_staff};
+use crate::domain::StaffRole;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Customers, Call Booking and (for admins) Settings, plus the signed-in name and "Sign out".
+#[component]
+pub fn OfficeNav() -> impl IntoView {
+    let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| current_staff());
+    let logout = ServerAction::<OfficeLogout>::new();
+    let current = move |prefix: &'static str| {
+        move || {
+            location
+                .pathname
+                .get()
+                .starts_with(prefix)
+                .then_some("page")
+        }
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(staff)) => view! {
+                        <a href="/office/customers" aria-current=current("/office/customers")>"Customers"</a>
+                        <a href="/office/call-booking" aria-current=current("/office/call-booking")>"Call Booking"</a>
+                        {(staff.role == StaffRole::Admin).then(|| view! {
+                            <a href="/office/settings/online-payments" aria-current=current("/office/settings")>"Settings"</a>
+                        })}
+                        <span class="user-name">{staff.name}</span>
+                        <ActionForm action=logout attr:class="inline-form">
+                            <button type="submit" class="button button--quiet">"Sign out"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    _ => view! { <a href="/office/login">"Office sign-in"</a> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

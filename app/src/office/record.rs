@@ -1,0 +1,454 @@
+//! `/office/customers/:id`: contact details, portal status, jobs, invoices, Payment Methods.
+
+use super::{
+    auth::RequireStaff,
+    billing::{InvoiceForm, JobForm, VoidInvoice},
+};
+use crate::{
+    domain::{Cents, CustomerId, CustomerKind, InvoiceId, JobId, Timestamp},
+    error::AppError,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+/// Whether the customer can use the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortalStatus {
+    /// Never invited, or the invitation expired.
+    NoAccount,
+    /// An invitation link is waiting to be used.
+    InvitationSent,
+    /// Signed up; the latest sign-in if any.
+    Active(Option<Timestamp>),
+}
+
+/// A job row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRow {
+    /// Id.
+    pub id: JobId,
+    /// Day.
+    pub date: Timestamp,
+    /// Work done.
+    pub summary: String,
+    /// Technician.
+    pub technician: String,
+    /// scheduled / completed / cancelled.
+    pub status: String,
+}
+
+/// An invoice row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRow {
+    /// Id.
+    pub id: InvoiceId,
+    /// Number.
+    pub number: String,
+    /// Issued.
+    pub issued_on: Timestamp,
+    /// Due.
+    pub due_on: Timestamp,
+    /// Total.
+    pub total: Cents,
+    /// Still owed.
+    pub balance: Cents,
+    /// Open / Partially paid / Paid / Void.
+    pub status: String,
+    /// Whether it may be voided (nothing paid, not void).
+    pub can_void: bool,
+}
+
+/// A payment-method history entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    /// When.
+    pub at: Timestamp,
+    /// What happened, in words.
+    pub action: String,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// "Customer" or the staff member's name.
+    pub actor: String,
+}
+
+/// Everything the customer record shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerFile {
+    /// Id.
+    pub id: CustomerId,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// Service address.
+    pub service_address: String,
+    /// Type.
+    pub kind: CustomerKind,
+    /// Portal status.
+    pub portal: PortalStatus,
+    /// Jobs, newest first.
+    pub jobs: Vec<JobRow>,
+    /// Invoices, newest first.
+    pub invoices: Vec<InvoiceRow>,
+    /// Sum of open balances.
+    pub balance_due: Cents,
+    /// Payment-method history, newest first.
+    pub history: Vec<HistoryRow>,
+}
+
+/// The customer record (any staff role).
+#[server(endpoint = "office/customer")]
+pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
+    use crate::backend::{StoreError, store::InvoiceStatus};
+    let (state, _) = super::auth::require_staff(false).await?;
+    let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
+    let fail = |what: &'static str| {
+        move |e: StoreError| match e {
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::internal(what, other),
+        }
+    };
+    let customer = state
+        .store
+        .customer(id)
+        .await
+        .map_err(fail("reading a customer"))?;
+    let account = state
+        .store
+        .account_info(id)
+        .await
+        .map_err(fail("reading an account"))?;
+    let portal = match account {
+        Some(info) => PortalStatus::Active(info.last_sign_in_at),
+        None if state
+            .store
+            .has_pending_invitation(id, state.clock.now())
+            .await
+            .map_err(fail("reading invitations"))? =>
+        {
+            PortalStatus::InvitationSent
+        }
+        None => PortalStatus::NoAccount,
+    };
+    let jobs = state
+        .store
+        .jobs_for_customer(id)
+        .await
+        .map_err(fail("reading jobs"))?;
+    let invoices = state
+        .store
+        .invoices_for_customer(id)
+        .await
+        .map_err(fail("reading invoices"))?;
+    let events = state
+        .store
+        .payment_method_events(id)
+        .await
+        .map_err(fail("reading card history"))?;
+    let balance_due = invoices.iter().fold(Cents::ZERO, |sum, i| {
+        sum.checked_add(i.balance()).unwrap_or(sum)
+    });
+    Ok(CustomerFile {
+        id,
+        name: customer.name,
+        email: customer.email.to_string(),
+        phone: customer.phone,
+        service_address: customer.service_address,
+        kind: customer.kind,
+        portal,
+        jobs: jobs
+            .into_iter()
+            .map(|j| JobRow {
+                id: j.id,
+                date: j.scheduled_on,
+                summary: j.summary,
+                technician: j.technician,
+                status: j.status.as_str().to_owned(),
+            })
+            .collect(),
+        invoices: invoices
+            .into_iter()
+            .map(|i| InvoiceRow {
+                id: i.id,
+                number: i.number.clone(),
+                issued_on: i.issued_on,
+                due_on: i.due_on,
+                total: i.total,
+                balance: i.balance(),
+                status: match i.status() {
+                    InvoiceStatus::Open => "Open",
+                    InvoiceStatus::PartiallyPaid => "Partially paid",
+                    InvoiceStatus::Paid => "Paid",
+                    InvoiceStatus::Void => "Void",
+                }
+                .to_owned(),
+                can_void: !i.voided && i.paid == Cents::ZERO,
+            })
+            .collect(),
+        balance_due,
+        history: events
+            .into_iter()
+            .map(|e| HistoryRow {
+                at: e.occurred_at,
+                action: match e.action.as_str() {
+                    "added" => "Added",
+                    "set_primary" => "Set as primary",
+                    "updated" => "Updated",
+                    "deleted" => "Deleted",
+                    "used_for_payment" => "Used for payment",
+                    other => other,
+                }
+                .to_owned(),
+                card: format!("{} •••• {}", e.brand, e.last4),
+                actor: e
+                    .staff
+                    .map_or_else(|| "Customer".to_owned(), |(_, name)| name),
+            })
+            .collect(),
+    })
+}
+
+/// Sends the customer the same invitation email as the portal's "Request an invitation".
+#[server(endpoint = "office/customers/invite")]
+pub async fn invite_customer(id: String) -> Result<String, AppError> {
+    use crate::backend::auth::accounts;
+    let (state, _) = super::auth::require_staff(false).await?;
+    let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
+    let customer = state
+        .store
+        .customer(id)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    if state
+        .store
+        .account_info(id)
+        .await
+        .map_err(|e| AppError::internal("reading an account", e))?
+        .is_some()
+    {
+        return Err(AppError::Conflict(
+            "This customer already has a portal account.".into(),
+        ));
+    }
+    accounts::send_invitation(&state, &customer.email).await?;
+    Ok(format!("Invitation sent to {}.", customer.email))
+}
+
+/// `/office/customers/:id`.
+#[component]
+pub fn CustomerRecordPage() -> impl IntoView {
+    view! {
+        <RequireStaff>
+            <Record />
+        </RequireStaff>
+    }
+}
+
+#[component]
+fn Record() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let add_job = ServerAction::<super::billing::CreateJob>::new();
+    let add_invoice = ServerAction::<super::billing::CreateInvoice>::new();
+    let void = ServerAction::<VoidInvoice>::new();
+    let invite = ServerAction::<InviteCustomer>::new();
+    let record = Resource::new(
+        move || {
+            (
+                id(),
+                add_job.version().get(),
+                add_invoice.version().get(),
+                void.version().get(),
+                invite.version().get(),
+            )
+        },
+        |(id, ..)| customer_record(id),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Loading the customer…"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(r) => view! { <RecordView r=r add_job=add_job add_invoice=add_invoice void=void invite=invite /> }.into_any(),
+                    Err(e) => view! { <Title text="Customer" /><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RecordView(
+    r: CustomerFile,
+    add_job: ServerAction<super::billing::CreateJob>,
+    add_invoice: ServerAction<super::billing::CreateInvoice>,
+    void: ServerAction<VoidInvoice>,
+    invite: ServerAction<InviteCustomer>,
+) -> impl IntoView {
+    let id = r.id;
+    let portal = match &r.portal {
+        PortalStatus::NoAccount => "No portal account".to_owned(),
+        PortalStatus::InvitationSent => "Invitation sent".to_owned(),
+        PortalStatus::Active(Some(at)) => {
+            format!("Active · last sign-in {}", crate::ui::date_time(*at))
+        }
+        PortalStatus::Active(None) => "Active".to_owned(),
+    };
+    let can_invite = !matches!(r.portal, PortalStatus::Active(_));
+    let invite_message = move || match invite.value().get() {
+        Some(Ok(m)) => Some(m),
+        Some(Err(e)) => Some(e.to_string()),
+        None => None,
+    };
+    let void_error = move || {
+        void.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    let jobs_for_form = r.jobs.clone();
+    view! {
+        <Title text=r.name.clone() />
+        <div class="page-head">
+            <h1>{r.name.clone()}</h1>
+            <a class="button" href=format!("/office/customers/{id}/edit")>"Edit details"</a>
+        </div>
+        <div class="record">
+            <section class="card" aria-labelledby="contact-heading">
+                <h2 id="contact-heading">"Contact"</h2>
+                <dl class="facts">
+                    <dt>"Email"</dt><dd>{r.email.clone()}</dd>
+                    <dt>"Phone"</dt><dd>{if r.phone.is_empty() { "—".to_owned() } else { r.phone.clone() }}</dd>
+                    <dt>"Service address"</dt><dd>{if r.service_address.is_empty() { "—".to_owned() } else { r.service_address.clone() }}</dd>
+                    <dt>"Type"</dt><dd>{r.kind.label()}</dd>
+                    <dt>"Customer Portal"</dt><dd>{portal}</dd>
+                    <dt>"Balance due"</dt><dd>{r.balance_due.to_string()}</dd>
+                </dl>
+                {can_invite.then(|| view! {
+                    <ActionForm action=invite>
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <button type="submit" class="button">"Invite to Customer Portal"</button>
+                    </ActionForm>
+                })}
+                <p class="notice" role="status">{invite_message}</p>
+            </section>
+
+            <section class="card" aria-labelledby="payment-methods-heading">
+                <div class="section-head">
+                    <h2 id="payment-methods-heading">"Payment Methods"</h2>
+                    <a class="button" href=format!("/office/customers/{id}/history")>"View History"</a>
+                </div>
+                <p class="empty">"No saved payment methods. Cards the customer saves in the portal appear here."</p>
+            </section>
+
+            <section class="card" aria-labelledby="jobs-heading">
+                <h2 id="jobs-heading">"Jobs"</h2>
+                {if r.jobs.is_empty() {
+                    view! { <p class="empty">"No jobs yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap"><table>
+                            <thead><tr><th>"Date"</th><th>"Work"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
+                            <tbody>
+                                {r.jobs.clone().into_iter().map(|j| view! {
+                                    <tr><td>{j.date.iso_date()}</td><td>{j.summary}</td><td>{j.technician}</td><td>{j.status}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any()
+                }}
+                <details class="add">
+                    <summary>"Add a job"</summary>
+                    <JobForm customer=id action=add_job />
+                </details>
+            </section>
+
+            <section class="card" aria-labelledby="invoices-heading">
+                <h2 id="invoices-heading">"Invoices"</h2>
+                <p class="form__error" role="alert">{void_error}</p>
+                {if r.invoices.is_empty() {
+                    view! { <p class="empty">"No invoices yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap"><table>
+                            <thead><tr><th>"Number"</th><th>"Issued"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <tbody>
+                                {r.invoices.clone().into_iter().map(|i| {
+                                    let invoice_id = i.id;
+                                    view! {
+                                        <tr>
+                                            <td>{i.number.clone()}</td>
+                                            <td>{i.issued_on.iso_date()}</td>
+                                            <td>{i.due_on.iso_date()}</td>
+                                            <td>{i.total.to_string()}</td>
+                                            <td>{i.balance.to_string()}</td>
+                                            <td>{i.status}</td>
+                                            <td>{i.can_void.then(|| view! {
+                                                <ActionForm action=void attr:class="inline-form">
+                                                    <input type="hidden" name="customer_id" value=id.to_string() />
+                                                    <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
+                                                    <button type="submit" class="button button--quiet" aria-label=format!("Void invoice {}", i.number)>"Void"</button>
+                                                </ActionForm>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any()
+                }}
+                <details class="add">
+                    <summary>"Create an invoice"</summary>
+                    <InvoiceForm customer=id jobs=jobs_for_form action=add_invoice />
+                </details>
+            </section>
+        </div>
+    }
+}
+
+/// `/office/customers/:id/history`: the payment-method timeline ("View History").
+#[component]
+pub fn PaymentHistoryPage() -> impl IntoView {
+    view! {
+        <RequireStaff>
+            <History />
+        </RequireStaff>
+    }
+}
+
+#[component]
+fn History() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let record = Resource::new(id, customer_record);
+    view! {
+        <Title text="Payment method history" />
+        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(r) => view! {
+                        <p class="breadcrumb"><a href=format!("/office/customers/{}", r.id)>{r.name.clone()}</a>" › Payment Methods"</p>
+                        <h1>"Payment method history"</h1>
+                        <section class="card">
+                            {if r.history.is_empty() {
+                                view! { <p class="empty">"No payment method changes yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="timeline">
+                                        {r.history.into_iter().map(|h| view! {
+                                            <li><strong>{h.action}</strong>" · "{h.card}" · by "{h.actor}" · "{crate::ui::date_time(h.at)}</li>
+                                        }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

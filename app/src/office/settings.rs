@@ -1,0 +1,214 @@
+//! Settings › Invoicing › Online Payments (admins only), with its change history.
+
+use super::auth::RequireStaff;
+use crate::{
+    domain::Timestamp,
+    error::AppError,
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// One recorded settings change, as the audit list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    /// When.
+    pub at: Timestamp,
+    /// Who (staff name, or "command line").
+    pub who: String,
+    /// Which setting, in words.
+    pub setting: String,
+    /// Before.
+    pub old_value: String,
+    /// After.
+    pub new_value: String,
+}
+
+/// The Online Payments page's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlinePaymentsView {
+    /// "Enable online payments".
+    pub online_payments: bool,
+    /// "Saved payments in Customer Portal (beta)".
+    pub saved_payments: bool,
+    /// Business name for customer emails.
+    pub business_name: String,
+    /// Reply-to email for customer emails.
+    pub reply_to_email: String,
+    /// Change history, newest first.
+    pub audit: Vec<AuditRow>,
+}
+
+#[cfg(feature = "ssr")]
+fn setting_label(key: &str) -> String {
+    match key {
+        "online_payments_enabled" => "Enable online payments",
+        "saved_payments_enabled" => "Saved payments in Customer Portal (beta)",
+        "business_name" => "Business name",
+        "reply_to_email" => "Reply-to email",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The current settings and their history (admins only).
+#[server(endpoint = "office/settings")]
+pub async fn online_payments_settings() -> Result<OnlinePaymentsView, AppError> {
+    let (state, _) = super::auth::require_staff(true).await?;
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(|e| AppError::internal("reading settings", e))?;
+    let audit = state
+        .store
+        .settings_audit()
+        .await
+        .map_err(|e| AppError::internal("reading the audit", e))?;
+    let staff = state
+        .store
+        .list_staff()
+        .await
+        .map_err(|e| AppError::internal("reading staff", e))?;
+    let name_of = |id: Option<crate::domain::StaffId>| match id {
+        Some(id) => staff
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(|| format!("Staff #{id}"), |s| s.name.clone()),
+        None => "Command line".to_owned(),
+    };
+    Ok(OnlinePaymentsView {
+        online_payments: settings.online_payments_enabled,
+        saved_payments: settings.saved_payments_enabled,
+        business_name: settings.business_name,
+        reply_to_email: settings.reply_to_email,
+        audit: audit
+            .into_iter()
+            .map(|c| AuditRow {
+                at: c.changed_at,
+                who: name_of(c.staff_id),
+                setting: setting_label(&c.setting),
+                old_value: c.old_value,
+                new_value: c.new_value,
+            })
+            .collect(),
+    })
+}
+
+/// Saves the Online Payments settings (admins only); each changed value is audited.
+#[server(endpoint = "office/settings/save")]
+pub async fn save_online_payments(
+    online_payments: Option<String>,
+    saved_payments: Option<String>,
+    business_name: String,
+    reply_to_email: String,
+) -> Result<(), AppError> {
+    use crate::{
+        backend::store::Settings,
+        domain::{EmailAddress, customer::bounded_text},
+    };
+    let (state, staff) = super::auth::require_staff(true).await?;
+    let mut errors = Vec::new();
+    let business_name = bounded_text(&business_name, "the business name", 100, true)
+        .map_err(|e| errors.push(("business_name", e)))
+        .unwrap_or_default();
+    let reply_to_email = if reply_to_email.trim().is_empty() {
+        String::new()
+    } else {
+        EmailAddress::parse(&reply_to_email)
+            .map(|e| e.to_string())
+            .map_err(|e| errors.push(("reply_to_email", e.to_string())))
+            .unwrap_or_default()
+    };
+    AppError::from_fields(errors)?;
+    let new = Settings {
+        online_payments_enabled: online_payments.is_some(),
+        saved_payments_enabled: saved_payments.is_some(),
+        business_name,
+        reply_to_email,
+    };
+    state
+        .store
+        .update_settings(&new, Some(staff.id), state.clock.now())
+        .await
+        .map_err(|e| AppError::internal("saving settings", e))?;
+    Ok(())
+}
+
+/// `/office/settings/online-payments`.
+#[component]
+pub fn OnlinePaymentsPage() -> impl IntoView {
+    view! {
+        <Title text="Online Payments" />
+        <RequireStaff admin_only=true>
+            <OnlinePaymentsForm />
+        </RequireStaff>
+    }
+}
+
+#[component]
+fn OnlinePaymentsForm() -> impl IntoView {
+    let save = ServerAction::<SaveOnlinePayments>::new();
+    let data = Resource::new(move || save.version().get(), |_| online_payments_settings());
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(()))).then_some("Settings saved.");
+    view! {
+        <p class="breadcrumb">"Settings › Invoicing"</p>
+        <h1>"Online Payments"</h1>
+        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! {
+                        <section class="card">
+                            <p class="notice notice--ok" role="status">{saved}</p>
+                            <ActionForm action=save attr:novalidate="true" attr:class="form">
+                                <label class="switch">
+                                    <input type="checkbox" role="switch" name="online_payments" value="on" checked=v.online_payments />
+                                    <span>"Enable online payments"</span>
+                                </label>
+                                <label class="switch">
+                                    <input type="checkbox" role="switch" name="saved_payments" value="on" checked=v.saved_payments />
+                                    <span>"Saved payments in Customer Portal (beta)"</span>
+                                </label>
+                                <p class="field__hint">"Saved cards and paying in the portal only work while online payments are enabled."</p>
+                                <TextField label="Business name" name="business_name" id="business-name" value=v.business_name.clone()
+                                    hint="Shown in the portal and in customer emails." error=field_message(error, "business_name") />
+                                <TextField label="Reply-to email" name="reply_to_email" id="reply-to" kind="email" optional=true
+                                    value=v.reply_to_email.clone() hint="Where customers' replies to our emails go (optional)."
+                                    error=field_message(error, "reply_to_email") />
+                                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                                <SubmitButton label="Save settings" busy="Saving…" pending=save.pending() />
+                            </ActionForm>
+                        </section>
+                        <section class="card" aria-labelledby="audit-heading">
+                            <h2 id="audit-heading">"Change history"</h2>
+                            {if v.audit.is_empty() {
+                                view! { <p>"No changes recorded yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="table-wrap">
+                                        <table>
+                                            <thead><tr><th>"When"</th><th>"Who"</th><th>"Setting"</th><th>"Change"</th></tr></thead>
+                                            <tbody>
+                                                {v.audit.into_iter().map(|row| view! {
+                                                    <tr>
+                                                        <td>{crate::ui::date_time(row.at)}</td>
+                                                        <td>{row.who}</td>
+                                                        <td>{row.setting}</td>
+                                                        <td>{format!("{} → {}", row.old_value, row.new_value)}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }}
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
