@@ -58,6 +58,7 @@ pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
     ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
     TestApp {
@@ -242,4 +243,38 @@ pub fn token_in(email: &str, marker: &str) -> String {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()
+}
+
+impl TestApp {
+    /// Adds a staff member and signs them in; returns the session id.
+    pub async fn staff_session(&self, role: app::domain::StaffRole, email: &str) -> String {
+        let password = "office desk lamp";
+        let hash = PasswordHasher::new(1)
+            .hash(&app::domain::Password::parse(password).unwrap())
+            .await
+            .unwrap();
+        let staff = app::backend::store::NewStaff {
+            email: EmailAddress::parse(email).unwrap(),
+            name: format!("{role} person"),
+            role,
+            password_hash: hash,
+        };
+        self.store
+            .insert_staff(&staff, self.clock.now())
+            .await
+            .unwrap();
+        let answer = self
+            .call(
+                "office/login",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        assert!(
+            answer.location.is_some(),
+            "staff login failed: {}",
+            answer.body
+        );
+        answer.session.unwrap()
+    }
 }

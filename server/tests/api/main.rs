@@ -6,6 +6,7 @@ mod cli;
 mod csrf;
 mod health;
 mod helpers;
+mod office;
 mod pages;
 mod sessions;
 mod smtp;

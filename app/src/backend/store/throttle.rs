@@ -32,10 +32,10 @@ impl Store {
 
     /// Forgets every event of the buckets whose names start with `prefix`.
     pub async fn clear_events_with_prefix(&self, prefix: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM throttle_events WHERE bucket = $1 OR substr(bucket, 1, $2) = $3")
+        let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        sqlx::query("DELETE FROM throttle_events WHERE bucket = $1 OR bucket LIKE $2 ESCAPE '\\'")
             .bind(prefix)
-            .bind(prefix.len() as i64 + 1)
-            .bind(format!("{prefix}:"))
+            .bind(format!("{escaped}:%"))
             .execute(self.pool())
             .await?;
         Ok(())

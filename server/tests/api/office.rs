@@ -1,0 +1,395 @@
+use crate::helpers::{TestApp, spawn_app};
+use app::domain::{CustomerId, StaffRole};
+
+const PASSWORD: &str = "lantern porch evening";
+
+/// Every office server function with a plausible form.
+fn office_calls(customer: CustomerId) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    let id = customer.to_string();
+    vec![
+        ("office/settings", vec![]),
+        (
+            "office/settings/save",
+            vec![
+                ("business_name", "X".into()),
+                ("reply_to_email", String::new()),
+                ("online_payments", "on".into()),
+            ],
+        ),
+        (
+            "office/customers",
+            vec![("query", String::new()), ("page", "1".into())],
+        ),
+        ("office/customers/create", customer_form("new@example.com")),
+        (
+            "office/customers/update",
+            [vec![("id", id.clone())], customer_form("maria@example.com")].concat(),
+        ),
+        ("office/customer", vec![("id", id.clone())]),
+        ("office/customers/invite", vec![("id", id.clone())]),
+        (
+            "office/jobs/create",
+            vec![
+                ("customer_id", id.clone()),
+                ("date", "2026-11-20".into()),
+                ("summary", "Tune-up".into()),
+                ("technician", "Dave".into()),
+                ("status", "completed".into()),
+            ],
+        ),
+        ("office/invoices/create", invoice_form(&id, "100.00")),
+        (
+            "office/invoices/void",
+            vec![("customer_id", id.clone()), ("invoice_id", "1".into())],
+        ),
+    ]
+}
+
+fn customer_form(email: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Maria Gonzalez".into()),
+        ("email", email.into()),
+        ("phone", "(555) 201-4455".into()),
+        ("service_address", "14 Orchard Lane".into()),
+        ("kind", "residential".into()),
+    ]
+}
+
+fn invoice_form(customer: &str, price: &str) -> Vec<(&'static str, String)> {
+    let mut form = vec![
+        ("customer_id", customer.to_owned()),
+        ("job_id", String::new()),
+        ("due_on", "2026-12-31".into()),
+    ];
+    form.extend([
+        ("description_1", "Furnace tune-up".to_owned()),
+        ("quantity_1", "1".to_owned()),
+        ("price_1", price.to_owned()),
+    ]);
+    form.extend([
+        ("description_2", String::new()),
+        ("quantity_2", String::new()),
+        ("price_2", String::new()),
+        ("description_3", String::new()),
+        ("quantity_3", String::new()),
+        ("price_3", String::new()),
+    ]);
+    form
+}
+
+async fn call(
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, String)],
+    session: Option<&str>,
+) -> crate::helpers::Answer {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call(endpoint, &pairs, session).await
+}
+
+#[tokio::test]
+async fn every_office_function_refuses_anonymous_callers_and_customer_sessions() {
+    let app = spawn_app().await;
+    let (customer, customer_session) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    for (endpoint, form) in office_calls(customer) {
+        let anonymous = call(&app, endpoint, &form, None).await;
+        assert_eq!(
+            anonymous.status, 401,
+            "{endpoint} anonymous: {}",
+            anonymous.body
+        );
+        let as_customer = call(&app, endpoint, &form, Some(&customer_session)).await;
+        assert_eq!(
+            as_customer.status, 401,
+            "{endpoint} as a customer: {}",
+            as_customer.body
+        );
+    }
+    assert_eq!(
+        app.store.settings().await.unwrap().business_name,
+        "Your Business",
+        "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn admin_only_functions_are_forbidden_for_an_accountant() {
+    let app = spawn_app().await;
+    let customer = app.add_customer("Maria", "maria@example.com").await;
+    let accountant = app
+        .staff_session(StaffRole::Accountant, "sam@office.example")
+        .await;
+    let admin_only = ["office/settings", "office/settings/save"];
+    for (endpoint, form) in office_calls(customer) {
+        let answer = call(&app, endpoint, &form, Some(&accountant)).await;
+        if admin_only.contains(&endpoint) {
+            assert_eq!(answer.status, 403, "{endpoint}: {}", answer.body);
+        } else {
+            assert_ne!(answer.status, 401, "{endpoint} should accept an accountant");
+            assert_ne!(answer.status, 403, "{endpoint} should accept an accountant");
+        }
+    }
+    assert_eq!(
+        app.store.settings().await.unwrap().business_name,
+        "Your Business"
+    );
+}
+
+#[tokio::test]
+async fn a_staff_session_is_not_a_customer_login() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    assert_eq!(app.whoami(&admin).await, None);
+    assert_eq!(app.call("dashboard", &[], Some(&admin)).await.status, 401);
+}
+
+#[tokio::test]
+async fn a_duplicate_customer_email_in_another_case_is_refused_next_to_the_email_field() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let first = call(
+        &app,
+        "office/customers/create",
+        &customer_form("maria@example.com"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let again = call(
+        &app,
+        "office/customers/create",
+        &customer_form("MARIA@Example.COM"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(again.status, 400);
+    let err: app::AppError = serde_json::from_str(&again.body).unwrap();
+    assert_eq!(
+        err.message_for("email").as_deref(),
+        Some("Another customer already has this email address.")
+    );
+    assert_eq!(
+        app.store.search_customers("", 10, 0).await.unwrap().total,
+        1
+    );
+}
+
+#[tokio::test]
+async fn bad_email_phone_and_amount_each_get_a_specific_message_and_write_nothing() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let mut form = customer_form("not-an-email");
+    form[2].1 = "555-12".into();
+    let answer = call(&app, "office/customers/create", &form, Some(&admin)).await;
+    assert_eq!(answer.status, 400);
+    let err: app::AppError = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(
+        err.message_for("email").as_deref(),
+        Some("Enter an email address like name@example.com.")
+    );
+    assert!(
+        err.message_for("phone")
+            .unwrap()
+            .contains("10 to 15 digits")
+    );
+    assert_eq!(
+        app.store.search_customers("", 10, 0).await.unwrap().total,
+        0
+    );
+
+    let customer = app.add_customer("Maria", "maria@example.com").await;
+    for (price, message) in [
+        ("12.345", "Enter an amount like 125.50."),
+        ("-5", "The amount cannot be negative."),
+        ("", "Enter an amount."),
+    ] {
+        let answer = call(
+            &app,
+            "office/invoices/create",
+            &invoice_form(&customer.to_string(), price),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(answer.status, 400, "{price}");
+        let err: app::AppError = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(
+            err.message_for("price_1").as_deref(),
+            Some(message),
+            "{price}"
+        );
+    }
+    assert!(
+        app.store
+            .invoices_for_customer(customer)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_invoice_created_by_the_office_shows_on_the_record_with_its_balance() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let customer = app.add_customer("Maria", "maria@example.com").await;
+    let created = call(
+        &app,
+        "office/invoices/create",
+        &invoice_form(&customer.to_string(), "1,250.50"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let record = app
+        .call(
+            "office/customer",
+            &[("id", &customer.to_string())],
+            Some(&admin),
+        )
+        .await;
+    let value: serde_json::Value = serde_json::from_str(&record.body).unwrap();
+    assert_eq!(value["balance_due"], 125_050);
+    assert_eq!(value["invoices"][0]["status"], "Open");
+    let other = app
+        .call("office/customer", &[("id", "999999")], Some(&admin))
+        .await;
+    assert_eq!(other.status, 404);
+}
+
+#[tokio::test]
+async fn settings_changes_are_listed_with_the_staff_member_and_old_and_new_values() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let saved = app
+        .call(
+            "office/settings/save",
+            &[
+                ("online_payments", "on"),
+                ("saved_payments", "on"),
+                ("business_name", "Brightside"),
+                ("reply_to_email", ""),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let view: serde_json::Value =
+        serde_json::from_str(&app.call("office/settings", &[], Some(&admin)).await.body).unwrap();
+    assert_eq!(view["online_payments"], true);
+    let audit = view["audit"].as_array().unwrap();
+    assert_eq!(audit.len(), 3);
+    let online = audit
+        .iter()
+        .find(|r| r["setting"] == "Enable online payments")
+        .unwrap();
+    assert_eq!(
+        (
+            online["who"].as_str(),
+            online["old_value"].as_str(),
+            online["new_value"].as_str()
+        ),
+        (Some("admin person"), Some("false"), Some("true"))
+    );
+
+    let bad = app
+        .call(
+            "office/settings/save",
+            &[("business_name", ""), ("reply_to_email", "nope")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        app.store.settings().await.unwrap().online_payments_enabled,
+        "a refused save changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_staff_member_is_signed_out_and_cannot_sign_in() {
+    let app = spawn_app().await;
+    let session = app
+        .staff_session(StaffRole::Accountant, "sam@office.example")
+        .await;
+    let sam = app
+        .store
+        .staff_by_email(&app::domain::EmailAddress::parse("sam@office.example").unwrap())
+        .await
+        .unwrap();
+    app.store.set_staff_disabled(sam.id, true).await.unwrap();
+    assert_eq!(
+        app.call(
+            "office/customers",
+            &[("query", ""), ("page", "1")],
+            Some(&session)
+        )
+        .await
+        .status,
+        401
+    );
+    let again = app
+        .call(
+            "office/login",
+            &[
+                ("email", "sam@office.example"),
+                ("password", "office desk lamp"),
+            ],
+            None,
+        )
+        .await;
+    assert!(
+        again.body.contains("Email or password is incorrect."),
+        "{}",
+        again.body
+    );
+}
+
+#[tokio::test]
+async fn customers_are_found_by_partial_name_email_or_phone() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Accountant, "sam@office.example")
+        .await;
+    call(
+        &app,
+        "office/customers/create",
+        &customer_form("maria.gonzalez@example.com"),
+        Some(&admin),
+    )
+    .await;
+    for query in ["gonz", "MARIA.G", "201-44", "5552014"] {
+        let found = app
+            .call(
+                "office/customers",
+                &[("query", query), ("page", "1")],
+                Some(&admin),
+            )
+            .await;
+        let value: serde_json::Value = serde_json::from_str(&found.body).unwrap();
+        assert_eq!(value["total"], 1, "{query}");
+    }
+    let none = app
+        .call(
+            "office/customers",
+            &[("query", "%"), ("page", "1")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&none.body).unwrap()["total"],
+        0,
+        "% is literal"
+    );
+}
