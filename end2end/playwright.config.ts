@@ -7,6 +7,10 @@ const root = path.resolve(__dirname, "..");
 const port = Number(process.env.E2E_PORT ?? 3300);
 const baseURL = `http://127.0.0.1:${port}`;
 const work = path.join(root, "target", "e2e");
+/** Office users created with `porchlight staff add` before the server starts. */
+export const officeAdmin = "erin.admin@office.example";
+export const officeAccountant = "avery.accountant@office.example";
+export const officePassword = "office lamp on the desk";
 
 export default defineConfig({
   testDir: "./tests",
@@ -41,12 +45,12 @@ export default defineConfig({
     {
       name: "phone",
       use: { browserName: "chromium", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-      // Flows that create accounts run once, on the desktop project.
-      testIgnore: /customer-accounts/,
+      // Flows that create records run once, on the desktop project.
+      testIgnore: /customer-accounts|office/,
     },
   ],
   webServer: {
-    command: `rm -rf "${work}" && mkdir -p "${work}" && "${root}/target/release/porchlight" demo > "${work}/demo.txt" && exec "${root}/target/release/porchlight" serve 2> "${work}/server.log"`,
+    command: `rm -rf "${work}" && mkdir -p "${work}" && "${root}/target/release/porchlight" demo > "${work}/demo.txt" && echo "${officePassword}" | "${root}/target/release/porchlight" staff add --email ${officeAdmin} --name "Erin Admin" --role admin --password-stdin && echo "${officePassword}" | "${root}/target/release/porchlight" staff add --email ${officeAccountant} --name "Avery Accountant" --role accountant --password-stdin && exec "${root}/target/release/porchlight" serve 2> "${work}/server.log"`,
     cwd: root,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

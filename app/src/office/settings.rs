@@ -150,7 +150,10 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
 #[component]
 fn OnlinePaymentsForm() -> impl IntoView {
     let save = ServerAction::<SaveOnlinePayments>::new();
-    let data = Resource::new(move || save.version().get(), |_| online_payments_settings());
+    // The form loads once (so a reload never overwrites what the admin is editing); the change
+    // history reloads after every save.
+    let data = Resource::new(|| (), |_| online_payments_settings());
+    let history = Resource::new(move || save.version().get(), |_| online_payments_settings());
     let error = action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(()))).then_some("Settings saved.");
     view! {
@@ -181,34 +184,38 @@ fn OnlinePaymentsForm() -> impl IntoView {
                                 <SubmitButton label="Save settings" busy="Saving…" pending=save.pending() />
                             </ActionForm>
                         </section>
-                        <section class="card" aria-labelledby="audit-heading">
-                            <h2 id="audit-heading">"Change history"</h2>
-                            {if v.audit.is_empty() {
-                                view! { <p>"No changes recorded yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <div class="table-wrap">
-                                        <table>
-                                            <thead><tr><th>"When"</th><th>"Who"</th><th>"Setting"</th><th>"Change"</th></tr></thead>
-                                            <tbody>
-                                                {v.audit.into_iter().map(|row| view! {
-                                                    <tr>
-                                                        <td>{crate::ui::date_time(row.at)}</td>
-                                                        <td>{row.who}</td>
-                                                        <td>{row.setting}</td>
-                                                        <td>{format!("{} → {}", row.old_value, row.new_value)}</td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }.into_any()
-                            }}
-                        </section>
                     }.into_any(),
                     Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+        <section class="card" aria-labelledby="audit-heading">
+            <h2 id="audit-heading">"Change history"</h2>
+            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match history.await.map(|v| v.audit) {
+                        Ok(audit) if audit.is_empty() => view! { <p>"No changes recorded yet."</p> }.into_any(),
+                        Ok(audit) => view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr><th>"When"</th><th>"Who"</th><th>"Setting"</th><th>"Change"</th></tr></thead>
+                                    <tbody>
+                                        {audit.into_iter().map(|row| view! {
+                                            <tr>
+                                                <td>{crate::ui::date_time(row.at)}</td>
+                                                <td>{row.who}</td>
+                                                <td>{row.setting}</td>
+                                                <td>{format!("{} → {}", row.old_value, row.new_value)}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

@@ -32,7 +32,10 @@ impl Store {
 
     /// Forgets every event of the buckets whose names start with `prefix`.
     pub async fn clear_events_with_prefix(&self, prefix: &str) -> Result<(), StoreError> {
-        let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         sqlx::query("DELETE FROM throttle_events WHERE bucket = $1 OR bucket LIKE $2 ESCAPE '\\'")
             .bind(prefix)
             .bind(format!("{escaped}:%"))
