@@ -53,10 +53,17 @@ impl RequestMeta {
         }
     }
 
-    /// A throttling key for the peer address.
+    /// A throttling key for the peer address: the IPv4 address, or the IPv6 /64 network
+    /// (one subscriber usually holds a whole /64).
     pub fn ip_key(&self) -> String {
-        self.peer_ip
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+        match self.peer_ip.map(|ip| ip.to_canonical()) {
+            Some(IpAddr::V4(v4)) => v4.to_string(),
+            Some(IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            None => "unknown".to_owned(),
+        }
     }
 }
 
