@@ -57,3 +57,45 @@ async fn sign_in_is_throttled_after_repeated_failures_and_recovers_after_the_win
     app.clock.advance(SHORT_WINDOW_SECS + 1);
     app.login("maria@example.com", PASSWORD).await;
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_is_counted_in_full() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    app.customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    let guesses: Vec<_> = (0..2 * SHORT_LIMIT)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let guess = format!("wrong guess {i}");
+                app.call(
+                    "login",
+                    &[("email", "maria@example.com"), ("password", &guess)],
+                    None,
+                )
+                .await
+                .status
+            })
+        })
+        .collect();
+    let mut refused_outright = 0;
+    for guess in guesses {
+        match guess.await.unwrap() {
+            400 => {}
+            429 => refused_outright += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(
+        refused_outright <= SHORT_LIMIT as usize,
+        "at most the limit is checked"
+    );
+    let right = app
+        .call(
+            "login",
+            &[("email", "maria@example.com"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(right.status, 429, "every parallel guess was counted");
+}

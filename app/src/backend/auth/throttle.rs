@@ -92,18 +92,20 @@ pub async fn check_ip(
     now: Timestamp,
 ) -> Result<(), AppError> {
     let bucket = format!("ip:{action}:{}", req.ip_key());
+    // Record first, then count: concurrent requests all see each other.
+    state
+        .store
+        .record_event(&bucket, now)
+        .await
+        .map_err(|e| AppError::internal("recording a request", e))?;
     let count = state
         .store
         .count_events(&bucket, now.plus_seconds(-window_secs))
         .await
         .map_err(|e| AppError::internal("counting requests per address", e))?;
-    if count >= limit {
+    if count > limit {
         tracing::warn!(bucket, count, "address throttled");
         return Err(AppError::TooManyRequests);
     }
-    state
-        .store
-        .record_event(&bucket, now)
-        .await
-        .map_err(|e| AppError::internal("recording a request", e))
+    Ok(())
 }
