@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/office/customers/:id/history") view=office::PaymentHistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/office/call-booking") view=office::CallBookingPage ssr=SsrMode::Async />
                     <Route path=path!("/office/settings/online-payments") view=office::OnlinePaymentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/office/staff") view=office::StaffPage ssr=SsrMode::Async />
                 </Routes>
             </layout::Layout>
         </Router>

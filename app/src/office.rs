@@ -7,6 +7,7 @@ mod customers;
 mod nav;
 mod record;
 mod settings;
+mod staff;
 
 pub use auth::OfficeLoginPage;
 pub use call_booking::{CallBookingPage, EditCustomerPage};
@@ -14,3 +15,4 @@ pub use customers::CustomersPage;
 pub use nav::OfficeNav;
 pub use record::{CustomerRecordPage, PaymentHistoryPage};
 pub use settings::OnlinePaymentsPage;
+pub use staff::StaffPage;

@@ -29,6 +29,7 @@ pub fn OfficeNav() -> impl IntoView {
                         <a href="/office/call-booking" aria-current=current("/office/call-booking")>"Call Booking"</a>
                         {(staff.role == StaffRole::Admin).then(|| view! {
                             <a href="/office/settings/online-payments" aria-current=current("/office/settings")>"Settings"</a>
+                            <a href="/office/staff" aria-current=current("/office/staff")>"Staff"</a>
                         })}
                         <span class="user-name">{staff.name}</span>
                         <ActionForm action=logout attr:class="inline-form">

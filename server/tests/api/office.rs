@@ -121,7 +121,13 @@ async fn admin_only_functions_are_forbidden_for_an_accountant() {
     let accountant = app
         .staff_session(StaffRole::Accountant, "sam@office.example")
         .await;
-    let admin_only = ["office/settings", "office/settings/save"];
+    let admin_only = [
+        "office/settings",
+        "office/settings/save",
+        "office/staff",
+        "office/staff/add",
+        "office/staff/set-enabled",
+    ];
     for (endpoint, form) in office_calls(customer) {
         let answer = call(&app, endpoint, &form, Some(&accountant)).await;
         if admin_only.contains(&endpoint) {
@@ -392,4 +398,160 @@ async fn customers_are_found_by_partial_name_email_or_phone() {
         0,
         "% is literal"
     );
+}
+
+#[tokio::test]
+async fn an_admin_adds_staff_and_disabling_them_ends_their_sessions() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let weak = app
+        .call(
+            "office/staff/add",
+            &[
+                ("email", "sam@office.example"),
+                ("name", "Sam"),
+                ("role", "accountant"),
+                ("password", "password1"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(weak.body.contains("too common"), "{}", weak.body);
+    let added = app
+        .call(
+            "office/staff/add",
+            &[
+                ("email", "sam@office.example"),
+                ("name", "Sam"),
+                ("role", "accountant"),
+                ("password", "ledger and pencil"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let sam_login = app
+        .call(
+            "office/login",
+            &[
+                ("email", "sam@office.example"),
+                ("password", "ledger and pencil"),
+            ],
+            None,
+        )
+        .await;
+    let sam_session = sam_login.session.expect("Sam can sign in");
+
+    let sam = app
+        .store
+        .staff_by_email(&app::domain::EmailAddress::parse("sam@office.example").unwrap())
+        .await
+        .unwrap();
+    let disabled = app
+        .call(
+            "office/staff/set-enabled",
+            &[("id", &sam.id.to_string()), ("enabled", "false")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    assert_eq!(
+        app.call("office/me", &[], Some(&sam_session)).await.body,
+        "null",
+        "Sam's session ended"
+    );
+
+    let me = app
+        .store
+        .staff_by_email(&app::domain::EmailAddress::parse("alex@office.example").unwrap())
+        .await
+        .unwrap();
+    let myself = app
+        .call(
+            "office/staff/set-enabled",
+            &[("id", &me.id.to_string()), ("enabled", "false")],
+            Some(&admin),
+        )
+        .await;
+    assert!(myself.body.contains("your own account"), "{}", myself.body);
+}
+
+#[tokio::test]
+async fn the_office_invites_a_customer_and_edits_their_details() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Accountant, "sam@office.example")
+        .await;
+    let customer = app.add_customer("Maria", "maria@example.com").await;
+    let id = customer.to_string();
+    let invited = app
+        .call("office/customers/invite", &[("id", &id)], Some(&admin))
+        .await;
+    assert_eq!(invited.status, 200, "{}", invited.body);
+    assert!(
+        app.email(1).await.contains("/verify?token="),
+        "the same invitation as the portal's"
+    );
+    let record: serde_json::Value = serde_json::from_str(
+        &app.call("office/customer", &[("id", &id)], Some(&admin))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(record["portal"], "InvitationSent");
+
+    let mut form = customer_form("maria.g@example.com");
+    form.insert(0, ("id", id.clone()));
+    let updated = call(&app, "office/customers/update", &form, Some(&admin)).await;
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!(
+        app.store.customer(customer).await.unwrap().email.as_str(),
+        "maria.g@example.com"
+    );
+}
+
+#[tokio::test]
+async fn an_invoice_of_another_customer_cannot_be_voided_through_this_one() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let maria = app.add_customer("Maria", "maria@example.com").await;
+    let james = app.add_customer("James", "james@example.com").await;
+    call(
+        &app,
+        "office/invoices/create",
+        &invoice_form(&maria.to_string(), "50"),
+        Some(&admin),
+    )
+    .await;
+    let invoice = app.store.invoices_for_customer(maria).await.unwrap()[0]
+        .id
+        .to_string();
+    let wrong = app
+        .call(
+            "office/invoices/void",
+            &[
+                ("customer_id", &james.to_string()),
+                ("invoice_id", &invoice),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(wrong.status, 409);
+    assert!(!app.store.invoices_for_customer(maria).await.unwrap()[0].voided);
+    let right = app
+        .call(
+            "office/invoices/void",
+            &[
+                ("customer_id", &maria.to_string()),
+                ("invoice_id", &invoice),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(right.status, 200, "{}", right.body);
+    assert!(app.store.invoices_for_customer(maria).await.unwrap()[0].voided);
 }
