@@ -17,12 +17,7 @@ pub fn field_message(
     error: Signal<Option<AppError>>,
     field: &'static str,
 ) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| e.field() == Some(field))
-            .map(|e| e.to_string())
-    })
+    Signal::derive(move || error.get().and_then(|e| e.message_for(field)))
 }
 
 /// The message that belongs to the whole form (not to one field).
@@ -101,7 +96,7 @@ pub fn SubmitButton(
     pending: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <button type="submit" class="button button--primary" aria-disabled=move || pending.get().to_string()>
+        <button type="submit" class="button button--primary" disabled=move || pending.get()>
             {move || if pending.get() { busy } else { label }}
         </button>
     }

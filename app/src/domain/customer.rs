@@ -70,7 +70,7 @@ impl Phone {
             .chars()
             .all(|c| c.is_ascii_digit() || " +()-.".contains(c));
         let digits = trimmed.chars().filter(char::is_ascii_digit).count();
-        let plus_ok = !trimmed[1..].contains('+');
+        let plus_ok = !trimmed.chars().skip(1).any(|c| c == '+');
         if !allowed || !plus_ok || !(10..=15).contains(&digits) {
             return Err("Enter a phone number with 10 to 15 digits, like (555) 201-4455.");
         }
@@ -106,6 +106,10 @@ mod tests {
         assert!(Phone::parse_optional("555-1234").is_err());
         assert!(Phone::parse_optional("555 201 4455 ext 3").is_err());
         assert!(Phone::parse_optional("5+55 201 4455").is_err());
+        assert!(
+            Phone::parse_optional("é5552014455").is_err(),
+            "multibyte input is refused, not a panic"
+        );
         assert!(Phone::parse_optional("1234567890123456").is_err());
     }
 

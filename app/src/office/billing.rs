@@ -11,6 +11,15 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// A missing customer is "not found"; any other failure is ours and logged.
+#[cfg(feature = "ssr")]
+fn customer_lookup(e: crate::backend::StoreError) -> AppError {
+    match e {
+        crate::backend::StoreError::NotFound => AppError::NotFound,
+        other => AppError::internal("reading a customer", other),
+    }
+}
+
 /// Lines on the invoice form.
 pub const INVOICE_LINES: usize = 3;
 
@@ -33,7 +42,7 @@ pub async fn create_job(
         .store
         .customer(customer_id)
         .await
-        .map_err(|_| AppError::NotFound)?;
+        .map_err(customer_lookup)?;
     let mut errors = Vec::new();
     let date = Timestamp::parse_date(&date).map_err(|e| errors.push(("date", e.to_owned())));
     let summary = bounded_text(&summary, "what the job is", 200, true)
@@ -138,7 +147,7 @@ pub async fn create_invoice(
         .store
         .customer(customer_id)
         .await
-        .map_err(|_| AppError::NotFound)?;
+        .map_err(customer_lookup)?;
     let mut errors: Vec<(String, String)> = Vec::new();
     let job_id = if job_id.trim().is_empty() {
         None
@@ -170,21 +179,38 @@ pub async fn create_invoice(
     .iter()
     .filter_map(|(n, d, q, p)| parse_line(*n, d, q, p, &mut errors))
     .collect();
-    if lines.is_empty() && errors.iter().all(|(f, _)| !f.starts_with("description_")) {
+    if lines.is_empty() && errors.is_empty() {
         errors.push((
             "description_1".into(),
             "Add at least one line: what was done, how many, and the price.".into(),
         ));
     }
+    let now = state.clock.now();
+    let (y, m, d) = now.date();
+    let issued_on = Timestamp::from_date(y, m, d);
+    if due_on.is_some_and(|due| due < issued_on) {
+        errors.push((
+            "due_on".into(),
+            "The due date can't be before today.".into(),
+        ));
+    }
+    let total: i64 = lines
+        .iter()
+        .map(|l| l.unit_price.get().saturating_mul(l.quantity))
+        .sum();
+    if !lines.is_empty() && total < 1 {
+        errors.push((
+            "price_1".into(),
+            "An invoice must be for more than $0.00.".into(),
+        ));
+    }
     if !errors.is_empty() {
         return Err(AppError::Fields(errors));
     }
-    let now = state.clock.now();
-    let (y, m, d) = now.date();
     let invoice = NewInvoice {
         customer_id,
         job_id,
-        issued_on: Timestamp::from_date(y, m, d),
+        issued_on,
         due_on: due_on.ok_or(AppError::BadRequest)?,
         lines,
     };
@@ -299,7 +325,7 @@ fn LineField(
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id name=name type=kind inputmode=if kind == "number" { "numeric" } else { "text" }
+            <input id=id name=name type=kind inputmode=if kind == "number" { "numeric" } else if label.contains("price") { "decimal" } else { "text" }
                 aria-describedby=error_id.clone() aria-invalid=move || message.get().is_some().to_string() />
             <p id=error_id class="field__error" role="alert">{move || message.get()}</p>
         </div>

@@ -45,6 +45,57 @@ fn duplicate_email(e: crate::backend::StoreError) -> AppError {
     }
 }
 
+/// The portal sign-in follows the email: sign the account out everywhere, void its links and
+/// tell the old address, so an email change cannot quietly hand the account to someone else.
+#[cfg(feature = "ssr")]
+async fn portal_email_changed(
+    state: &crate::backend::AppState,
+    old: &crate::backend::store::Customer,
+    new_email: &crate::domain::EmailAddress,
+) -> Result<(), AppError> {
+    use crate::backend::{
+        mail::{Sender, templates},
+        store::{Principal, TokenPurpose},
+    };
+    let has_account = state
+        .store
+        .account_info(old.id)
+        .await
+        .map_err(|e| AppError::internal("reading an account", e))?
+        .is_some();
+    let now = state.clock.now();
+    for purpose in [TokenPurpose::Invitation, TokenPurpose::PasswordReset] {
+        state
+            .store
+            .void_tokens(old.id, purpose, now)
+            .await
+            .map_err(|e| AppError::internal("voiding links", e))?;
+    }
+    if has_account {
+        state
+            .store
+            .delete_sessions_of(Principal::Customer(old.id), None)
+            .await
+            .map_err(|e| AppError::internal("ending sessions", e))?;
+        let settings = state
+            .store
+            .settings()
+            .await
+            .map_err(|e| AppError::internal("reading settings", e))?;
+        let mail =
+            templates::email_changed(&old.email, &old.name, &settings.business_name, new_email);
+        let reply_to = crate::domain::EmailAddress::parse(&settings.reply_to_email).ok();
+        state.mailer.send_in_background(
+            Sender {
+                name: settings.business_name,
+                reply_to,
+            },
+            mail,
+        );
+    }
+    Ok(())
+}
+
 /// Creates a customer record and returns its id.
 #[server(endpoint = "office/customers/create")]
 pub async fn create_customer(
@@ -78,6 +129,10 @@ pub async fn update_customer(
     let (state, _) = super::auth::require_staff(false).await?;
     let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
     let new = parse_customer(&name, &email, &phone, &service_address, &kind)?;
+    let old = state.store.customer(id).await.map_err(|e| match e {
+        crate::backend::StoreError::NotFound => AppError::NotFound,
+        other => AppError::internal("reading a customer", other),
+    })?;
     state
         .store
         .update_customer(id, &new, state.clock.now())
@@ -86,6 +141,9 @@ pub async fn update_customer(
             crate::backend::StoreError::NotFound => AppError::NotFound,
             other => duplicate_email(other),
         })?;
+    if old.email != new.email {
+        portal_email_changed(&state, &old, &new.email).await?;
+    }
     leptos_axum::redirect(&format!("/office/customers/{id}"));
     Ok(id)
 }
@@ -109,11 +167,11 @@ fn CustomerFields(values: CustomerValues, error: Signal<Option<AppError>>) -> im
         <TextField label="Email" name="email" id="customer-email" kind="email" autocomplete="email" value=values.email error=field_message(error, "email") />
         <TextField label="Phone" name="phone" id="customer-phone" kind="tel" autocomplete="tel" optional=true value=values.phone error=field_message(error, "phone") />
         <TextField label="Service address" name="service_address" id="customer-address" autocomplete="street-address" optional=true value=values.service_address error=field_message(error, "service_address") />
-        <fieldset class="field">
+        <fieldset class="field" aria-describedby="customer-kind-error">
             <legend>"Type"</legend>
             <label class="choice"><input type="radio" name="kind" value="residential" checked=kind == CustomerKind::Residential />" Residential"</label>
             <label class="choice"><input type="radio" name="kind" value="commercial" checked=kind == CustomerKind::Commercial />" Commercial"</label>
-            <p class="field__error" role="alert">{move || field_message(error, "kind").get()}</p>
+            <p id="customer-kind-error" class="field__error" role="alert">{move || field_message(error, "kind").get()}</p>
         </fieldset>
     }
 }

@@ -234,8 +234,13 @@ pub async fn invite_customer(id: String) -> Result<String, AppError> {
             "This customer already has a portal account.".into(),
         ));
     }
-    accounts::send_invitation(&state, &customer.email).await?;
-    Ok(format!("Invitation sent to {}.", customer.email))
+    if accounts::send_invitation(&state, &customer.email).await? {
+        Ok(format!("Invitation sent to {}.", customer.email))
+    } else {
+        Err(AppError::Conflict(
+            "This customer was already sent several invitations in the last hour. Please try again later.".into(),
+        ))
+    }
 }
 
 /// `/office/customers/:id`.
@@ -256,27 +261,29 @@ fn Record() -> impl IntoView {
     let add_invoice = ServerAction::<super::billing::CreateInvoice>::new();
     let void = ServerAction::<VoidInvoice>::new();
     let invite = ServerAction::<InviteCustomer>::new();
-    let record = Resource::new(
-        move || {
-            (
-                id(),
-                add_job.version().get(),
-                add_invoice.version().get(),
-                void.version().get(),
-                invite.version().get(),
-            )
-        },
-        |(id, ..)| customer_record(id),
-    );
+    // Reload only after a successful change, so a refused form keeps its input and messages.
+    let changes = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        let ok = [
+            matches!(add_job.value().get(), Some(Ok(_))),
+            matches!(add_invoice.value().get(), Some(Ok(_))),
+            matches!(void.value().get(), Some(Ok(_))),
+            matches!(invite.value().get(), Some(Ok(_))),
+        ];
+        if ok.contains(&true) {
+            changes.update(|n| *n += 1);
+        }
+    });
+    let record = Resource::new(move || (id(), changes.get()), |(id, _)| customer_record(id));
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading the customer…"</p> }>
+        <Transition fallback=|| view! { <p role="status">"Loading the customer…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
                     Ok(r) => view! { <RecordView r=r add_job=add_job add_invoice=add_invoice void=void invite=invite /> }.into_any(),
                     Err(e) => view! { <Title text="Customer" /><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -387,11 +394,15 @@ fn RecordView(
                                             <td>{i.balance.to_string()}</td>
                                             <td>{i.status}</td>
                                             <td>{i.can_void.then(|| view! {
-                                                <ActionForm action=void attr:class="inline-form">
-                                                    <input type="hidden" name="customer_id" value=id.to_string() />
-                                                    <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
-                                                    <button type="submit" class="button button--quiet" aria-label=format!("Void invoice {}", i.number)>"Void"</button>
-                                                </ActionForm>
+                                                <details class="confirm">
+                                                    <summary>"Void…"</summary>
+                                                    <ActionForm action=void attr:class="inline-form">
+                                                        <input type="hidden" name="customer_id" value=id.to_string() />
+                                                        <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
+                                                        <p>"The customer will no longer owe this invoice."</p>
+                                                        <button type="submit" class="button">{format!("Void invoice {}", i.number)}</button>
+                                                    </ActionForm>
+                                                </details>
                                             })}</td>
                                         </tr>
                                     }

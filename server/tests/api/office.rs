@@ -555,3 +555,69 @@ async fn an_invoice_of_another_customer_cannot_be_voided_through_this_one() {
     assert_eq!(right.status, 200, "{}", right.body);
     assert!(app.store.invoices_for_customer(maria).await.unwrap()[0].voided);
 }
+
+#[tokio::test]
+async fn changing_a_portal_customers_email_signs_them_out_and_tells_the_old_address() {
+    let app = spawn_app().await;
+    let (customer, session) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    let staff = app
+        .staff_session(StaffRole::Accountant, "sam@office.example")
+        .await;
+    let mut form = customer_form("someone.else@example.com");
+    form.insert(0, ("id", customer.to_string()));
+    assert_eq!(
+        call(&app, "office/customers/update", &form, Some(&staff))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(app.whoami(&session).await, None);
+    let notice = app.email(2).await;
+    assert!(
+        notice.contains("To: Maria <maria@example.com>")
+            && notice.contains("someone.else@example.com"),
+        "{notice}"
+    );
+}
+
+#[tokio::test]
+async fn a_zero_invoice_and_a_due_date_in_the_past_are_refused() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let customer = app.add_customer("Maria", "maria@example.com").await;
+    let zero = call(
+        &app,
+        "office/invoices/create",
+        &invoice_form(&customer.to_string(), "0"),
+        Some(&admin),
+    )
+    .await;
+    let err: app::AppError = serde_json::from_str(&zero.body).unwrap();
+    assert_eq!(
+        err.message_for("price_1").as_deref(),
+        Some("An invoice must be for more than $0.00.")
+    );
+    let mut past = invoice_form(&customer.to_string(), "10");
+    past[2].1 = "2001-01-01".into();
+    let err: app::AppError = serde_json::from_str(
+        &call(&app, "office/invoices/create", &past, Some(&admin))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(
+        err.message_for("due_on").as_deref(),
+        Some("The due date can't be before today.")
+    );
+    assert!(
+        app.store
+            .invoices_for_customer(customer)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

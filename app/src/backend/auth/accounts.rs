@@ -130,15 +130,16 @@ pub async fn request_invitation(
     Ok(())
 }
 
-/// Sends the invitation (or the "you already have an account" note) to the customer with this email.
-pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<(), AppError> {
+/// Sends the invitation (or the "you already have an account" note) to the customer with this
+/// email; `false` when nothing was sent (no such customer, or the hourly limit was reached).
+pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<bool, AppError> {
     let Some(customer) = state
         .store
         .customer_by_email(email)
         .await
         .map_err(|e| AppError::internal("finding a customer", e))?
     else {
-        return Ok(());
+        return Ok(false);
     };
     let has_account = state
         .store
@@ -170,8 +171,9 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<(
                 &format!("{base}/forgot-password"),
             );
             state.mailer.send_in_background(sender, mail);
+            return Ok(true);
         }
-        return Ok(());
+        return Ok(false);
     }
     if let Some(raw) = issue(state, customer.id, TokenPurpose::Invitation).await? {
         let link = format!("{base}/verify?token={raw}");
@@ -183,8 +185,9 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<(
             TOKEN_TTL_SECS / 60,
         );
         state.mailer.send_in_background(sender, mail);
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }
 
 /// Whether an invitation or reset link can still be used (without using it).

@@ -123,6 +123,24 @@ pub fn password_reset(
     )
 }
 
+/// Tells the old address that the office changed the account's email.
+pub fn email_changed(old: &EmailAddress, name: &str, business: &str, new: &EmailAddress) -> Email {
+    email(
+        old,
+        name,
+        format!("Your {business} Customer Portal email was changed"),
+        vec![
+            format!("Hello {name},"),
+            format!(
+                "{business} changed the email for your Customer Portal account to {new}. You have been signed out; sign in with the new address from now on."
+            ),
+            format!("If you didn't ask for this, contact {business} right away."),
+        ],
+        None,
+        business,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
