@@ -95,17 +95,7 @@ pub async fn office_login(
 /// Signs the staff member out.
 #[server(endpoint = "office/logout")]
 pub async fn office_logout() -> Result<(), AppError> {
-    use crate::backend::{
-        auth::sessions,
-        request::{RequestMeta, set_cookie},
-        state::app_state,
-    };
-    let state = app_state()?;
-    let req = RequestMeta::current(state.public.is_https())?;
-    sessions::end(&state, &req).await?;
-    set_cookie(&sessions::clearing_cookie(&state));
-    leptos_axum::redirect("/office/login?signed_out=1");
-    Ok(())
+    crate::backend::auth::sessions::sign_out_current("/office/login?signed_out=1").await
 }
 
 /// `/office/login`.

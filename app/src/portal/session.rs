@@ -60,17 +60,7 @@ pub async fn current_customer() -> Result<Option<CustomerSummary>, AppError> {
 /// Signs out: deletes the session server side, clears the cookie, goes to the login page.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::backend::{
-        auth::sessions,
-        request::{RequestMeta, set_cookie},
-        state::app_state,
-    };
-    let state = app_state()?;
-    let req = RequestMeta::current(state.public.is_https())?;
-    sessions::end(&state, &req).await?;
-    set_cookie(&sessions::clearing_cookie(&state));
-    leptos_axum::redirect("/login?signed_out=1");
-    Ok(())
+    crate::backend::auth::sessions::sign_out_current("/login?signed_out=1").await
 }
 
 /// The header's account area: name, Account and "Sign out", or "Login".

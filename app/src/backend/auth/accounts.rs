@@ -110,6 +110,29 @@ pub async fn request_invitation(
     req: &RequestMeta,
     email: &str,
 ) -> Result<(), AppError> {
+    answer_then_email(
+        state,
+        req,
+        email,
+        "invitation request",
+        |state, email| async move { send_invitation(&state, &email).await.map(|_| ()) },
+    )
+    .await
+}
+
+/// The shape shared by "Request an invitation" and "Forgot password?": check the email and the
+/// caller's rate, answer at once, and do the lookup and any email in the background.
+async fn answer_then_email<F, Fut>(
+    state: &AppState,
+    req: &RequestMeta,
+    email: &str,
+    what: &'static str,
+    job: F,
+) -> Result<(), AppError>
+where
+    F: FnOnce(AppState, EmailAddress) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
+{
     let now = state.clock.now();
     let email = email_field(email)?;
     throttle::check_ip(
@@ -123,8 +146,8 @@ pub async fn request_invitation(
     .await?;
     let state = state.clone();
     tokio::spawn(async move {
-        if let Err(e) = send_invitation(&state, &email).await {
-            tracing::error!(error = %e, "invitation request failed");
+        if let Err(e) = job(state, email).await {
+            tracing::error!(error = %e, "{what} failed");
         }
     });
     Ok(())
@@ -269,24 +292,14 @@ pub async fn forgot_password(
     req: &RequestMeta,
     email: &str,
 ) -> Result<(), AppError> {
-    let now = state.clock.now();
-    let email = email_field(email)?;
-    throttle::check_ip(
+    answer_then_email(
         state,
         req,
-        "account-email",
-        throttle::IP_REQUEST_LIMIT,
-        3600,
-        now,
+        email,
+        "password reset request",
+        |state, email| async move { send_reset(&state, &email).await },
     )
-    .await?;
-    let state = state.clone();
-    tokio::spawn(async move {
-        if let Err(e) = send_reset(&state, &email).await {
-            tracing::error!(error = %e, "password reset request failed");
-        }
-    });
-    Ok(())
+    .await
 }
 
 /// Sends a reset link to the customer with this email if they have an account.

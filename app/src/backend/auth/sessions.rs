@@ -116,3 +116,14 @@ pub fn clearing_cookie(state: &AppState) -> String {
         if https { "; Secure" } else { "" }
     )
 }
+
+/// Ends the current request's session, clears its cookie and redirects to `to`.
+pub async fn sign_out_current(to: &str) -> Result<(), AppError> {
+    use crate::backend::{request::set_cookie, state::app_state};
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    end(&state, &req).await?;
+    set_cookie(&clearing_cookie(&state));
+    leptos_axum::redirect(to);
+    Ok(())
+}
