@@ -1,5 +1,6 @@
 //! Pure business rules shared by the browser and the server: no leptos, sqlx or axum here.
 
+pub mod card;
 pub mod customer;
 pub mod email;
 pub mod ids;
