@@ -1,34 +1,106 @@
 //! The frame around every page: skip link, header, main and footer.
 
-use leptos::prelude::*;
-
 use crate::{
-    office::OfficeNav,
-    portal::{BusinessName, UserMenu},
+    error::AppError,
+    office::{OfficeNav, StaffSummary},
+    portal::{CustomerSummary, UserMenu},
 };
+use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use serde::{Deserialize, Serialize};
+
+/// What the header shows: the business and whoever is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderData {
+    /// The name the office set in Settings.
+    pub business_name: String,
+    /// The signed-in customer, if any.
+    pub customer: Option<CustomerSummary>,
+    /// The signed-in staff member, if any.
+    pub staff: Option<StaffSummary>,
+}
+
+/// The business name and the signed-in person, in one request per page.
+#[server(endpoint = "header")]
+pub async fn header_info() -> Result<HeaderData, AppError> {
+    use crate::backend::{
+        auth::sessions, request::RequestMeta, state::app_state, store::Principal,
+    };
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(|e| AppError::internal("reading settings", e))?;
+    let mut info = HeaderData {
+        business_name: settings.business_name,
+        customer: None,
+        staff: None,
+    };
+    match sessions::resolve(&state, &req).await?.map(|s| s.principal) {
+        Some(Principal::Customer(id)) => {
+            let c = state
+                .store
+                .customer(id)
+                .await
+                .map_err(|e| AppError::internal("reading the customer", e))?;
+            info.customer = Some(CustomerSummary {
+                name: c.name,
+                email: c.email.to_string(),
+            });
+        }
+        Some(Principal::Staff(id)) => {
+            let s = state
+                .store
+                .staff_member(id)
+                .await
+                .map_err(|e| AppError::internal("reading staff", e))?;
+            if !s.disabled {
+                info.staff = Some(StaffSummary {
+                    id: s.id,
+                    name: s.name,
+                    role: s.role,
+                });
+            }
+        }
+        None => {}
+    }
+    Ok(info)
+}
 
 /// Header, main content area and footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let office = move || location.pathname.get().starts_with("/office");
+    // Re-read on every navigation, so signing in or out (which navigate) updates the header.
+    let header = Resource::new(move || location.pathname.get(), |_| header_info());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
             <div class="site-header__inner">
-                <a class="brand" href=move || if office() { "/office/customers" } else { "/" }>
-                    <img src="/logo.svg" alt="" width="28" height="28" />
-                    <span class="brand__name">
-                        <BusinessName />
-                    </span>
-                </a>
-                <Show
-                    when=office
-                    fallback=|| view! { <nav aria-label="Account"><UserMenu /></nav> }
-                >
-                    <nav aria-label="Office"><OfficeNav /></nav>
-                </Show>
+                <Suspense fallback=|| view! { <span class="brand">"Customer Portal"</span> }>
+                    {move || Suspend::new(async move {
+                        let info = header.await.unwrap_or_else(|_| HeaderData {
+                            business_name: "Customer Portal".into(),
+                            customer: None,
+                            staff: None,
+                        });
+                        let in_office = office();
+                        view! {
+                            <a class="brand" href=if in_office { "/office/customers" } else { "/" }>
+                                <img src="/logo.svg" alt="" width="28" height="28" />
+                                <span class="brand__name">{info.business_name}</span>
+                            </a>
+                            {if in_office {
+                                view! { <nav aria-label="Office"><OfficeNav staff=info.staff /></nav> }.into_any()
+                            } else {
+                                view! { <nav aria-label="Account"><UserMenu customer=info.customer /></nav> }.into_any()
+                            }}
+                        }
+                    })}
+                </Suspense>
             </div>
         </header>
         <main id="main" tabindex="-1">

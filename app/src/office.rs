@@ -9,7 +9,7 @@ mod record;
 mod settings;
 mod staff;
 
-pub use auth::OfficeLoginPage;
+pub use auth::{OfficeLoginPage, StaffSummary};
 pub use call_booking::{CallBookingPage, EditCustomerPage};
 pub use customers::CustomersPage;
 pub use nav::OfficeNav;

@@ -1,7 +1,6 @@
 //! The customer side of the portal: one module per feature.
 
 mod account;
-mod business;
 mod dashboard;
 mod invitation;
 mod login;
@@ -10,10 +9,9 @@ mod session;
 mod verify;
 
 pub use account::AccountPage;
-pub use business::BusinessName;
 pub use dashboard::DashboardPage;
 pub use invitation::RequestInvitationPage;
 pub use login::LoginPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
-pub use session::UserMenu;
+pub use session::{CustomerSummary, UserMenu};
 pub use verify::VerifyPage;

@@ -135,6 +135,64 @@ pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
     res
 }
 
+/// Which sign-in a page needs before it is rendered.
+fn required_sign_in(path: &str) -> Option<(&'static str, bool)> {
+    match path {
+        "/" | "/account" => Some(("/login", false)),
+        "/office/login" => None,
+        p if p == "/office" || p.starts_with("/office/") => Some(("/office/login", true)),
+        _ => None,
+    }
+}
+
+/// Sends visitors of protected pages to the right sign-in page (`?next=` keeps where they were
+/// going) before any rendering starts; the pages' own guards cover in-app navigation.
+pub async fn require_sign_in(
+    State(state): State<app::backend::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use app::backend::{auth::sessions, request::RequestMeta, store::Principal};
+    let wants_page = req.method() == Method::GET
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let Some((login, staff)) = required_sign_in(req.uri().path()).filter(|_| wants_page) else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let meta = RequestMeta::from_parts(&parts, state.public.is_https());
+    let signed_in = match sessions::resolve(&state, &meta).await {
+        Ok(Some(session)) => matches!(
+            (session.principal, staff),
+            (Principal::Customer(_), false) | (Principal::Staff(_), true)
+        ),
+        Ok(None) => false,
+        Err(_) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Please try again in a moment.",
+            )
+                .into_response();
+        }
+    };
+    if signed_in {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let here = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let location = if here == "/" {
+        login.to_owned()
+    } else {
+        format!(
+            "{login}?next={}",
+            app::domain::next::encode_query_value(here)
+        )
+    };
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,8 @@
 //! Builds the axum application and runs it until SIGINT/SIGTERM.
 
-use crate::middleware::{TrustedOrigin, api_error_status, reject_cross_site, security_headers};
+use crate::middleware::{
+    TrustedOrigin, api_error_status, reject_cross_site, require_sign_in, security_headers,
+};
 use app::{App, backend::AppState, shell};
 use axum::{
     Router,
@@ -40,8 +42,9 @@ pub fn build_router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .with_state(state)
+        .with_state(state.clone())
         // Innermost first: each `.layer` wraps everything above it.
+        .layer(from_fn_with_state(state, require_sign_in))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(from_fn(api_error_status))
         .layer(from_fn_with_state(trusted, reject_cross_site))

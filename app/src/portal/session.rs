@@ -65,26 +65,18 @@ pub async fn logout() -> Result<(), AppError> {
 
 /// The header's account area: name, Account and "Sign out", or "Login".
 #[component]
-pub fn UserMenu() -> impl IntoView {
-    // Re-checked on every navigation, so signing in or out (which navigate) updates the header.
-    let location = use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| current_customer());
+pub fn UserMenu(customer: Option<CustomerSummary>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(customer)) => view! {
-                        <span class="user-name">{customer.name}</span>
-                        <a href="/account">"Account"</a>
-                        <ActionForm action=logout attr:class="inline-form">
-                            <button type="submit" class="button button--quiet">"Sign out"</button>
-                        </ActionForm>
-                    }.into_any(),
-                    _ => view! { <a href="/login">"Login"</a> }.into_any(),
-                }
-            })}
-        </Suspense>
+    match customer {
+        Some(customer) => view! {
+            <span class="user-name">{customer.name}</span>
+            <a href="/account">"Account"</a>
+            <ActionForm action=logout attr:class="inline-form">
+                <button type="submit" class="button button--quiet">"Sign out"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        None => view! { <a href="/login">"Login"</a> }.into_any(),
     }
 }
 

@@ -130,3 +130,53 @@ async fn a_signed_in_customer_sees_the_dashboard_with_their_name() {
     assert!(text.contains("<h1>Welcome, Maria Gonzalez</h1>"), "{text}");
     assert!(html.contains("Sign out"));
 }
+
+#[tokio::test]
+async fn office_pages_send_visitors_and_customers_to_the_office_sign_in() {
+    let app = spawn_app().await;
+    let (_, customer) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    for session in [None, Some(customer.as_str())] {
+        let mut req = app
+            .client
+            .get(app.url("/office/customers?q=ma"))
+            .header("Accept", "text/html");
+        if let Some(id) = session {
+            req = req.header("Cookie", format!("porchlight_session={id}"));
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 302);
+        assert_eq!(
+            res.headers()["location"],
+            "/office/login?next=/office/customers%3Fq%3Dma"
+        );
+    }
+}
+
+#[tokio::test]
+async fn many_visitors_at_once_all_get_their_redirect() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let requests: Vec<_> = (0..40)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let path = if i % 2 == 0 {
+                    "/account"
+                } else {
+                    "/office/customers"
+                };
+                app.client
+                    .get(app.url(path))
+                    .header("Accept", "text/html")
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap(), 302);
+    }
+}
