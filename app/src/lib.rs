@@ -24,7 +24,7 @@ pub use error::AppError;
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    set_content_security_policy();
+    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// Sends a Content-Security-Policy allowing only our own resources and this response's nonce.
 #[cfg(feature = "ssr")]
-fn set_content_security_policy() {
+fn set_content_security_policy(options: &LeptosOptions) {
     use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
     let Some(nonce) = leptos::nonce::use_nonce() else {
         return;
@@ -53,12 +53,13 @@ fn set_content_security_policy() {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let options = use_context::<LeptosOptions>();
-    // `cargo leptos watch` reloads the page over a websocket on its reload port.
-    let reload = options
-        .filter(|o| o.reload_port != 0 && std::env::var_os("LEPTOS_WATCH").is_some())
-        .map(|o| format!(" ws://{}:{}", o.site_addr.ip(), o.reload_port))
-        .unwrap_or_default();
+    // `cargo leptos watch` reloads the page over a websocket on its reload port (development only;
+    // the page may be opened as localhost or 127.0.0.1, so any ws: host is allowed then).
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() && options.reload_port != 0 {
+        " ws:"
+    } else {
+        ""
+    };
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
