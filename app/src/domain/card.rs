@@ -246,6 +246,11 @@ pub fn group_for_display(input: &str) -> String {
         out.push_str(head);
         rest = tail;
     }
+    // Longer numbers than the pattern covers (e.g. 19-digit Diners) keep their extra digits.
+    if !rest.is_empty() {
+        out.push(' ');
+        out.push_str(rest);
+    }
     out
 }
 
