@@ -2,7 +2,7 @@
 
 use super::{
     invitation::CheckYourEmail,
-    verify::{LinkNoLongerValid, NewPasswordFields},
+    verify::{NewPasswordFields, OneTimeLinkPage},
 };
 use crate::{
     error::AppError,
@@ -82,27 +82,21 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let error = action_error(reset);
     let link_dead = move || error.get().is_some_and(|e| e.field() == Some("token"));
     view! {
-        <Title text="Choose a new password" />
-        <section class="card narrow">
-            <Suspense fallback=|| view! { <p role="status">"Checking your link…"</p> }>
-                {move || Suspend::new(async move {
-                    let valid = status.await.unwrap_or(false);
-                    view! {
-                        <Show when=move || valid && !link_dead() fallback=|| view! {
-                            <LinkNoLongerValid retry_href="/forgot-password" retry_label="Send a new reset link" />
-                        }>
-                            <h1>"Choose a new password"</h1>
-                            <p>"You'll be signed out on every device and can then sign in with the new password."</p>
-                            <ActionForm action=reset attr:novalidate="true" attr:class="form">
-                                <input type="hidden" name="token" value=token />
-                                <NewPasswordFields error=error />
-                                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
-                                <SubmitButton label="Change password" busy="Saving…" pending=reset.pending() />
-                            </ActionForm>
-                        </Show>
-                    }
-                })}
-            </Suspense>
-        </section>
+        <OneTimeLinkPage
+            title="Choose a new password"
+            status=status
+            link_dead=Signal::derive(link_dead)
+            retry_href="/forgot-password"
+            retry_label="Send a new reset link"
+        >
+            <h1>"Choose a new password"</h1>
+            <p>"You'll be signed out on every device and can then sign in with the new password."</p>
+            <ActionForm action=reset attr:novalidate="true" attr:class="form">
+                <input type="hidden" name="token" value=token />
+                <NewPasswordFields error=error />
+                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                <SubmitButton label="Change password" busy="Saving…" pending=reset.pending() />
+            </ActionForm>
+        </OneTimeLinkPage>
     }
 }

@@ -76,23 +76,54 @@ pub fn VerifyPage() -> impl IntoView {
     let error = action_error(accept);
     let link_dead = move || error.get().is_some_and(|e| e.field() == Some("token"));
     view! {
-        <Title text="Set your password" />
+        <OneTimeLinkPage
+            title="Set your password"
+            status=status
+            link_dead=Signal::derive(link_dead)
+            retry_href="/request-invitation"
+            retry_label="Request a new invitation"
+        >
+            <h1>"Set your password"</h1>
+            <p>"Your email is confirmed once you choose a password."</p>
+            <ActionForm action=accept attr:novalidate="true" attr:class="form">
+                <input type="hidden" name="token" value=token />
+                <NewPasswordFields error=error />
+                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                <SubmitButton label="Set password and sign in" busy="Saving…" pending=accept.pending() />
+            </ActionForm>
+        </OneTimeLinkPage>
+    }
+}
+
+/// A page behind an emailed one-time link: `children` while the link is usable, otherwise the
+/// plain "no longer valid" page with a way to ask for a new one.
+#[component]
+pub fn OneTimeLinkPage(
+    /// The page title.
+    title: &'static str,
+    /// Whether the link can still be used, as the server says.
+    status: Resource<Result<bool, AppError>>,
+    /// Set when a submission found the link used up meanwhile.
+    link_dead: Signal<bool>,
+    /// Where to ask for a new link.
+    retry_href: &'static str,
+    /// The retry link's text.
+    retry_label: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let children = StoredValue::new(children);
+    view! {
+        <Title text=title />
         <section class="card narrow">
             <Suspense fallback=|| view! { <p role="status">"Checking your link…"</p> }>
                 {move || Suspend::new(async move {
                     let valid = status.await.unwrap_or(false);
                     view! {
-                        <Show when=move || valid && !link_dead() fallback=|| view! {
-                            <LinkNoLongerValid retry_href="/request-invitation" retry_label="Request a new invitation" />
-                        }>
-                            <h1>"Set your password"</h1>
-                            <p>"Your email is confirmed once you choose a password."</p>
-                            <ActionForm action=accept attr:novalidate="true" attr:class="form">
-                                <input type="hidden" name="token" value=token />
-                                <NewPasswordFields error=error />
-                                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
-                                <SubmitButton label="Set password and sign in" busy="Saving…" pending=accept.pending() />
-                            </ActionForm>
+                        <Show
+                            when=move || valid && !link_dead.get()
+                            fallback=move || view! { <LinkNoLongerValid retry_href retry_label /> }
+                        >
+                            {children.read_value()()}
                         </Show>
                     }
                 })}
