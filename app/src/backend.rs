@@ -1,7 +1,9 @@
 //! Server-only services: storage, password hashing, clock, secrets and the shared [`AppState`].
 
 pub mod auth;
+pub mod cards;
 pub mod clock;
+pub mod gateway;
 pub mod mail;
 pub mod passwords;
 pub mod request;

@@ -9,10 +9,11 @@ pub mod next;
 pub mod password;
 pub mod staff;
 pub mod time;
+pub mod tokenization;
 
 pub use customer::{CustomerDetails, CustomerKind, Phone};
 pub use email::EmailAddress;
-pub use ids::{CustomerId, InvoiceId, JobId, StaffId};
+pub use ids::{CustomerId, InvoiceId, JobId, PaymentMethodId, StaffId};
 pub use money::Cents;
 pub use password::Password;
 pub use staff::StaffRole;

@@ -18,6 +18,8 @@ pub struct HeaderData {
     pub customer: Option<CustomerSummary>,
     /// The signed-in staff member, if any.
     pub staff: Option<StaffSummary>,
+    /// Whether the portal offers saved cards (both Online Payments switches on).
+    pub saved_payments: bool,
 }
 
 /// The business name and the signed-in person, in one request per page.
@@ -37,6 +39,7 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
         business_name: settings.business_name,
         customer: None,
         staff: None,
+        saved_payments: settings.online_payments_enabled && settings.saved_payments_enabled,
     };
     match sessions::resolve(&state, &req).await?.map(|s| s.principal) {
         Some(Principal::Customer(id)) => {
@@ -86,6 +89,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             business_name: "Customer Portal".into(),
                             customer: None,
                             staff: None,
+                            saved_payments: false,
                         });
                         let in_office = office();
                         view! {
@@ -96,7 +100,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {if in_office {
                                 view! { <nav aria-label="Office"><OfficeNav staff=info.staff /></nav> }.into_any()
                             } else {
-                                view! { <nav aria-label="Account"><UserMenu customer=info.customer /></nav> }.into_any()
+                                view! { <nav aria-label="Account"><UserMenu customer=info.customer saved_payments=info.saved_payments /></nav> }.into_any()
                             }}
                         }
                     })}

@@ -1,5 +1,6 @@
 //! Porchlight's web app: routes, pages and server functions shared by the server and the browser.
 
+mod cards_ui;
 pub mod domain;
 pub mod error;
 mod layout;
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     // Pages behind sign-in render fully before sending, so a visitor gets a real redirect.
                     <Route path=path!("/") view=portal::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=portal::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/payment-methods") view=portal::PaymentMethodsPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=portal::LoginPage />
                     <Route path=path!("/request-invitation") view=portal::RequestInvitationPage />
                     <Route path=path!("/verify") view=portal::VerifyPage />

@@ -3,6 +3,7 @@
 mod auth;
 mod billing;
 mod call_booking;
+mod cards;
 mod customers;
 mod nav;
 mod record;

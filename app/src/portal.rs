@@ -5,6 +5,7 @@ mod dashboard;
 mod invitation;
 mod login;
 mod password_reset;
+mod payment_methods;
 mod session;
 mod verify;
 
@@ -13,5 +14,6 @@ pub use dashboard::DashboardPage;
 pub use invitation::RequestInvitationPage;
 pub use login::LoginPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
+pub use payment_methods::PaymentMethodsPage;
 pub use session::{CustomerSummary, UserMenu};
 pub use verify::VerifyPage;

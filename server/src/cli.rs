@@ -5,7 +5,10 @@ use crate::{
     startup, telemetry,
 };
 use app::{
-    backend::{AppState, Clock, PasswordHasher, Store, StoreError, mail::Mailer, store::NewStaff},
+    backend::{
+        AppState, Clock, PasswordHasher, Store, StoreError, gateway::sandbox::SandboxGateway,
+        mail::Mailer, store::NewStaff,
+    },
     domain::{EmailAddress, Password, StaffRole},
 };
 use clap::{Parser, Subcommand};
@@ -134,8 +137,15 @@ async fn execute(command: Command) -> Result<(), CliError> {
                 }
                 store.wipe().await?;
             }
-            let logins =
-                crate::demo::load(&store, &PasswordHasher::default(), &Clock::system()).await?;
+            let gateway =
+                SandboxGateway::new(store.clone(), config.load_secret()?, Clock::system());
+            let logins = crate::demo::load(
+                &store,
+                &PasswordHasher::default(),
+                &Clock::system(),
+                &gateway,
+            )
+            .await?;
             #[allow(clippy::print_stdout)]
             {
                 println!("{logins}");
@@ -192,6 +202,7 @@ async fn open_store(config: &Config) -> Result<Store, CliError> {
 
 async fn serve(config: Config) -> Result<(), CliError> {
     let secret = config.load_secret()?;
+    let secret_for_gateway = secret.clone();
     let store = open_store(&config).await?;
     let leptos_options = leptos::config::get_configuration(None)
         .map_err(|e| CliError::Other(format!("Leptos configuration (LEPTOS_*): {e}")))?
@@ -208,6 +219,11 @@ async fn serve(config: Config) -> Result<(), CliError> {
         clock: Clock::system(),
         public: Arc::new(public),
         mailer,
+        gateway: Arc::new(SandboxGateway::new(
+            store.clone(),
+            secret_for_gateway,
+            Clock::system(),
+        )),
         leptos_options,
     };
     let listener = tokio::net::TcpListener::bind(addr)

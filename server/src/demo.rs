@@ -4,11 +4,17 @@ use crate::cli::{CliError, add_staff};
 use app::{
     backend::{
         Clock, PasswordHasher, Store,
+        gateway::{Gateway, sandbox::SandboxGateway},
         store::{
-            CustomerKind, JobStatus, NewCustomer, NewInvoice, NewInvoiceLine, NewJob, Settings,
+            Actor, ChangeContext, CustomerKind, JobStatus, NewCard, NewCustomer, NewInvoice,
+            NewInvoiceLine, NewJob, Settings,
         },
     },
-    domain::{Cents, EmailAddress, Password, Timestamp},
+    domain::{
+        Cents, CustomerId, EmailAddress, Password, Timestamp,
+        card::MaskedCard,
+        tokenization::{PaymentToken, TokenRequest},
+    },
 };
 use std::fmt;
 
@@ -25,6 +31,10 @@ pub const ACCOUNTANT_PASSWORD: &str = "brightside-accounts-demo";
 pub const CUSTOMER_EMAIL: &str = "maria.gonzalez@example.com";
 /// Her portal password (demo data only).
 pub const CUSTOMER_PASSWORD: &str = "brightside-maria-demo";
+/// A second portal login, with no saved cards yet.
+pub const SECOND_CUSTOMER_EMAIL: &str = "james.oconnor@example.com";
+/// Its password.
+pub const SECOND_CUSTOMER_PASSWORD: &str = "brightside-james-demo";
 
 /// What the operator needs to try the demo.
 #[derive(Debug, Clone)]
@@ -50,8 +60,15 @@ impl fmt::Display for DemoLogins {
             f,
             "  accountant  {ACCOUNTANT_EMAIL}  /  {ACCOUNTANT_PASSWORD}"
         )?;
-        writeln!(f, "Customer Portal login (demo only):")?;
-        write!(f, "  customer    {CUSTOMER_EMAIL}  /  {CUSTOMER_PASSWORD}")
+        writeln!(f, "Customer Portal logins (demo only):")?;
+        writeln!(
+            f,
+            "  customer    {CUSTOMER_EMAIL}  /  {CUSTOMER_PASSWORD}  (two saved cards)"
+        )?;
+        write!(
+            f,
+            "  customer    {SECOND_CUSTOMER_EMAIL}  /  {SECOND_CUSTOMER_PASSWORD}  (no cards yet)"
+        )
     }
 }
 
@@ -183,11 +200,61 @@ const CUSTOMERS: &[DemoCustomer] = &[
     },
 ];
 
+/// Tokenizes a sandbox test card and saves it for a customer (the last one saved is primary).
+async fn add_demo_card(
+    store: &Store,
+    gateway: &SandboxGateway,
+    customer_id: CustomerId,
+    name: &str,
+    number: &str,
+    now: Timestamp,
+) -> Result<(), CliError> {
+    let fail = |what: &str| CliError::Other(format!("demo card: {what}"));
+    let year = now.date().0 + 3;
+    let request = TokenRequest {
+        number: number.into(),
+        expiry: format!("12/{:02}", year % 100),
+        cvc: "123".into(),
+        zip: "94107".into(),
+        name: name.into(),
+    };
+    let response = gateway
+        .tokenize(&request, "demo")
+        .await
+        .map_err(|_| fail("the sandbox refused a test card"))?;
+    let token = PaymentToken::parse(&response.token).ok_or_else(|| fail("bad token"))?;
+    let details = gateway
+        .attach(&token)
+        .await
+        .map_err(|e| fail(&e.to_string()))?;
+    let card = NewCard {
+        customer_id,
+        token,
+        fingerprint: details.fingerprint,
+        card: MaskedCard {
+            brand: details.brand,
+            last4: details.last4,
+        },
+        expiry: details.expiry,
+        cardholder: details.cardholder,
+        zip: details.zip,
+        nickname: String::new(),
+    };
+    let ctx = ChangeContext {
+        actor: Actor::Customer,
+        at: now,
+        request_id: "demo".into(),
+    };
+    store.add_card(&card, true, &ctx).await?;
+    Ok(())
+}
+
 /// Loads the demo business into an empty database and returns what to tell the operator.
 pub async fn load(
     store: &Store,
     hasher: &PasswordHasher,
     clock: &Clock,
+    gateway: &SandboxGateway,
 ) -> Result<DemoLogins, CliError> {
     let now = clock.now();
     let business = "Brightside Heating & Plumbing".to_owned();
@@ -242,14 +309,24 @@ pub async fn load(
                 now,
             )
             .await?;
-        if customer.email == CUSTOMER_EMAIL {
-            let password =
-                Password::parse(CUSTOMER_PASSWORD).map_err(|e| CliError::Other(e.to_string()))?;
+        let login = match customer.email {
+            CUSTOMER_EMAIL => Some(CUSTOMER_PASSWORD),
+            SECOND_CUSTOMER_EMAIL => Some(SECOND_CUSTOMER_PASSWORD),
+            _ => None,
+        };
+        if let Some(password) = login {
+            let password = Password::parse(password).map_err(|e| CliError::Other(e.to_string()))?;
             let hash = hasher
                 .hash(&password)
                 .await
                 .map_err(|e| CliError::Other(e.to_string()))?;
             store.create_account(customer_id, &hash, now).await?;
+        }
+        if customer.email == CUSTOMER_EMAIL {
+            // Sandbox test cards, saved through the gateway like the portal does.
+            for number in ["5555 5555 5555 4444", "4242 4242 4242 4242"] {
+                add_demo_card(store, gateway, customer_id, customer.name, number, now).await?;
+            }
         }
         for &(days_ago, summary, technician, status, lines, paid_percent) in customer.visits {
             let day = today.plus_seconds(-days_ago * 86_400);

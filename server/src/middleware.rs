@@ -138,7 +138,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
 /// Which sign-in a page needs before it is rendered.
 fn required_sign_in(path: &str) -> Option<(&'static str, bool)> {
     match path {
-        "/" | "/account" => Some(("/login", false)),
+        "/" | "/account" | "/payment-methods" => Some(("/login", false)),
         "/office/login" => None,
         p if p == "/office" || p.starts_with("/office/") => Some(("/office/login", true)),
         _ => None,

@@ -3,7 +3,14 @@
 use crate::middleware::{
     TrustedOrigin, api_error_status, reject_cross_site, require_sign_in, security_headers,
 };
-use app::{App, backend::AppState, shell};
+use app::{
+    App,
+    backend::{
+        AppState,
+        gateway::{http as gateway_http, sandbox::SandboxGateway},
+    },
+    shell,
+};
 use axum::{
     Router,
     extract::{Request, State},
@@ -33,8 +40,16 @@ pub fn build_router(state: AppState) -> Router {
     };
     let leptos_options = state.leptos_options.clone();
 
+    // The embedded sandbox processor answers under its own path, on its own tables.
+    let sandbox = SandboxGateway::new(
+        state.store.clone(),
+        state.secret.clone(),
+        state.clock.clone(),
+    );
+
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(gateway_http::routes(sandbox))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })

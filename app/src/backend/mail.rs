@@ -25,6 +25,19 @@ pub struct Email {
     pub html: String,
 }
 
+/// The business as the sender of customer emails (name and reply-to from the settings).
+pub async fn business_sender(state: &super::AppState) -> Result<Sender, crate::error::AppError> {
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(|e| crate::error::AppError::internal("reading settings", e))?;
+    Ok(Sender {
+        name: settings.business_name,
+        reply_to: EmailAddress::parse(&settings.reply_to_email).ok(),
+    })
+}
+
 /// Who the message is from: the business's name and optional reply-to address.
 #[derive(Debug, Clone)]
 pub struct Sender {

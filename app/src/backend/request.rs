@@ -67,6 +67,19 @@ impl RequestMeta {
     }
 }
 
+/// The current request's id (as on its log lines), or "" outside a request.
+pub fn request_id() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
 /// Adds a `Set-Cookie` header to the current response.
 pub fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (

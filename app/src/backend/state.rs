@@ -1,6 +1,6 @@
 //! [`AppState`]: everything a request needs, handed to server functions through Leptos context.
 
-use super::{Clock, PasswordHasher, Secret, Store, mail::Mailer};
+use super::{Clock, PasswordHasher, Secret, Store, gateway::Gateway, mail::Mailer};
 use leptos::config::LeptosOptions;
 use std::{path::PathBuf, sync::Arc};
 
@@ -42,6 +42,8 @@ pub struct AppState {
     pub public: Arc<PublicSettings>,
     /// Outgoing email.
     pub mailer: Mailer,
+    /// The payment processor.
+    pub gateway: Arc<dyn Gateway>,
     /// Leptos' own options (site root, output name).
     pub leptos_options: LeptosOptions,
 }

@@ -1,6 +1,7 @@
 //! Storage on SQLite (default) or PostgreSQL through one set of runtime queries (sqlx `Any`).
 
 mod accounts;
+mod cards;
 mod customers;
 mod invoices;
 mod jobs;
@@ -13,6 +14,7 @@ mod tokens;
 
 pub use crate::domain::CustomerKind;
 pub use accounts::{AccountCredentials, AccountInfo};
+pub use cards::{Actor, CardAction, ChangeContext, Deleted, NewCard, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invoices::{Invoice, InvoiceStatus, NewInvoice, NewInvoiceLine};
 pub use jobs::{Job, JobStatus, NewJob};
@@ -194,6 +196,10 @@ impl Store {
             "auth_tokens",
             "customer_accounts",
             "payment_method_events",
+            "payment_methods",
+            "gateway_charges",
+            "gateway_tokens",
+            "gateway_requests",
             "invoice_lines",
             "invoices",
             "jobs",

@@ -40,6 +40,21 @@ impl Brand {
         }
     }
 
+    /// The brand with this display name (as stored), if any.
+    pub fn from_name(name: &str) -> Option<Brand> {
+        [
+            Brand::Visa,
+            Brand::Mastercard,
+            Brand::Amex,
+            Brand::Discover,
+            Brand::Diners,
+            Brand::Jcb,
+            Brand::UnionPay,
+        ]
+        .into_iter()
+        .find(|b| b.name() == name)
+    }
+
     /// File stem of the brand icon under `public/cards/`.
     pub fn icon(self) -> &'static str {
         match self {

@@ -54,3 +54,7 @@ id_type!(
     /// Identifies an invoice.
     InvoiceId
 );
+id_type!(
+    /// Identifies a saved payment method (a card on file).
+    PaymentMethodId
+);

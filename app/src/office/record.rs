@@ -3,8 +3,10 @@
 use super::{
     auth::RequireStaff,
     billing::{InvoiceForm, JobForm, VoidInvoice},
+    cards::{OfficeAddPaymentMethod, PaymentMethodsSection},
 };
 use crate::{
+    cards_ui::{CardRow, HistoryList, HistoryRow},
     domain::{Cents, CustomerId, CustomerKind, InvoiceId, JobId, Timestamp},
     error::AppError,
 };
@@ -60,19 +62,6 @@ pub struct InvoiceRow {
     pub can_void: bool,
 }
 
-/// A payment-method history entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryRow {
-    /// When.
-    pub at: Timestamp,
-    /// What happened, in words.
-    pub action: String,
-    /// "Visa •••• 4242".
-    pub card: String,
-    /// "Customer" or the staff member's name.
-    pub actor: String,
-}
-
 /// Everything the customer record shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerFile {
@@ -96,6 +85,8 @@ pub struct CustomerFile {
     pub invoices: Vec<InvoiceRow>,
     /// Sum of open balances.
     pub balance_due: Cents,
+    /// Saved cards, primary first.
+    pub cards: Vec<CardRow>,
     /// Payment-method history, newest first.
     pub history: Vec<HistoryRow>,
 }
@@ -149,6 +140,12 @@ pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
         .payment_method_events(id)
         .await
         .map_err(fail("reading card history"))?;
+    let cards = state
+        .store
+        .cards_for_customer(id)
+        .await
+        .map_err(fail("reading cards"))?;
+    let now = state.clock.now();
     let balance_due = invoices.iter().fold(Cents::ZERO, |sum, i| {
         sum.checked_add(i.balance()).unwrap_or(sum)
     });
@@ -190,25 +187,8 @@ pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
             })
             .collect(),
         balance_due,
-        history: events
-            .into_iter()
-            .map(|e| HistoryRow {
-                at: e.occurred_at,
-                action: match e.action.as_str() {
-                    "added" => "Added",
-                    "set_primary" => "Set as primary",
-                    "updated" => "Updated",
-                    "deleted" => "Deleted",
-                    "used_for_payment" => "Used for payment",
-                    other => other,
-                }
-                .to_owned(),
-                card: format!("{} •••• {}", e.brand, e.last4),
-                actor: e
-                    .staff
-                    .map_or_else(|| "Customer".to_owned(), |(_, name)| name),
-            })
-            .collect(),
+        cards: cards.iter().map(|c| CardRow::from_saved(c, now)).collect(),
+        history: events.into_iter().map(HistoryRow::from_event).collect(),
     })
 }
 
@@ -261,6 +241,7 @@ fn Record() -> impl IntoView {
     let add_invoice = ServerAction::<super::billing::CreateInvoice>::new();
     let void = ServerAction::<VoidInvoice>::new();
     let invite = ServerAction::<InviteCustomer>::new();
+    let add_card = ServerAction::<OfficeAddPaymentMethod>::new();
     // Reload only after a successful change, so a refused form keeps its input and messages.
     let changes = RwSignal::new(0u32);
     Effect::new(move |_| {
@@ -269,6 +250,7 @@ fn Record() -> impl IntoView {
             matches!(add_invoice.value().get(), Some(Ok(_))),
             matches!(void.value().get(), Some(Ok(_))),
             matches!(invite.value().get(), Some(Ok(_))),
+            matches!(add_card.value().get(), Some(Ok(_))),
         ];
         if ok.contains(&true) {
             changes.update(|n| *n += 1);
@@ -279,7 +261,7 @@ fn Record() -> impl IntoView {
         <Transition fallback=|| view! { <p role="status">"Loading the customer…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => view! { <RecordView r=r add_job=add_job add_invoice=add_invoice void=void invite=invite /> }.into_any(),
+                    Ok(r) => view! { <RecordView r=r add_job=add_job add_invoice=add_invoice void=void invite=invite add_card=add_card /> }.into_any(),
                     Err(e) => view! { <Title text="Customer" /><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -294,6 +276,7 @@ fn RecordView(
     add_invoice: ServerAction<super::billing::CreateInvoice>,
     void: ServerAction<VoidInvoice>,
     invite: ServerAction<InviteCustomer>,
+    add_card: ServerAction<OfficeAddPaymentMethod>,
 ) -> impl IntoView {
     let id = r.id;
     let portal = match &r.portal {
@@ -343,13 +326,7 @@ fn RecordView(
                 <p class="notice" role="status">{invite_message}</p>
             </section>
 
-            <section class="card" aria-labelledby="payment-methods-heading">
-                <div class="section-head">
-                    <h2 id="payment-methods-heading">"Payment Methods"</h2>
-                    <a class="button" href=format!("/office/customers/{id}/history")>"View History"</a>
-                </div>
-                <p class="empty">"No saved payment methods. Cards the customer saves in the portal appear here."</p>
-            </section>
+            <PaymentMethodsSection customer=id cards=r.cards.clone() add=add_card />
 
             <section class="card" aria-labelledby="jobs-heading">
                 <h2 id="jobs-heading">"Jobs"</h2>
@@ -444,17 +421,7 @@ fn History() -> impl IntoView {
                         <p class="breadcrumb"><a href=format!("/office/customers/{}", r.id)>{r.name.clone()}</a>" › Payment Methods"</p>
                         <h1>"Payment method history"</h1>
                         <section class="card">
-                            {if r.history.is_empty() {
-                                view! { <p class="empty">"No payment method changes yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ol class="timeline">
-                                        {r.history.into_iter().map(|h| view! {
-                                            <li><strong>{h.action}</strong>" · "{h.card}" · by "{h.actor}" · "{crate::ui::date_time(h.at)}</li>
-                                        }).collect_view()}
-                                    </ol>
-                                }.into_any()
-                            }}
+                            <HistoryList rows=r.history />
                         </section>
                     }.into_any(),
                     Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),

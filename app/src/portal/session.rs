@@ -63,13 +63,14 @@ pub async fn logout() -> Result<(), AppError> {
     crate::backend::auth::sessions::sign_out_current("/login?signed_out=1").await
 }
 
-/// The header's account area: name, Account and "Sign out", or "Login".
+/// The header's account area: name, Saved Payment Methods, Account and "Sign out", or "Login".
 #[component]
-pub fn UserMenu(customer: Option<CustomerSummary>) -> impl IntoView {
+pub fn UserMenu(customer: Option<CustomerSummary>, saved_payments: bool) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     match customer {
         Some(customer) => view! {
             <span class="user-name">{customer.name}</span>
+            {saved_payments.then(|| view! { <a href="/payment-methods">"Saved Payment Methods"</a> })}
             <a href="/account">"Account"</a>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="button button--quiet">"Sign out"</button>

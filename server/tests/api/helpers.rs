@@ -1,6 +1,7 @@
 use app::{
     backend::{
         AppState, Clock, PasswordHasher, PublicSettings, Secret, Store,
+        gateway::sandbox::SandboxGateway,
         mail::Mailer,
         store::{CustomerKind, NewCustomer},
         testing::fresh_store,
@@ -21,6 +22,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Clock,
     pub outbox: PathBuf,
+    pub gateway: SandboxGateway,
 }
 
 /// Starts the application on a random port with a fresh database and outbox.
@@ -38,9 +40,12 @@ pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
         smtp_url,
     };
     let clock = Clock::manual(Timestamp::from_unix(1_790_000_000));
+    let secret = Secret::new(vec![7; 32]).unwrap();
+    let gateway = SandboxGateway::new(store.clone(), secret.clone(), clock.clone());
     let state = AppState {
         store: store.clone(),
-        secret: Secret::new(vec![7; 32]).unwrap(),
+        secret,
+        gateway: Arc::new(gateway.clone()),
         passwords: PasswordHasher::new(2),
         clock: clock.clone(),
         mailer: Mailer::new(&public).unwrap(),
@@ -67,6 +72,7 @@ pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
         client,
         clock,
         outbox,
+        gateway,
     }
 }
 

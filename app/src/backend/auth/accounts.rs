@@ -4,7 +4,7 @@ use super::{TOKEN_TTL_SECS, hash_token, random_token, sessions, throttle};
 use crate::{
     backend::{
         AppState,
-        mail::{Sender, templates},
+        mail::{business_sender as sender, templates},
         request::RequestMeta,
         store::{Principal, TokenPurpose},
     },
@@ -58,18 +58,6 @@ pub async fn login(
     )
     .await
     .map(|(_, id)| id)
-}
-
-async fn sender(state: &AppState) -> Result<Sender, AppError> {
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(|e| AppError::internal("reading settings", e))?;
-    Ok(Sender {
-        name: settings.business_name,
-        reply_to: EmailAddress::parse(&settings.reply_to_email).ok(),
-    })
 }
 
 /// Issues a one-time token of `purpose` unless the customer already got too many this hour.

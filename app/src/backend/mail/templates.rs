@@ -141,6 +141,55 @@ pub fn email_changed(old: &EmailAddress, name: &str, business: &str, new: &Email
     )
 }
 
+/// What happened to a card, for the notification email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardNotice {
+    /// A card was saved.
+    Added,
+    /// A card was removed.
+    Removed,
+    /// A card became the primary one.
+    MadePrimary,
+}
+
+/// Tells the customer a card on file changed ("If this wasn't you…").
+pub fn card_changed(
+    to: &EmailAddress,
+    name: &str,
+    business: &str,
+    notice: CardNotice,
+    card: &str,
+    when: &str,
+    contact: &str,
+) -> Email {
+    let (subject, what) = match notice {
+        CardNotice::Added => (
+            "A card was added",
+            format!("{card} was added to your saved payment methods"),
+        ),
+        CardNotice::Removed => (
+            "A card was removed",
+            format!("{card} was removed from your saved payment methods"),
+        ),
+        CardNotice::MadePrimary => (
+            "Your primary card changed",
+            format!("{card} is now your primary card; it is used by default when you pay invoices"),
+        ),
+    };
+    email(
+        to,
+        name,
+        format!("{subject} · {business} Customer Portal"),
+        vec![
+            format!("Hello {name},"),
+            format!("{what} ({when})."),
+            format!("If this wasn't you, contact {business} right away{contact}."),
+        ],
+        None,
+        business,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,280 @@
+//! Saved cards as one service for the portal and the office: the gateway, the store, the history
+//! and the customer's notification emails, with every failure turned into a plain [`AppError`].
+
+use super::{
+    AppState, StoreError,
+    gateway::{Decline, GatewayError},
+    mail::{business_sender, templates},
+    store::{ChangeContext, NewCard, SavedCard},
+};
+use crate::{
+    domain::{
+        CustomerId, PaymentMethodId,
+        card::{Expiry, parse_zip},
+        customer::bounded_text,
+        tokenization::PaymentToken,
+    },
+    error::AppError,
+};
+
+pub use templates::CardNotice;
+
+/// Refuses unless the office switched on online payments and the saved-payments beta.
+pub async fn require_enabled(state: &AppState) -> Result<(), AppError> {
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(|e| AppError::internal("reading settings", e))?;
+    if settings.online_payments_enabled && settings.saved_payments_enabled {
+        Ok(())
+    } else {
+        Err(AppError::Unavailable(format!(
+            "Saved payment methods aren't available right now. Please contact {}.",
+            settings.business_name
+        )))
+    }
+}
+
+/// Refuses unless online payments are on (the office may add cards without the portal beta).
+pub async fn require_online_payments(state: &AppState) -> Result<(), AppError> {
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(|e| AppError::internal("reading settings", e))?;
+    if settings.online_payments_enabled {
+        Ok(())
+    } else {
+        Err(AppError::Unavailable(
+            "Online payments are switched off in Settings › Online Payments.".into(),
+        ))
+    }
+}
+
+/// (year, month) today, for expiry checks.
+pub fn this_month(state: &AppState) -> (i32, u32) {
+    let (y, m, _) = state.clock.now().date();
+    (i32::try_from(y).unwrap_or(i32::MAX), m)
+}
+
+fn gateway_error(e: GatewayError) -> AppError {
+    match e {
+        GatewayError::InvalidToken => AppError::invalid(
+            "number",
+            "This card form has expired. Please enter the card again.",
+        ),
+        GatewayError::Declined(d) => decline(d),
+        GatewayError::KeyReuse => AppError::internal("gateway", e),
+        GatewayError::Unavailable(cause) => {
+            tracing::error!(%cause, "payment gateway unavailable");
+            AppError::Unavailable(
+                "We couldn't reach the payment processor. Please try again in a moment.".into(),
+            )
+        }
+    }
+}
+
+fn decline(d: Decline) -> AppError {
+    match d.field() {
+        Some(field) => AppError::invalid(field, d.message()),
+        None => AppError::Conflict(d.message().to_owned()),
+    }
+}
+
+fn store_error(what: &'static str) -> impl FnOnce(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::NotFound => AppError::NotFound,
+        StoreError::Duplicate(_) => AppError::Conflict("This card is already saved.".into()),
+        other => AppError::internal(what, other),
+    }
+}
+
+fn nickname(input: &str) -> Result<String, AppError> {
+    bounded_text(input, "the nickname", 40, false).map_err(|m| AppError::invalid("nickname", m))
+}
+
+/// Releases a token at the gateway after Porchlight stopped using it (failures are only logged).
+async fn release(state: &AppState, token: &PaymentToken) {
+    if let Err(e) = state.gateway.detach(token).await {
+        tracing::warn!(error = %e, "could not detach a card token at the gateway");
+    }
+}
+
+/// Saves the card behind a fresh gateway token for a customer; returns what to tell the user.
+pub async fn add(
+    state: &AppState,
+    customer: CustomerId,
+    token: &str,
+    make_primary: bool,
+    nickname_input: &str,
+    ctx: &ChangeContext,
+) -> Result<String, AppError> {
+    let token = PaymentToken::parse(token).ok_or_else(|| {
+        AppError::invalid(
+            "number",
+            "We couldn't read the card. Please enter it again.",
+        )
+    })?;
+    let nickname = nickname(nickname_input)?;
+    let details = state.gateway.attach(&token).await.map_err(gateway_error)?;
+    if details.expiry.is_expired(this_month(state)) {
+        release(state, &token).await;
+        return Err(AppError::invalid("expiry", "This card has expired."));
+    }
+    let new = NewCard {
+        customer_id: customer,
+        token: token.clone(),
+        fingerprint: details.fingerprint,
+        card: crate::domain::card::MaskedCard {
+            brand: details.brand,
+            last4: details.last4,
+        },
+        expiry: details.expiry,
+        cardholder: details.cardholder,
+        zip: details.zip,
+        nickname,
+    };
+    let saved = match state.store.add_card(&new, make_primary, ctx).await {
+        Ok(card) => card,
+        Err(e) => {
+            release(state, &token).await;
+            return Err(store_error("saving a card")(e));
+        }
+    };
+    tracing::info!(customer = %customer, card = %saved.id, "card saved");
+    notify(state, customer, CardNotice::Added, &saved, ctx).await;
+    Ok(if saved.is_primary {
+        format!("{} was added and is now the primary card.", saved.card)
+    } else {
+        format!("{} was added.", saved.card)
+    })
+}
+
+/// Makes a card the primary one.
+pub async fn set_primary(
+    state: &AppState,
+    customer: CustomerId,
+    id: PaymentMethodId,
+    ctx: &ChangeContext,
+) -> Result<String, AppError> {
+    let before = state
+        .store
+        .card(customer, id)
+        .await
+        .map_err(store_error("reading a card"))?;
+    let card = state
+        .store
+        .set_primary_card(customer, id, ctx)
+        .await
+        .map_err(store_error("setting the primary card"))?;
+    if !before.is_primary {
+        notify(state, customer, CardNotice::MadePrimary, &card, ctx).await;
+    }
+    Ok(format!("{} is now the primary card.", card.card))
+}
+
+/// Removes a card (and tells which card became primary instead, if any).
+pub async fn delete(
+    state: &AppState,
+    customer: CustomerId,
+    id: PaymentMethodId,
+    ctx: &ChangeContext,
+) -> Result<String, AppError> {
+    let deleted = state
+        .store
+        .delete_card(customer, id, ctx)
+        .await
+        .map_err(store_error("deleting a card"))?;
+    release(state, &deleted.removed.token).await;
+    notify(state, customer, CardNotice::Removed, &deleted.removed, ctx).await;
+    Ok(match &deleted.promoted {
+        Some(next) => {
+            notify(state, customer, CardNotice::MadePrimary, next, ctx).await;
+            format!(
+                "{} was deleted. {} is now the primary card.",
+                deleted.removed.card, next.card
+            )
+        }
+        None => format!("{} was deleted.", deleted.removed.card),
+    })
+}
+
+/// Changes a card's expiry, billing ZIP and nickname in place.
+pub async fn update(
+    state: &AppState,
+    customer: CustomerId,
+    id: PaymentMethodId,
+    expiry: &str,
+    zip: &str,
+    nickname_input: &str,
+    ctx: &ChangeContext,
+) -> Result<String, AppError> {
+    let card = state
+        .store
+        .card(customer, id)
+        .await
+        .map_err(store_error("reading a card"))?;
+    let mut errors = Vec::new();
+    let expiry: Option<Expiry> = Expiry::parse(expiry, this_month(state))
+        .map_err(|e| errors.push(("expiry", e.to_string())))
+        .ok();
+    let zip = parse_zip(zip)
+        .map_err(|e| errors.push(("zip", e.to_string())))
+        .ok();
+    let nickname = bounded_text(nickname_input, "the nickname", 40, false)
+        .map_err(|m| errors.push(("nickname", m)))
+        .ok();
+    let (Some(expiry), Some(zip), Some(nickname)) = (expiry, zip, nickname) else {
+        return Err(AppError::from_fields(errors)
+            .err()
+            .unwrap_or(AppError::BadRequest));
+    };
+    state
+        .gateway
+        .update(&card.token, expiry, &zip)
+        .await
+        .map_err(gateway_error)?;
+    let card = state
+        .store
+        .update_card(customer, id, expiry, &zip, &nickname, ctx)
+        .await
+        .map_err(store_error("updating a card"))?;
+    Ok(format!("{} was updated.", card.card))
+}
+
+/// Emails the customer about a change to their cards (in the background; failures are logged).
+async fn notify(
+    state: &AppState,
+    customer: CustomerId,
+    notice: CardNotice,
+    card: &SavedCard,
+    ctx: &ChangeContext,
+) {
+    let (customer, sender) = match (
+        state.store.customer(customer).await,
+        business_sender(state).await,
+    ) {
+        (Ok(c), Ok(s)) => (c, s),
+        (Err(e), _) => {
+            tracing::error!(error = %e, "card notification: reading the customer");
+            return;
+        }
+        (_, Err(_)) => return,
+    };
+    let contact = sender
+        .reply_to
+        .as_ref()
+        .map(|a| format!(" at {a}"))
+        .unwrap_or_default();
+    let mail = templates::card_changed(
+        &customer.email,
+        &customer.name,
+        &sender.name,
+        notice,
+        &card.card.to_string(),
+        &crate::ui::date_time(ctx.at),
+        &contact,
+    );
+    state.mailer.send_in_background(sender, mail);
+}

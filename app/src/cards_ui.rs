@@ -1,0 +1,45 @@
+//! Card pieces shared by the portal and the office: the card row, the history list and the
+//! "Add New Card" dialog that tokenizes in the browser.
+
+mod dialog;
+mod history;
+mod row;
+mod tokenize;
+
+pub use dialog::{AddCardDialog, NewCardSubmission};
+pub use history::{HistoryList, HistoryRow};
+pub use row::{CardRow, CardSummary};
+
+/// Opens the `<dialog>` with this id as a modal (browsers with invoker commands also do it
+/// without JavaScript through `command="show-modal"`).
+pub fn open_dialog(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(dialog) = leptos::prelude::document()
+            .get_element_by_id(id)
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlDialogElement>().ok())
+            && !dialog.open()
+        {
+            let _ = dialog.show_modal();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
+/// Closes the `<dialog>` with this id (a fallback for browsers without invoker commands).
+pub fn close_dialog(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(dialog) = leptos::prelude::document()
+            .get_element_by_id(id)
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlDialogElement>().ok())
+        {
+            dialog.close();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}

@@ -1,0 +1,57 @@
+//! The payment-method history ("View History" in the office, "History" in the portal).
+
+use crate::domain::Timestamp;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A payment-method history entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    /// When.
+    pub at: Timestamp,
+    /// What happened, in words.
+    pub action: String,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// "Customer" or the staff member's name.
+    pub actor: String,
+}
+
+#[cfg(feature = "ssr")]
+impl HistoryRow {
+    /// The words for a stored event.
+    pub fn from_event(e: crate::backend::store::PaymentMethodEvent) -> Self {
+        Self {
+            at: e.occurred_at,
+            action: match e.action.as_str() {
+                "added" => "Added",
+                "set_primary" => "Set as primary",
+                "updated" => "Updated",
+                "deleted" => "Deleted",
+                "used_for_payment" => "Used for payment",
+                other => other,
+            }
+            .to_owned(),
+            card: format!("{} •••• {}", e.brand, e.last4),
+            actor: e
+                .staff
+                .map_or_else(|| "Customer".to_owned(), |(_, name)| name),
+        }
+    }
+}
+
+/// The history as a timeline, newest first.
+#[component]
+pub fn HistoryList(rows: Vec<HistoryRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No payment method changes yet."</p> }.into_any();
+    }
+    view! {
+        <ol class="timeline">
+            {rows.into_iter().map(|h| view! {
+                <li><strong>{h.action}</strong>" · "{h.card}" · by "{h.actor}" · "{crate::ui::date_time(h.at)}</li>
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}

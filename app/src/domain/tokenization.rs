@@ -1,0 +1,208 @@
+//! The card-tokenization protocol between the browser and the payment gateway, and the checks
+//! both sides run on the card form before a number goes anywhere.
+
+use super::card::{
+    Brand, CardError, CardNumber, Expiry, Last4, check_cvc, parse_cardholder, parse_zip,
+};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What the browser sends to the gateway's token endpoint; never sent to Porchlight.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct TokenRequest {
+    /// The card number as typed.
+    pub number: String,
+    /// MM/YY.
+    pub expiry: String,
+    /// The security code.
+    pub cvc: String,
+    /// Billing ZIP.
+    pub zip: String,
+    /// Name on the card.
+    pub name: String,
+}
+
+impl fmt::Debug for TokenRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenRequest(redacted)")
+    }
+}
+
+/// A card form that passed every check.
+#[derive(Debug, Clone)]
+pub struct CheckedCard {
+    /// The number (never logged: its `Debug` masks it).
+    pub number: CardNumber,
+    /// Expiry month.
+    pub expiry: Expiry,
+    /// Normalized ZIP.
+    pub zip: String,
+    /// Trimmed cardholder name.
+    pub name: String,
+}
+
+/// The form fields, in the order they appear.
+pub const CARD_FIELDS: [&str; 5] = ["name", "number", "expiry", "cvc", "zip"];
+
+impl TokenRequest {
+    /// The message for one field, or `None` when it is fine. `today` is (year, month).
+    pub fn check_field(&self, field: &str, today: (i32, u32)) -> Option<String> {
+        let err: Option<CardError> = match field {
+            "name" => parse_cardholder(&self.name).err(),
+            "number" => CardNumber::parse(&self.number).err(),
+            "expiry" => Expiry::parse(&self.expiry, today).err(),
+            "cvc" => {
+                // Until the number shows the brand, 3 or 4 digits are both plausible.
+                let brand = CardNumber::parse(&self.number).ok().map(|n| n.brand());
+                match brand {
+                    Some(b) => check_cvc(&self.cvc, b).err(),
+                    None => {
+                        let c = self.cvc.trim();
+                        (!(3..=4).contains(&c.len()) || !c.chars().all(|ch| ch.is_ascii_digit()))
+                            .then_some(CardError::Cvc(3))
+                    }
+                }
+            }
+            "zip" => parse_zip(&self.zip).err(),
+            _ => None,
+        };
+        err.map(|e| e.to_string())
+    }
+
+    /// Checks every field; the errors come back as (field, message) pairs in form order.
+    pub fn check(&self, today: (i32, u32)) -> Result<CheckedCard, Vec<(&'static str, String)>> {
+        let errors: Vec<_> = CARD_FIELDS
+            .iter()
+            .filter_map(|f| self.check_field(f, today).map(|m| (*f, m)))
+            .collect();
+        match (
+            CardNumber::parse(&self.number),
+            Expiry::parse(&self.expiry, today),
+            parse_zip(&self.zip),
+            parse_cardholder(&self.name),
+        ) {
+            (Ok(number), Ok(expiry), Ok(zip), Ok(name)) if errors.is_empty() => Ok(CheckedCard {
+                number,
+                expiry,
+                zip,
+                name,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The gateway's answer to a successful tokenization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The single-use token Porchlight stores instead of the card.
+    pub token: String,
+    /// Card network.
+    pub brand: Brand,
+    /// Last four digits.
+    pub last4: Last4,
+    /// Expiry month.
+    pub expiry: Expiry,
+    /// Keyed hash of the number, the same for every token of one card.
+    pub fingerprint: String,
+}
+
+/// The gateway's answer to a refused tokenization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRefusal {
+    /// Machine-readable reason, e.g. `expired_card`.
+    pub code: String,
+    /// The form field the message belongs next to, if any.
+    pub field: Option<String>,
+    /// A plain sentence for the customer.
+    pub message: String,
+}
+
+/// A gateway token as Porchlight receives it from the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PaymentToken(String);
+
+impl PaymentToken {
+    /// Accepts 8–255 characters of letters, digits, `_` and `-` (any processor's token shape).
+    pub fn parse(input: &str) -> Option<Self> {
+        let t = input.trim();
+        ((8..=255).contains(&t.len())
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .then(|| Self(t.to_owned()))
+    }
+
+    /// The token text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: (i32, u32) = (2026, 11);
+
+    fn form(number: &str, expiry: &str, cvc: &str) -> TokenRequest {
+        TokenRequest {
+            number: number.into(),
+            expiry: expiry.into(),
+            cvc: cvc.into(),
+            zip: "94107".into(),
+            name: "Maria Gonzalez".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_form_passes_and_its_debug_output_hides_the_number() {
+        let checked = form("4242 4242 4242 4242", "12/30", "123")
+            .check(TODAY)
+            .unwrap();
+        assert_eq!(checked.number.brand(), Brand::Visa);
+        assert!(!format!("{checked:?}").contains("4242424242424242"));
+        assert!(!format!("{:?}", form("4242 4242 4242 4242", "12/30", "123")).contains("4242"));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_in_form_order() {
+        let mut bad = form("4242 4242 4242 4241", "13/30", "12");
+        bad.zip = "9410".into();
+        bad.name = " ".into();
+        let fields: Vec<_> = bad
+            .check(TODAY)
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, CARD_FIELDS.to_vec());
+    }
+
+    #[test]
+    fn an_amex_needs_four_security_digits_and_others_three() {
+        assert!(
+            form("3782 822463 10005", "12/30", "123")
+                .check_field("cvc", TODAY)
+                .is_some()
+        );
+        assert!(
+            form("3782 822463 10005", "12/30", "1234")
+                .check_field("cvc", TODAY)
+                .is_none()
+        );
+        assert!(
+            form("4242 4242 4242 4242", "12/30", "1234")
+                .check_field("cvc", TODAY)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn tokens_are_refused_unless_they_look_like_tokens() {
+        assert!(PaymentToken::parse("tok_abcdefghijklmnop").is_some());
+        assert!(PaymentToken::parse("short").is_none());
+        assert!(PaymentToken::parse("tok_abc def ghi").is_none());
+        assert!(PaymentToken::parse("tok_<script>alert(1)</script>").is_none());
+    }
+}

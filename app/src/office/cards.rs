@@ -1,0 +1,71 @@
+//! The customer record's "Payment Methods" section: the customer's cards, and "Add Payment
+//! Method" for the office (the card is tokenized in the browser, as in the portal).
+
+use crate::{
+    cards_ui::{AddCardDialog, CardRow, CardSummary, NewCardSubmission},
+    domain::CustomerId,
+    error::AppError,
+};
+use leptos::prelude::*;
+
+/// Saves a card for a customer on the office's behalf (recorded with the staff member as actor).
+#[server(endpoint = "office/payment-methods/add")]
+pub async fn office_add_payment_method(
+    customer_id: String,
+    token: String,
+    make_primary: bool,
+    nickname: String,
+) -> Result<String, AppError> {
+    use crate::backend::{
+        cards,
+        request::request_id,
+        store::{Actor, ChangeContext},
+    };
+    let (state, staff) = super::auth::require_staff(false).await?;
+    let customer: CustomerId = customer_id.parse().map_err(|_| AppError::NotFound)?;
+    cards::require_online_payments(&state).await?;
+    let ctx = ChangeContext {
+        actor: Actor::Staff(staff.id),
+        at: state.clock.now(),
+        request_id: request_id(),
+    };
+    cards::add(&state, customer, &token, make_primary, &nickname, &ctx).await
+}
+
+/// The "Payment Methods" section of a customer record.
+#[component]
+pub fn PaymentMethodsSection(
+    customer: CustomerId,
+    cards: Vec<CardRow>,
+    add: ServerAction<OfficeAddPaymentMethod>,
+) -> impl IntoView {
+    let on_token = Callback::new(move |card: NewCardSubmission| {
+        add.dispatch(OfficeAddPaymentMethod {
+            customer_id: customer.to_string(),
+            token: card.token,
+            make_primary: card.make_primary,
+            nickname: card.nickname,
+        });
+    });
+    let added = move || add.value().get().and_then(Result::ok);
+    view! {
+        <section class="card" aria-labelledby="payment-methods-heading">
+            <div class="section-head">
+                <h2 id="payment-methods-heading">"Payment Methods"</h2>
+                <a class="button" href=format!("/office/customers/{customer}/history")>"View History"</a>
+            </div>
+            <p class="notice notice--ok" role="status">{added}</p>
+            {if cards.is_empty() {
+                view! { <p class="empty">"No saved payment methods. Cards the customer saves in the portal appear here."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="pm-list" aria-label="Saved cards">
+                        {cards.into_iter().map(|card| view! { <li class="pm"><CardSummary card=card /></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <AddCardDialog on_token=on_token saving=add.pending() outcome=add.value() version=add.version()
+                primary_label="Make this the primary card" />
+        </section>
+    }
+}

@@ -1,0 +1,118 @@
+//! The saved-card server functions: each authenticates the customer, checks that the office
+//! switched the feature on, parses its input and calls the card service.
+
+use crate::{
+    cards_ui::{CardRow, HistoryRow},
+    error::AppError,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the Saved Payment Methods page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentMethodsData {
+    /// Cards, primary first.
+    pub cards: Vec<CardRow>,
+    /// Changes to the cards, newest first.
+    pub history: Vec<HistoryRow>,
+}
+
+/// The signed-in customer, the state and the history context for a card change.
+#[cfg(feature = "ssr")]
+async fn card_caller() -> Result<
+    (
+        crate::backend::AppState,
+        crate::domain::CustomerId,
+        crate::backend::store::ChangeContext,
+    ),
+    AppError,
+> {
+    use crate::backend::{
+        cards,
+        request::request_id,
+        store::{Actor, ChangeContext},
+    };
+    let (state, _, customer) = crate::portal::session::require_customer().await?;
+    cards::require_enabled(&state).await?;
+    let ctx = ChangeContext {
+        actor: Actor::Customer,
+        at: state.clock.now(),
+        request_id: request_id(),
+    };
+    Ok((state, customer, ctx))
+}
+
+/// A card id from a form; anything unreadable is "not found", like someone else's card.
+#[cfg(feature = "ssr")]
+fn card_id(input: &str) -> Result<crate::domain::PaymentMethodId, AppError> {
+    input.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The signed-in customer's cards and their history.
+#[server(endpoint = "payment-methods")]
+pub async fn payment_methods() -> Result<PaymentMethodsData, AppError> {
+    let (state, customer, ctx) = card_caller().await?;
+    let cards = state
+        .store
+        .cards_for_customer(customer)
+        .await
+        .map_err(|e| AppError::internal("reading cards", e))?;
+    let history = state
+        .store
+        .payment_method_events(customer)
+        .await
+        .map_err(|e| AppError::internal("reading card history", e))?;
+    Ok(PaymentMethodsData {
+        cards: cards
+            .iter()
+            .map(|c| CardRow::from_saved(c, ctx.at))
+            .collect(),
+        history: history.into_iter().map(HistoryRow::from_event).collect(),
+    })
+}
+
+/// Saves the card behind a gateway token (the browser tokenized it; no card data comes here).
+#[server(endpoint = "payment-methods/add")]
+pub async fn add_payment_method(
+    token: String,
+    make_primary: bool,
+    nickname: String,
+) -> Result<String, AppError> {
+    let (state, customer, ctx) = card_caller().await?;
+    crate::backend::cards::add(&state, customer, &token, make_primary, &nickname, &ctx).await
+}
+
+/// Makes one of the customer's cards the primary card.
+#[server(endpoint = "payment-methods/set-primary")]
+pub async fn set_primary_payment_method(id: String) -> Result<String, AppError> {
+    let (state, customer, ctx) = card_caller().await?;
+    crate::backend::cards::set_primary(&state, customer, card_id(&id)?, &ctx).await
+}
+
+/// Deletes one of the customer's cards.
+#[server(endpoint = "payment-methods/delete")]
+pub async fn delete_payment_method(id: String) -> Result<String, AppError> {
+    let (state, customer, ctx) = card_caller().await?;
+    crate::backend::cards::delete(&state, customer, card_id(&id)?, &ctx).await
+}
+
+/// Changes a card's expiry, billing ZIP and nickname.
+#[server(endpoint = "payment-methods/update")]
+pub async fn update_payment_method(
+    id: String,
+    expiry: String,
+    zip: String,
+    nickname: String,
+) -> Result<String, AppError> {
+    let (state, customer, ctx) = card_caller().await?;
+    crate::backend::cards::update(
+        &state,
+        customer,
+        card_id(&id)?,
+        &expiry,
+        &zip,
+        &nickname,
+        &ctx,
+    )
+    .await
+}
