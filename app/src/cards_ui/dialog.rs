@@ -202,6 +202,7 @@ pub fn AddCardDialog(
                 <p id=error_id class="field__error" role="alert">{move || message(name)}</p>
             </div>
         }
+        .into_any()
     };
 
     view! {
@@ -241,4 +242,5 @@ pub fn AddCardDialog(
             </form>
         </dialog>
     }
+    .into_any()
 }

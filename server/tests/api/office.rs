@@ -42,6 +42,15 @@ fn office_calls(customer: CustomerId) -> Vec<(&'static str, Vec<(&'static str, S
             "office/invoices/void",
             vec![("customer_id", id.clone()), ("invoice_id", "1".into())],
         ),
+        (
+            "office/payment-methods/add",
+            vec![
+                ("customer_id", id.clone()),
+                ("token", "tok_abcdefghijklmnop".into()),
+                ("make_primary", "false".into()),
+                ("nickname", String::new()),
+            ],
+        ),
     ]
 }
 
