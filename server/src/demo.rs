@@ -32,9 +32,9 @@ pub const CUSTOMER_EMAIL: &str = "maria.gonzalez@example.com";
 /// Her portal password (demo data only).
 pub const CUSTOMER_PASSWORD: &str = "brightside-maria-demo";
 /// A second portal login, with no saved cards yet.
-pub const SECOND_CUSTOMER_EMAIL: &str = "james.oconnor@example.com";
+pub const SECOND_CUSTOMER_EMAIL: &str = "linh.tran@example.com";
 /// Its password.
-pub const SECOND_CUSTOMER_PASSWORD: &str = "brightside-james-demo";
+pub const SECOND_CUSTOMER_PASSWORD: &str = "brightside-linh-demo";
 
 /// What the operator needs to try the demo.
 #[derive(Debug, Clone)]

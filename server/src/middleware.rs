@@ -99,12 +99,24 @@ pub async fn api_error_status(req: Request, next: Next) -> Response {
 fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/icons/")
+        || path.starts_with("/cards/")
         || matches!(path, "/favicon.svg" | "/favicon.ico" | "/logo.svg")
+}
+
+/// The Referrer-Policy for a path: none at all from pages whose URL carries a one-time token;
+/// same-origin elsewhere, so a form posted without JavaScript can be sent back to its page.
+pub fn referrer_policy(path: &str) -> &'static str {
+    if matches!(path, "/verify" | "/reset-password") {
+        "no-referrer"
+    } else {
+        "same-origin"
+    }
 }
 
 /// Adds security headers to every response and `Cache-Control: no-store` to everything but assets.
 pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
     let cacheable = is_static_asset(req.uri().path());
+    let referrer = referrer_policy(req.uri().path());
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
@@ -114,7 +126,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
     };
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(header::REFERRER_POLICY, "no-referrer");
+    set(header::REFERRER_POLICY, referrer);
     set(
         header::CONTENT_SECURITY_POLICY,
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'",
@@ -196,6 +208,14 @@ pub async fn require_sign_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_pages_send_no_referrer_and_other_pages_only_to_our_own_origin() {
+        assert_eq!(referrer_policy("/verify"), "no-referrer");
+        assert_eq!(referrer_policy("/reset-password"), "no-referrer");
+        assert_eq!(referrer_policy("/payment-methods"), "same-origin");
+        assert_eq!(referrer_policy("/"), "same-origin");
+    }
 
     const US: &str = "https://pay.example.com";
 

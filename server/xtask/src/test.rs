@@ -110,6 +110,16 @@ pub fn run_all() -> Result<(), String> {
             "end-to-end tests failed (screenshots and traces in end2end/test-results/)".into(),
         );
     }
+    // No card number or security code in what the e2e server wrote (database, outbox, log).
+    let (ok, _) = run_captured(cmd("node", &["pci-scan.mjs"]).current_dir(root.join("end2end")))?;
+    tally.record(
+        "PCI scan of the e2e database, outbox and log",
+        usize::from(ok),
+        usize::from(!ok),
+    );
+    if !ok {
+        return Err("the PCI scan found card data (see the lines above)".into());
+    }
 
     eprintln!("\nSummary ({} s):", started.elapsed().as_secs());
     for (group, passed, failed) in &tally.rows {
