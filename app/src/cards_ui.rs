@@ -43,3 +43,23 @@ pub fn close_dialog(id: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = id;
 }
+
+/// Closes every open `<dialog>` inside the elements matching `scope` (a CSS selector), e.g. after
+/// a list re-rendered in place under a dialog that did its job.
+pub fn close_open_dialogs(scope: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let selector = format!("{scope} dialog[open]");
+        while let Some(dialog) = leptos::prelude::document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlDialogElement>().ok())
+        {
+            dialog.close();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = scope;
+}

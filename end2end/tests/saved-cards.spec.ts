@@ -80,6 +80,7 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
   const confirm = page.getByRole("dialog", { name: "Delete Visa •••• 4242?" });
   await expect(confirm).toBeVisible();
   await confirm.getByRole("button", { name: "Delete" }).click();
+  await expect(confirm).toBeHidden();
   await expect(page.getByRole("status")).toContainText(
     "Visa •••• 4242 was deleted. Mastercard •••• 4444 is now the primary card.",
   );
@@ -138,8 +139,14 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
   await expect(dialog).toBeHidden();
   await expect(add).toBeFocused();
 
-  // Every request body that went to the gateway went there, and only there.
-  for (const body of tokenRequests) expect(body).toContain("number");
+  // Edit in place: a new expiry for the Mastercard.
+  await row(page, "Mastercard •••• 4444").getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit Mastercard •••• 4444" });
+  await edit.getByLabel("Expiry (MM/YY)").fill("10/32");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit).toBeHidden();
+  await expect(row(page, "Mastercard •••• 4444")).toContainText("Expires 10/32");
+  await expect(page.getByRole("status")).toContainText("Mastercard •••• 4444 was updated.");
 
   // The customer's own history.
   await page.getByText("History", { exact: true }).click();
@@ -157,6 +164,12 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
   await expect(methods).toContainText("Mastercard •••• 4444");
   await expect(methods).toContainText("American Express •••• 0005");
   await expect(primaryBadge(methods.getByRole("listitem").filter({ hasText: "Mastercard •••• 4444" }))).toBeVisible();
+
+  // The office adds a card through the same dialog; it is recorded with the staff member's name.
+  const officeDialog = await fillCard(page, { number: "6011111111111117" });
+  await officeDialog.getByRole("button", { name: "Add Card" }).click();
+  await expect(officeDialog).toBeHidden();
+  await expect(methods).toContainText("Discover •••• 1117");
   await methods.getByRole("link", { name: "View History" }).click();
   const timeline = page.getByRole("list").filter({ hasText: "Added · Visa •••• 4242" });
   for (const step of [
@@ -166,6 +179,8 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
     "Set as primary · Visa •••• 4242 · by Customer",
     "Deleted · Visa •••• 4242 · by Customer",
     "Added · American Express •••• 0005 · by Customer",
+    "Updated · Mastercard •••• 4444 · by Customer",
+    "Added · Discover •••• 1117 · by Erin Admin",
   ]) {
     await expect(timeline).toContainText(step);
   }

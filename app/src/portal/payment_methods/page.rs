@@ -9,7 +9,7 @@ use super::api::{
 use crate::{
     cards_ui::{
         AddCardDialog, CardRow, CardSummary, HistoryList, NewCardSubmission, close_dialog,
-        open_dialog,
+        close_open_dialogs, open_dialog,
     },
     error::AppError,
     portal::session::RequireCustomer,
@@ -52,6 +52,8 @@ fn Cards() -> impl IntoView {
             if let Some(result) = value.get() {
                 if result.is_ok() {
                     changes.update(|n| *n += 1);
+                    // The list re-renders in place: dialogs that did their job must not stay open.
+                    close_open_dialogs(".pm-list");
                 }
                 if result.is_ok() || errors_here {
                     notice.set(Some(result));
