@@ -6,6 +6,7 @@ pub mod clock;
 pub mod gateway;
 pub mod mail;
 pub mod passwords;
+pub mod payments;
 pub mod request;
 pub mod secret;
 pub mod state;

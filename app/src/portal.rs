@@ -5,6 +5,7 @@ mod dashboard;
 mod invitation;
 mod login;
 mod password_reset;
+mod pay;
 mod payment_methods;
 mod session;
 mod verify;

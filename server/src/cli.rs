@@ -226,6 +226,9 @@ async fn serve(config: Config) -> Result<(), CliError> {
         )),
         leptos_options,
     };
+    // Payments a crash left half-done are finished (asking the gateway with their own keys).
+    let reconcile = state.clone();
+    tokio::spawn(async move { app::backend::payments::reconcile_pending(&reconcile).await });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::Other(format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}")))?;

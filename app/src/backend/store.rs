@@ -6,6 +6,7 @@ mod customers;
 mod invoices;
 mod jobs;
 mod payment_methods;
+mod payments;
 mod sessions;
 mod settings;
 mod staff;
@@ -19,6 +20,7 @@ pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invoices::{Invoice, InvoiceStatus, NewInvoice, NewInvoiceLine};
 pub use jobs::{Job, JobStatus, NewJob};
 pub use payment_methods::PaymentMethodEvent;
+pub use payments::{AttemptResult, AttemptStatus, NewAttempt, PaymentAttempt, ReserveError};
 pub use sessions::{Principal, SessionRecord};
 pub use settings::{Settings, SettingsChange};
 pub use staff::{NewStaff, StaffMember};
@@ -195,6 +197,8 @@ impl Store {
             "sessions",
             "auth_tokens",
             "customer_accounts",
+            "payments",
+            "payment_attempts",
             "payment_method_events",
             "payment_methods",
             "gateway_charges",

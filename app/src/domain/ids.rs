@@ -58,3 +58,7 @@ id_type!(
     /// Identifies a saved payment method (a card on file).
     PaymentMethodId
 );
+id_type!(
+    /// Identifies a recorded (approved) online payment.
+    PaymentId
+);

@@ -8,9 +8,9 @@ use app::{
 };
 use serde_json::Value;
 
-const PASSWORD: &str = "lantern porch evening";
+pub(crate) const PASSWORD: &str = "lantern porch evening";
 
-async fn enable(app: &TestApp, online: bool, beta: bool) {
+pub(crate) async fn enable(app: &TestApp, online: bool, beta: bool) {
     let settings = Settings {
         online_payments_enabled: online,
         saved_payments_enabled: beta,
@@ -24,13 +24,13 @@ async fn enable(app: &TestApp, online: bool, beta: bool) {
 }
 
 /// A customer with a portal account, online payments and the beta on; returns (id, session).
-async fn customer(app: &TestApp, email: &str) -> (CustomerId, String) {
+pub(crate) async fn customer(app: &TestApp, email: &str) -> (CustomerId, String) {
     enable(app, true, true).await;
     app.customer_with_account("Maria Gonzalez", email, PASSWORD)
         .await
 }
 
-fn card_form(number: &str) -> TokenRequest {
+pub(crate) fn card_form(number: &str) -> TokenRequest {
     TokenRequest {
         number: number.into(),
         expiry: "12/30".into(),
@@ -46,7 +46,7 @@ fn card_form(number: &str) -> TokenRequest {
 }
 
 /// POSTs a card to the gateway as the browser does: (status, JSON body).
-async fn tokenize_raw(app: &TestApp, form: &TokenRequest) -> (u16, Value) {
+pub(crate) async fn tokenize_raw(app: &TestApp, form: &TokenRequest) -> (u16, Value) {
     let res = app
         .client
         .post(app.url("/gateway/v1/tokens"))
@@ -58,13 +58,13 @@ async fn tokenize_raw(app: &TestApp, form: &TokenRequest) -> (u16, Value) {
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
-async fn token(app: &TestApp, number: &str) -> String {
+pub(crate) async fn token(app: &TestApp, number: &str) -> String {
     let (status, body) = tokenize_raw(app, &card_form(number)).await;
     assert_eq!(status, 200, "{body}");
     body["token"].as_str().unwrap().to_owned()
 }
 
-async fn add(app: &TestApp, session: &str, token: &str, primary: bool) -> (u16, String) {
+pub(crate) async fn add(app: &TestApp, session: &str, token: &str, primary: bool) -> (u16, String) {
     let primary = primary.to_string();
     let answer = app
         .call(
@@ -98,7 +98,7 @@ async fn cards(app: &TestApp, session: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
-async fn card_id(app: &TestApp, customer: CustomerId, last4: &str) -> String {
+pub(crate) async fn card_id(app: &TestApp, customer: CustomerId, last4: &str) -> String {
     app.store
         .cards_for_customer(customer)
         .await

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod office;
 mod pages;
+mod payments;
 mod sessions;
 mod smtp;
 mod throttling;

@@ -210,6 +210,17 @@ impl SandboxGateway {
         })
     }
 
+    /// How many charges the sandbox recorded under an idempotency key (0 or 1; for support and tests).
+    pub async fn charges_with_key(&self, idempotency_key: &str) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) AS n FROM gateway_charges WHERE idempotency_key = $1")
+                .bind(idempotency_key)
+                .fetch_one(self.store.pool())
+                .await?
+                .try_get("n")?,
+        )
+    }
+
     fn fingerprint(&self, digits: &str) -> String {
         let hex = self
             .secret

@@ -190,6 +190,33 @@ pub fn card_changed(
     )
 }
 
+/// The receipt for an online payment.
+#[allow(clippy::too_many_arguments)]
+pub fn receipt(
+    to: &EmailAddress,
+    name: &str,
+    business: &str,
+    invoice_number: &str,
+    amount: &str,
+    card: &str,
+    when: &str,
+    reference: &str,
+) -> Email {
+    email(
+        to,
+        name,
+        format!("Receipt for your payment to {business}"),
+        vec![
+            format!("Hello {name},"),
+            format!("Thank you: we received {amount} for invoice {invoice_number}."),
+            format!("Paid with {card} on {when}. Reference: {reference}."),
+            format!("Questions about this payment? Contact {business}."),
+        ],
+        None,
+        business,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,233 @@
+//! Paying an invoice with a saved card, exactly once per idempotency key: the attempt is stored
+//! before the gateway is called (no transaction open across the call), a retry or a concurrent
+//! duplicate asks the gateway again with the same key (which never charges twice), and an
+//! attempt left pending by a crash is finished the same way.
+
+use super::{
+    AppState, StoreError,
+    gateway::{ChargeOutcome, Decline, GatewayError},
+    mail::{business_sender, templates},
+    store::{AttemptResult, AttemptStatus, NewAttempt, PaymentAttempt, ReserveError},
+};
+use crate::{
+    domain::{Cents, CustomerId, InvoiceId, PaymentId, PaymentMethodId},
+    error::AppError,
+};
+
+/// The smallest online payment.
+pub const MINIMUM: Cents = Cents::new(1_00);
+
+/// What an approved payment tells the payer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paid {
+    /// The recorded payment.
+    pub payment_id: PaymentId,
+    /// A sentence for the page.
+    pub message: String,
+}
+
+/// Checks an idempotency key from the pay page: 16–100 letters, digits, `-` or `_`.
+fn parse_key(input: &str) -> Result<String, AppError> {
+    let key = input.trim();
+    if (16..=100).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(key.to_owned())
+    } else {
+        Err(AppError::BadRequest)
+    }
+}
+
+fn parse_amount(input: &str) -> Result<Cents, AppError> {
+    let amount = Cents::parse(input).map_err(|e| AppError::invalid("amount", e.to_string()))?;
+    if amount < MINIMUM {
+        return Err(AppError::invalid(
+            "amount",
+            format!("The amount must be at least {MINIMUM}."),
+        ));
+    }
+    Ok(amount)
+}
+
+fn reserve_error(e: ReserveError) -> AppError {
+    match e {
+        ReserveError::NotFound => AppError::NotFound,
+        ReserveError::Void => {
+            AppError::Conflict("This invoice was voided; there is nothing to pay.".into())
+        }
+        ReserveError::AlreadyPaid => AppError::Conflict(
+            "This invoice is already paid (or a payment for it is in progress).".into(),
+        ),
+        ReserveError::ExceedsBalance(open) => AppError::invalid(
+            "amount",
+            format!("The amount can't be more than the balance of {open}."),
+        ),
+        ReserveError::KeyMismatch => AppError::Conflict(
+            "This payment form was already used for a different payment. Please reload the page."
+                .into(),
+        ),
+        ReserveError::Store(e) => AppError::internal("reserving a payment", e),
+    }
+}
+
+/// Pays `amount` of a customer's invoice with one of their saved cards.
+pub async fn pay_with_saved_card(
+    state: &AppState,
+    customer: CustomerId,
+    invoice: InvoiceId,
+    card: PaymentMethodId,
+    amount: &str,
+    key: &str,
+    request_id: &str,
+) -> Result<Paid, AppError> {
+    let key = parse_key(key)?;
+    let card = state
+        .store
+        .card(customer, card)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::internal("reading a card", other),
+        })?;
+    let amount = parse_amount(amount)?;
+    let new = NewAttempt {
+        key,
+        customer_id: customer,
+        invoice_id: invoice,
+        payment_method_id: Some(card.id),
+        token: card.token,
+        card: card.card,
+        amount,
+    };
+    let (attempt, fresh) = state
+        .store
+        .reserve_attempt(&new, state.clock.now())
+        .await
+        .map_err(reserve_error)?;
+    if !fresh {
+        tracing::info!(attempt = attempt.id, "payment retried with the same key");
+    }
+    let attempt = resolve(state, attempt, request_id).await?;
+    outcome(&attempt)
+}
+
+/// Turns a finished attempt into the payer's answer (the same for every retry of it).
+fn outcome(attempt: &PaymentAttempt) -> Result<Paid, AppError> {
+    match (attempt.status, attempt.payment_id) {
+        (AttemptStatus::Approved, Some(payment_id)) => Ok(Paid {
+            payment_id,
+            message: format!("Paid {} with {}.", attempt.amount, attempt.card),
+        }),
+        (AttemptStatus::Declined | AttemptStatus::Failed, _) => {
+            let decline = [
+                Decline::InsufficientFunds,
+                Decline::ExpiredCard,
+                Decline::ProcessingError,
+            ]
+            .into_iter()
+            .find(|d| d.code() == attempt.decline_code)
+            .unwrap_or(Decline::Generic);
+            Err(AppError::Conflict(format!(
+                "{} Your invoice was not paid.",
+                decline.message()
+            )))
+        }
+        _ => Err(AppError::Unavailable(
+            "We couldn't confirm this payment with the payment processor yet. Please try again in a moment; you won't be charged twice.".into(),
+        )),
+    }
+}
+
+/// Asks the gateway (with the attempt's key) and records its answer, unless already recorded.
+pub async fn resolve(
+    state: &AppState,
+    attempt: PaymentAttempt,
+    request_id: &str,
+) -> Result<PaymentAttempt, AppError> {
+    if attempt.status != AttemptStatus::Pending {
+        return Ok(attempt);
+    }
+    let result = match state
+        .gateway
+        .charge(&attempt.token, attempt.amount, &attempt.key)
+        .await
+    {
+        Ok(ChargeOutcome::Approved { reference }) => AttemptResult::Approved(reference),
+        Ok(ChargeOutcome::Declined(d)) => AttemptResult::Declined(d.code().to_owned()),
+        Err(GatewayError::InvalidToken) => AttemptResult::Failed("card_unusable".into()),
+        Err(GatewayError::Declined(d)) => AttemptResult::Declined(d.code().to_owned()),
+        Err(e @ GatewayError::KeyReuse) => return Err(AppError::internal("charging a card", e)),
+        Err(GatewayError::Unavailable(cause)) => {
+            tracing::error!(%cause, attempt = attempt.id, "payment gateway unavailable; attempt left pending");
+            return Err(AppError::Unavailable(
+                "We couldn't reach the payment processor. Please try again in a moment; you won't be charged twice.".into(),
+            ));
+        }
+    };
+    let finished = state
+        .store
+        .finish_attempt(&attempt, &result, state.clock.now(), request_id)
+        .await
+        .map_err(|e| AppError::internal("recording a payment", e))?;
+    let newly_paid =
+        matches!(result, AttemptResult::Approved(_)) && finished.status == AttemptStatus::Approved;
+    if newly_paid {
+        tracing::info!(attempt = finished.id, invoice = %finished.invoice_id, "payment approved");
+        send_receipt(state, &finished).await;
+    }
+    Ok(finished)
+}
+
+/// Finishes attempts a crash left pending (at start-up); failures are logged and retried later.
+pub async fn reconcile_pending(state: &AppState) {
+    let pending = match state.store.pending_attempts().await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::error!(error = %e, "reading pending payment attempts");
+            return;
+        }
+    };
+    for attempt in pending {
+        let id = attempt.id;
+        match resolve(state, attempt, "reconcile").await {
+            Ok(done) => {
+                tracing::info!(attempt = id, status = ?done.status, "pending payment reconciled")
+            }
+            Err(e) => tracing::warn!(attempt = id, error = %e, "pending payment still unresolved"),
+        }
+    }
+}
+
+async fn send_receipt(state: &AppState, attempt: &PaymentAttempt) {
+    let (Ok(customer), Ok(sender)) = (
+        state.store.customer(attempt.customer_id).await,
+        business_sender(state).await,
+    ) else {
+        tracing::error!(
+            attempt = attempt.id,
+            "receipt email: reading the customer or settings failed"
+        );
+        return;
+    };
+    let number = state
+        .store
+        .invoices_for_customer(attempt.customer_id)
+        .await
+        .ok()
+        .and_then(|list| list.into_iter().find(|i| i.id == attempt.invoice_id))
+        .map(|i| i.number)
+        .unwrap_or_default();
+    let mail = templates::receipt(
+        &customer.email,
+        &customer.name,
+        &sender.name,
+        &number,
+        &attempt.amount.to_string(),
+        &attempt.card.to_string(),
+        &crate::ui::date_time(state.clock.now()),
+        &attempt.reference,
+    );
+    state.mailer.send_in_background(sender, mail);
+}

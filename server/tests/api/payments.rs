@@ -1,0 +1,330 @@
+//! Paying invoices with saved cards: exactly once per key, never beyond the balance, refusals.
+
+use crate::{
+    cards::{PASSWORD, add, card_id, customer, enable, token},
+    helpers::{TestApp, spawn_app},
+};
+use app::{
+    backend::store::{NewAttempt, NewInvoice, NewInvoiceLine},
+    domain::{Cents, CustomerId, InvoiceId},
+};
+use serde_json::Value;
+use std::sync::Arc;
+
+async fn invoice(app: &TestApp, customer: CustomerId, cents: i64) -> InvoiceId {
+    let now = app.clock.now();
+    let new = NewInvoice {
+        customer_id: customer,
+        job_id: None,
+        issued_on: now,
+        due_on: now.plus_seconds(30 * 86_400),
+        lines: vec![NewInvoiceLine {
+            description: "Furnace repair".into(),
+            quantity: 1,
+            unit_price: Cents::new(cents),
+        }],
+    };
+    app.store.insert_invoice(&new, now).await.unwrap().id
+}
+
+async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents {
+    app.store
+        .invoices_for_customer(customer)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.id == invoice)
+        .unwrap()
+        .paid
+}
+
+/// A customer with a saved Visa (primary) and a $100.00 invoice: (customer, session, invoice, card id).
+async fn ready(app: &TestApp, number: &str) -> (CustomerId, String, InvoiceId, String) {
+    let (maria, session) = customer(app, "maria@example.com").await;
+    let (status, body) = add(app, &session, &token(app, number).await, false).await;
+    assert_eq!(status, 200, "{body}");
+    let last4 = &number.replace(' ', "")[12..];
+    let card = card_id(app, maria, last4).await;
+    let invoice = invoice(app, maria, 100_00).await;
+    (maria, session, invoice, card)
+}
+
+async fn pay(
+    app: &TestApp,
+    session: &str,
+    invoice: InvoiceId,
+    card: &str,
+    amount: &str,
+    key: &str,
+) -> (u16, String) {
+    let invoice = invoice.to_string();
+    let answer = app
+        .call(
+            "invoices/pay",
+            &[
+                ("invoice_id", &invoice),
+                ("payment_method_id", card),
+                ("amount", amount),
+                ("idempotency_key", key),
+            ],
+            Some(session),
+        )
+        .await;
+    (answer.status, answer.body)
+}
+
+#[tokio::test]
+async fn ten_concurrent_payments_with_one_key_charge_once_and_all_report_the_same_outcome() {
+    let app = Arc::new(spawn_app().await);
+    let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    let key = "pay-key-0000000000000001";
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (app, session, card) = (app.clone(), session.clone(), card.clone());
+            tokio::spawn(async move { pay(&app, &session, invoice, &card, "100.00", key).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    let first = answers[0].clone();
+    assert_eq!(first.0, 200, "{}", first.1);
+    assert!(answers.iter().all(|a| *a == first), "{answers:?}");
+    let body: Value = serde_json::from_str(&first.1).unwrap();
+    assert_eq!(body["message"], "Paid $100.00 with Visa •••• 4242.");
+    assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
+    assert_eq!(
+        app.store.payments_for_invoice(invoice).await.unwrap().len(),
+        1
+    );
+    assert_eq!(paid(&app, maria, invoice).await, Cents::new(100_00));
+    // The history says the card was used; the receipt went out.
+    let latest = &app.store.payment_method_events(maria).await.unwrap()[0];
+    assert_eq!(
+        (latest.action.as_str(), latest.last4.as_str()),
+        ("used_for_payment", "4242")
+    );
+    let receipt = app.email(app.email_count()).await;
+    assert!(receipt.contains("Receipt for your payment"), "{receipt}");
+}
+
+#[tokio::test]
+async fn ten_payments_of_the_whole_balance_with_different_keys_pay_it_exactly_once() {
+    let app = Arc::new(spawn_app().await);
+    let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let (app, session, card) = (app.clone(), session.clone(), card.clone());
+            tokio::spawn(async move {
+                pay(
+                    &app,
+                    &session,
+                    invoice,
+                    &card,
+                    "100.00",
+                    &format!("distinct-key-{i:012}"),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status {
+            200 => ok += 1,
+            409 => assert!(body.contains("already paid"), "{body}"),
+            400 => assert!(body.contains("can't be more than the balance"), "{body}"),
+            other => panic!("status {other}: {body}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(paid(&app, maria, invoice).await, Cents::new(100_00));
+    assert_eq!(
+        app.store.payments_for_invoice(invoice).await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconciled_without_a_second_charge()
+ {
+    let app = spawn_app().await;
+    let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    let saved = app.store.cards_for_customer(maria).await.unwrap().remove(0);
+    let key = "crashed-attempt-000000001";
+    let attempt = NewAttempt {
+        key: key.into(),
+        customer_id: maria,
+        invoice_id: invoice,
+        payment_method_id: Some(saved.id),
+        token: saved.token.clone(),
+        card: saved.card.clone(),
+        amount: Cents::new(40_00),
+    };
+    // The server stored the attempt and the gateway charged, then the process died.
+    let (_, fresh) = app
+        .store
+        .reserve_attempt(&attempt, app.clock.now())
+        .await
+        .unwrap();
+    assert!(fresh);
+    use app::backend::gateway::Gateway;
+    app.gateway
+        .charge(&saved.token, Cents::new(40_00), key)
+        .await
+        .unwrap();
+    assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
+    assert_eq!(app.store.pending_attempts().await.unwrap().len(), 1);
+    // The customer's retry (same page, same key) finishes it; the gateway is not charged again.
+    let (status, body) = pay(&app, &session, invoice, &card, "40.00", key).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
+    assert_eq!(paid(&app, maria, invoice).await, Cents::new(40_00));
+    assert!(app.store.pending_attempts().await.unwrap().is_empty());
+    // While it was pending it held its share of the balance: $60.01 is refused, $60.00 is fine.
+    let (status, body) = pay(
+        &app,
+        &session,
+        invoice,
+        &card,
+        "60.01",
+        "another-key-0000000001",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("balance of $60.00"), "{body}");
+}
+
+#[tokio::test]
+async fn a_declined_card_leaves_the_invoice_unpaid_with_the_plain_message() {
+    let app = spawn_app().await;
+    let (maria, session, invoice, card) = ready(&app, "4000 0000 0000 0341").await;
+    let (status, body) = pay(
+        &app,
+        &session,
+        invoice,
+        &card,
+        "100.00",
+        "declined-key-00000001",
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("Your card was declined."), "{body}");
+    assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
+    assert!(
+        app.store
+            .payments_for_invoice(invoice)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The same key answers the same; another card could now be tried with a new key.
+    assert_eq!(
+        pay(
+            &app,
+            &session,
+            invoice,
+            &card,
+            "100.00",
+            "declined-key-00000001"
+        )
+        .await
+        .0,
+        409
+    );
+}
+
+#[tokio::test]
+async fn paying_refuses_other_customers_small_or_large_amounts_and_switched_off_payments() {
+    let app = spawn_app().await;
+    let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    let (james, james_session) = app
+        .customer_with_account("James O'Connor", "james@example.com", PASSWORD)
+        .await;
+    add(
+        &app,
+        &james_session,
+        &token(&app, "5555 5555 5555 4444").await,
+        false,
+    )
+    .await;
+    let james_card = card_id(&app, james, "4444").await;
+    let james_invoice = invoice_for(&app, james).await;
+    let key = |n: u32| format!("refusal-key-{n:010}");
+    for ((who, inv, card, amount, expect, words), n) in [
+        (
+            &session,
+            james_invoice,
+            card.as_str(),
+            "10.00",
+            404,
+            "NotFound",
+        ),
+        (
+            &session,
+            invoice,
+            james_card.as_str(),
+            "10.00",
+            404,
+            "NotFound",
+        ),
+        (
+            &james_session,
+            invoice,
+            james_card.as_str(),
+            "10.00",
+            404,
+            "NotFound",
+        ),
+        (
+            &session,
+            invoice,
+            card.as_str(),
+            "0.99",
+            400,
+            "at least $1.00",
+        ),
+        (
+            &session,
+            invoice,
+            card.as_str(),
+            "100.01",
+            400,
+            "can't be more than the balance of $100.00",
+        ),
+        (
+            &session,
+            invoice,
+            card.as_str(),
+            "ten dollars",
+            400,
+            "amount",
+        ),
+    ]
+    .into_iter()
+    .zip(1..)
+    {
+        let (status, body) = pay(&app, who, inv, card, amount, &key(n)).await;
+        assert_eq!(status, expect, "{amount}: {body}");
+        assert!(body.contains(words), "{amount}: {body}");
+    }
+    // One key, two different amounts: the second is refused.
+    assert_eq!(
+        pay(&app, &session, invoice, &card, "5.00", &key(99))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = pay(&app, &session, invoice, &card, "6.00", &key(99)).await;
+    assert_eq!(status, 409, "{body}");
+    enable(&app, false, true).await;
+    let (status, body) = pay(&app, &session, invoice, &card, "5.00", &key(100)).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(paid(&app, maria, invoice).await, Cents::new(5_00));
+}
+
+async fn invoice_for(app: &TestApp, customer: CustomerId) -> InvoiceId {
+    invoice(app, customer, 50_00).await
+}
