@@ -46,7 +46,7 @@ export default defineConfig({
       name: "phone",
       use: { browserName: "chromium", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
       // Flows that create records run once, on the desktop project.
-      testIgnore: /customer-accounts|office|saved-cards/,
+      testIgnore: /customer-accounts|office|saved-cards|pay-invoices/,
     },
   ],
   webServer: {

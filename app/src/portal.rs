@@ -15,6 +15,7 @@ pub use dashboard::DashboardPage;
 pub use invitation::RequestInvitationPage;
 pub use login::LoginPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
+pub use pay::{PayPage, ReceiptPage};
 pub use payment_methods::PaymentMethodsPage;
 pub use session::{CustomerSummary, UserMenu};
 pub use verify::VerifyPage;

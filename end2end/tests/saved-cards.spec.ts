@@ -15,7 +15,7 @@ async function signIn(page: Page, who: { email: string; password: string }) {
 
 /** Resolves once the WASM has loaded ("Add Payment Method" is enabled only after hydration). */
 async function openCards(page: Page) {
-  await page.getByRole("link", { name: "Saved Payment Methods" }).click();
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Saved Payment Methods" }).click();
   await expect(page.getByRole("heading", { name: "Saved Payment Methods", level: 1 })).toBeVisible();
   await expect(page.getByRole("button", { name: "Add Payment Method" })).toBeEnabled();
 }

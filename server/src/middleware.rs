@@ -151,6 +151,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
 fn required_sign_in(path: &str) -> Option<(&'static str, bool)> {
     match path {
         "/" | "/account" | "/payment-methods" => Some(("/login", false)),
+        p if p.starts_with("/invoices/") || p.starts_with("/payments/") => Some(("/login", false)),
         "/office/login" => None,
         p if p == "/office" || p.starts_with("/office/") => Some(("/office/login", true)),
         _ => None,

@@ -1,55 +1,135 @@
-//! `/`: what a signed-in customer sees first.
+//! `/`: what a signed-in customer sees first: balance due, open and paid invoices, service history.
 
 use super::session::RequireCustomer;
-use crate::{domain::Cents, error::AppError};
+use crate::{
+    domain::{Cents, InvoiceId, Timestamp},
+    error::AppError,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-/// The dashboard's numbers.
+/// An invoice as the customer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    /// Id.
+    pub id: InvoiceId,
+    /// Number, e.g. INV-01042.
+    pub number: String,
+    /// Issued.
+    pub issued_on: Timestamp,
+    /// Due.
+    pub due_on: Timestamp,
+    /// Total.
+    pub total: Cents,
+    /// Still owed.
+    pub balance: Cents,
+    /// Open, Partially paid, Paid.
+    pub status: String,
+}
+
+/// A visit in the service history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitLine {
+    /// Day.
+    pub date: Timestamp,
+    /// Work done.
+    pub summary: String,
+    /// Technician.
+    pub technician: String,
+    /// Scheduled, Completed, Cancelled.
+    pub status: String,
+}
+
+/// Everything the dashboard shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardData {
     /// The customer's name.
     pub name: String,
     /// Sum of open balances.
     pub balance_due: Cents,
-    /// Invoices with something left to pay.
-    pub open_invoices: usize,
-    /// Jobs on record.
-    pub jobs: usize,
+    /// Invoices with something left to pay, newest first.
+    pub open: Vec<InvoiceLine>,
+    /// Paid invoices, newest first.
+    pub paid: Vec<InvoiceLine>,
+    /// Jobs, newest first.
+    pub visits: Vec<VisitLine>,
+    /// Whether invoices can be paid online (and cards saved).
+    pub can_pay: bool,
 }
 
-/// Balance and counts for the signed-in customer.
+/// The signed-in customer's balance, invoices and service history.
 #[server(endpoint = "dashboard")]
 pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
+    use crate::backend::store::InvoiceStatus;
     let (state, _, id) = super::session::require_customer().await?;
+    let fail = |what: &'static str| move |e| AppError::internal(what, e);
     let customer = state
         .store
         .customer(id)
         .await
-        .map_err(|e| AppError::internal("reading the customer", e))?;
+        .map_err(fail("reading the customer"))?;
     let invoices = state
         .store
         .invoices_for_customer(id)
         .await
-        .map_err(|e| AppError::internal("reading invoices", e))?;
+        .map_err(fail("reading invoices"))?;
     let jobs = state
         .store
         .jobs_for_customer(id)
         .await
-        .map_err(|e| AppError::internal("reading jobs", e))?;
-    let open: Vec<_> = invoices
-        .iter()
-        .filter(|i| i.balance() > Cents::ZERO)
-        .collect();
-    let balance_due = open.iter().fold(Cents::ZERO, |sum, i| {
-        sum.checked_add(i.balance()).unwrap_or(sum)
-    });
+        .map_err(fail("reading jobs"))?;
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(fail("reading settings"))?;
+    let (mut open, mut paid) = (Vec::new(), Vec::new());
+    let mut balance_due = Cents::ZERO;
+    for i in invoices.into_iter().filter(|i| !i.voided) {
+        let status = i.status();
+        let line = InvoiceLine {
+            id: i.id,
+            number: i.number.clone(),
+            issued_on: i.issued_on,
+            due_on: i.due_on,
+            total: i.total,
+            balance: i.balance(),
+            status: match status {
+                InvoiceStatus::Open => "Open",
+                InvoiceStatus::PartiallyPaid => "Partially paid",
+                InvoiceStatus::Paid => "Paid",
+                InvoiceStatus::Void => "Void",
+            }
+            .to_owned(),
+        };
+        if status == InvoiceStatus::Paid {
+            paid.push(line);
+        } else {
+            balance_due = balance_due.checked_add(line.balance).unwrap_or(balance_due);
+            open.push(line);
+        }
+    }
     Ok(DashboardData {
         name: customer.name,
         balance_due,
-        open_invoices: open.len(),
-        jobs: jobs.len(),
+        open,
+        paid,
+        visits: jobs
+            .into_iter()
+            .map(|j| VisitLine {
+                date: j.scheduled_on,
+                summary: j.summary,
+                technician: j.technician,
+                status: match j.status.as_str() {
+                    "scheduled" => "Scheduled",
+                    "completed" => "Completed",
+                    _ => "Cancelled",
+                }
+                .to_owned(),
+            })
+            .collect(),
+        can_pay: settings.online_payments_enabled && settings.saved_payments_enabled,
     })
 }
 
@@ -71,21 +151,77 @@ fn Summary() -> impl IntoView {
         <Suspense fallback=|| view! { <p role="status">"Loading your account…"</p> }>
             {move || Suspend::new(async move {
                 match summary.await {
-                    Ok(s) => view! {
-                        <h1>"Welcome, " {s.name}</h1>
-                        <section class="card balance" aria-labelledby="balance-heading">
-                            <h2 id="balance-heading">"Balance due"</h2>
-                            <p class="balance__amount">{s.balance_due.to_string()}</p>
-                            <p>
-                                {format!("{} open invoice{}", s.open_invoices, if s.open_invoices == 1 { "" } else { "s" })}
-                                " · "
-                                {format!("{} service visit{} on record", s.jobs, if s.jobs == 1 { "" } else { "s" })}
-                            </p>
-                        </section>
-                    }.into_any(),
+                    Ok(s) => view! { <Dashboard s=s /> }.into_any(),
                     Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+#[component]
+fn Dashboard(s: DashboardData) -> impl IntoView {
+    let can_pay = s.can_pay;
+    let count = s.open.len();
+    view! {
+        <h1>"Welcome, " {s.name}</h1>
+        <section class="card balance" aria-labelledby="balance-heading">
+            <h2 id="balance-heading">"Balance due"</h2>
+            <p class="balance__amount">{s.balance_due.to_string()}</p>
+            <p>{format!("{count} open invoice{}", if count == 1 { "" } else { "s" })}</p>
+            {can_pay.then(|| view! { <p><a href="/payment-methods">"Saved Payment Methods"</a>" · your primary card is used by default when you pay."</p> })}
+        </section>
+        <section class="card" aria-labelledby="open-heading">
+            <h2 id="open-heading">"Open invoices"</h2>
+            <InvoiceTable rows=s.open can_pay=can_pay empty="Nothing to pay. Thank you!" />
+        </section>
+        <section class="card" aria-labelledby="visits-heading">
+            <h2 id="visits-heading">"Service history"</h2>
+            {if s.visits.is_empty() {
+                view! { <p class="empty">"No visits on record yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table>
+                        <thead><tr><th>"Date"</th><th>"Work done"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
+                        <tbody>
+                            {s.visits.into_iter().map(|v| view! {
+                                <tr><td>{v.date.iso_date()}</td><td>{v.summary}</td><td>{if v.technician.is_empty() { "—".to_owned() } else { v.technician }}</td><td>{v.status}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="paid-heading">
+            <h2 id="paid-heading">"Paid invoices"</h2>
+            <InvoiceTable rows=s.paid can_pay=false empty="No paid invoices yet." />
+        </section>
+    }
+}
+
+#[component]
+fn InvoiceTable(rows: Vec<InvoiceLine>, can_pay: bool, empty: &'static str) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap"><table>
+            <thead><tr><th>"Invoice"</th><th>"Date"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th>
+                {can_pay.then(|| view! { <th><span class="visually-hidden">"Pay"</span></th> })}</tr></thead>
+            <tbody>
+                {rows.into_iter().map(|i| view! {
+                    <tr>
+                        <td>{i.number.clone()}</td><td>{i.issued_on.iso_date()}</td><td>{i.due_on.iso_date()}</td>
+                        <td>{i.total.to_string()}</td><td>{i.balance.to_string()}</td><td>{i.status}</td>
+                        {can_pay.then(|| view! {
+                            <td><a class="button button--primary" href=format!("/invoices/{}/pay", i.id)>
+                                "Pay"<span class="visually-hidden">{format!(" {}", i.number)}</span>
+                            </a></td>
+                        })}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+    .into_any()
 }

@@ -45,3 +45,13 @@ export async function linkFromNewEmail(to: string, marker: string, seen: Set<str
     .not.toBe("");
   return link;
 }
+
+/** Waits for a new email to `to` whose text contains every one of `words`. */
+export async function waitForEmail(to: string, words: string[], seen: Set<string>): Promise<void> {
+  await expect
+    .poll(
+      () => emails().some((e) => !seen.has(e.file) && e.text.includes(to) && words.every((w) => e.text.includes(w))),
+      { message: `an email to ${to} with ${words.join(", ")}`, timeout: 10_000 },
+    )
+    .toBe(true);
+}

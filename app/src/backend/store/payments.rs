@@ -338,6 +338,34 @@ impl Store {
         Ok(attempt_from_row(&row)?)
     }
 
+    /// One of the customer's payments for its receipt: (invoice number, amount, card, reference, when).
+    pub async fn payment_receipt(
+        &self,
+        customer: CustomerId,
+        payment: PaymentId,
+    ) -> Result<(String, Cents, String, String, Timestamp), StoreError> {
+        let row = sqlx::query(
+            "SELECT i.number, p.amount_cents, p.brand, p.last4, p.reference, p.paid_at FROM payments p \
+             JOIN invoices i ON i.id = p.invoice_id WHERE p.id = $1 AND p.customer_id = $2",
+        )
+        .bind(payment.get())
+        .bind(customer.get())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok((
+            row.try_get("number")?,
+            Cents::new(row.try_get("amount_cents")?),
+            format!(
+                "{} •••• {}",
+                row.try_get::<String, _>("brand")?,
+                row.try_get::<String, _>("last4")?
+            ),
+            row.try_get("reference")?,
+            Timestamp::from_unix(row.try_get("paid_at")?),
+        ))
+    }
+
     /// Attempts still waiting for the gateway's answer (after a crash), oldest first.
     pub async fn pending_attempts(&self) -> Result<Vec<PaymentAttempt>, StoreError> {
         let rows = sqlx::query(select("a.status = 'pending' ORDER BY a.id"))

@@ -1,0 +1,156 @@
+//! The pay page's server functions: what to show, paying, and the receipt.
+
+use crate::{
+    cards_ui::CardRow,
+    domain::{Cents, InvoiceId, PaymentId, Timestamp},
+    error::AppError,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An approved payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentDone {
+    /// The recorded payment (for the receipt).
+    pub payment_id: PaymentId,
+    /// "Paid $X with Visa •••• 4242."
+    pub message: String,
+}
+
+/// Pays part or all of one of the customer's invoices with one of their saved cards. The same
+/// `idempotency_key` (created when the pay page was rendered) never charges twice.
+#[server(endpoint = "invoices/pay")]
+pub async fn pay_invoice(
+    invoice_id: String,
+    payment_method_id: String,
+    amount: String,
+    idempotency_key: String,
+) -> Result<PaymentDone, AppError> {
+    use crate::backend::{cards, payments, request::request_id};
+    let (state, _, customer) = super::super::session::require_customer().await?;
+    cards::require_enabled(&state).await?;
+    let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
+    let card = payment_method_id.parse().map_err(|_| AppError::NotFound)?;
+    let paid = payments::pay_with_saved_card(
+        &state,
+        customer,
+        invoice,
+        card,
+        &amount,
+        &idempotency_key,
+        &request_id(),
+    )
+    .await?;
+    // Without JavaScript the browser follows this; with it, the page navigates the same way.
+    leptos_axum::redirect(&format!("/payments/{}/receipt", paid.payment_id));
+    Ok(PaymentDone {
+        payment_id: paid.payment_id,
+        message: paid.message,
+    })
+}
+
+/// What the pay page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayPageData {
+    /// Invoice id.
+    pub invoice_id: InvoiceId,
+    /// Invoice number.
+    pub number: String,
+    /// Invoice total.
+    pub total: Cents,
+    /// What is left to pay.
+    pub balance: Cents,
+    /// Saved cards, primary first.
+    pub cards: Vec<CardRow>,
+    /// A fresh idempotency key for this rendering of the form.
+    pub key: String,
+    /// Payments already made: (date, card, amount).
+    pub payments: Vec<(Timestamp, String, Cents)>,
+}
+
+/// The invoice, the customer's cards and a fresh idempotency key for the pay form.
+#[server(endpoint = "invoices/pay-page")]
+pub async fn pay_page(invoice_id: String) -> Result<PayPageData, AppError> {
+    use crate::backend::{auth::random_token, cards};
+    let (state, _, customer) = super::super::session::require_customer().await?;
+    cards::require_enabled(&state).await?;
+    let invoice_id: InvoiceId = invoice_id.parse().map_err(|_| AppError::NotFound)?;
+    let fail = |what: &'static str| move |e| AppError::internal(what, e);
+    let invoice = state
+        .store
+        .invoices_for_customer(customer)
+        .await
+        .map_err(fail("reading invoices"))?
+        .into_iter()
+        .find(|i| i.id == invoice_id && !i.voided)
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let cards = state
+        .store
+        .cards_for_customer(customer)
+        .await
+        .map_err(fail("reading cards"))?;
+    let payments = state
+        .store
+        .payments_for_invoice(invoice_id)
+        .await
+        .map_err(fail("reading payments"))?;
+    Ok(PayPageData {
+        invoice_id,
+        number: invoice.number.clone(),
+        total: invoice.total,
+        balance: invoice.balance(),
+        cards: cards.iter().map(|c| CardRow::from_saved(c, now)).collect(),
+        key: random_token(),
+        payments: payments
+            .into_iter()
+            .map(|(_, amount, card, _, at)| (at, card, amount))
+            .collect(),
+    })
+}
+
+/// A receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptData {
+    /// The business paid.
+    pub business: String,
+    /// Invoice number.
+    pub number: String,
+    /// Amount paid.
+    pub amount: Cents,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// The processor's reference.
+    pub reference: String,
+    /// When.
+    pub paid_at: Timestamp,
+}
+
+/// One of the customer's payments, for its receipt.
+#[server(endpoint = "payments/receipt")]
+pub async fn receipt(payment_id: String) -> Result<ReceiptData, AppError> {
+    let (state, _, customer) = super::super::session::require_customer().await?;
+    let payment: PaymentId = payment_id.parse().map_err(|_| AppError::NotFound)?;
+    let (number, amount, card, reference, paid_at) = state
+        .store
+        .payment_receipt(customer, payment)
+        .await
+        .map_err(|e| match e {
+            crate::backend::StoreError::NotFound => AppError::NotFound,
+            other => AppError::internal("reading a receipt", other),
+        })?;
+    let business = state
+        .store
+        .settings()
+        .await
+        .map_err(|e| AppError::internal("reading settings", e))?
+        .business_name;
+    Ok(ReceiptData {
+        business,
+        number,
+        amount,
+        card,
+        reference,
+        paid_at,
+    })
+}

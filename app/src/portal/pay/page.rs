@@ -1,0 +1,147 @@
+//! `/invoices/:id/pay`: the primary card preselected, other saved cards selectable, the amount
+//! (the balance by default, editable for a partial payment) and one "Pay" button. The form
+//! carries an idempotency key made when the page was rendered, so a double click, a resubmitted
+//! form or a retry charges once.
+
+use super::api::{PayInvoice, PayPageData, pay_page};
+use crate::{
+    domain::Cents,
+    portal::session::RequireCustomer,
+    ui::{SubmitButton, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/invoices/:id/pay`.
+#[component]
+pub fn PayPage() -> impl IntoView {
+    view! {
+        <Title text="Pay an invoice" />
+        <RequireCustomer>
+            <Pay />
+        </RequireCustomer>
+    }
+}
+
+#[component]
+fn Pay() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let pay = ServerAction::<PayInvoice>::new();
+    // After a refused payment the form gets a fresh key (and the latest balance).
+    let data = Resource::new(move || (id(), pay.version().get()), |(id, _)| pay_page(id));
+    view! {
+        <p class="breadcrumb"><a href="/">"Your account"</a>" › Pay an invoice"</p>
+        <Transition fallback=|| view! { <p role="status">"Loading the invoice…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <PayForm d=d pay=pay /> }.into_any(),
+                    Err(e) => view! { <h1>"Pay an invoice"</h1><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// "1,234.56" for an amount input.
+fn plain(amount: Cents) -> String {
+    amount.to_string().trim_start_matches('$').to_owned()
+}
+
+#[component]
+fn PayForm(d: PayPageData, pay: ServerAction<PayInvoice>) -> impl IntoView {
+    let error = action_error(pay);
+    let heading = format!("Pay invoice {}", d.number);
+    if d.balance <= Cents::ZERO {
+        return view! { <h1>{heading}</h1><p class="notice notice--ok">"This invoice is paid. Thank you!"</p><p><a href="/">"Back to your account"</a></p> }.into_any();
+    }
+    if d.cards.is_empty() {
+        return view! {
+            <h1>{heading}</h1>
+            <p>{format!("Balance: {}", d.balance)}</p>
+            <p>"Save a card first: "<a href="/payment-methods">"Saved Payment Methods"</a></p>
+        }
+        .into_any();
+    }
+    let labels: Vec<(String, String)> = d
+        .cards
+        .iter()
+        .map(|c| (c.id.to_string(), c.label()))
+        .collect();
+    let primary = d
+        .cards
+        .iter()
+        .find(|c| c.is_primary)
+        .unwrap_or(&d.cards[0])
+        .id
+        .to_string();
+    let selected = RwSignal::new(primary.clone());
+    let amount = RwSignal::new(plain(d.balance));
+    let summary = move || {
+        let card = labels
+            .iter()
+            .find(|(id, _)| *id == selected.get())
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default();
+        let shown = Cents::parse(&amount.get()).map_or_else(|_| amount.get(), |c| c.to_string());
+        format!("Pay {shown} with {card}")
+    };
+    let balance = d.balance;
+    view! {
+        <h1>{heading}</h1>
+        <dl class="facts">
+            <dt>"Total"</dt><dd>{d.total.to_string()}</dd>
+            <dt>"Balance"</dt><dd>{balance.to_string()}</dd>
+        </dl>
+        {(!d.payments.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="made-heading">
+                <h2 id="made-heading">"Payments made"</h2>
+                <ul>
+                    {d.payments.into_iter().map(|(at, card, amt)| view! {
+                        <li>{format!("{} · {} · {}", at.iso_date(), card, amt)}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <ActionForm action=pay attr:class="form card" attr:novalidate="true">
+            <input type="hidden" name="invoice_id" value=d.invoice_id.to_string() />
+            <input type="hidden" name="idempotency_key" value=d.key />
+            <fieldset class="choices">
+                <legend>"Pay with"</legend>
+                {d.cards.into_iter().map(|c| {
+                    let id = c.id.to_string();
+                    let input_id = format!("pay-card-{id}");
+                    let label = format!(
+                        "{}{} · expires {}",
+                        c.label(),
+                        if c.is_primary { " (primary)" } else { "" },
+                        c.expiry
+                    );
+                    let value = id.clone();
+                    view! {
+                        <div class="field field--check">
+                            <input type="radio" name="payment_method_id" id=input_id.clone() value=id.clone()
+                                checked=id == primary disabled=c.expired
+                                on:change=move |_| selected.set(value.clone()) />
+                            <label for=input_id>{label}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="pay-amount">"Amount"</label>
+                <p id="pay-amount-hint" class="field__hint">{format!("At least $1.00 and at most the balance of {balance}.")}</p>
+                <input id="pay-amount" name="amount" inputmode="decimal" prop:value=move || amount.get()
+                    on:input=move |ev| amount.set(event_target_value(&ev))
+                    aria-describedby="pay-amount-hint pay-amount-error"
+                    aria-invalid=move || field_message(error, "amount").get().is_some().to_string() />
+                <p id="pay-amount-error" class="field__error" role="alert">{move || field_message(error, "amount").get()}</p>
+            </div>
+            <p class="pay-summary" aria-live="polite">{summary}</p>
+            <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+            <SubmitButton label="Pay" busy="Paying…" pending=pay.pending() />
+        </ActionForm>
+    }
+    .into_any()
+}

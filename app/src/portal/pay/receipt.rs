@@ -1,0 +1,49 @@
+//! `/payments/:id/receipt`: what was paid, with which card, when, and the reference.
+
+use super::api::receipt;
+use crate::portal::session::RequireCustomer;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/payments/:id/receipt`.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    view! {
+        <Title text="Receipt" />
+        <RequireCustomer>
+            <Receipt />
+        </RequireCustomer>
+    }
+}
+
+#[component]
+fn Receipt() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), receipt);
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Loading the receipt…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! {
+                        <h1>"Payment received"</h1>
+                        <section class="card" aria-labelledby="receipt-heading">
+                            <h2 id="receipt-heading">"Receipt"</h2>
+                            <dl class="facts">
+                                <dt>"Paid to"</dt><dd>{r.business}</dd>
+                                <dt>"Invoice"</dt><dd>{r.number}</dd>
+                                <dt>"Amount"</dt><dd>{r.amount.to_string()}</dd>
+                                <dt>"Card"</dt><dd>{r.card}</dd>
+                                <dt>"Date"</dt><dd>{crate::ui::date_time(r.paid_at)}</dd>
+                                <dt>"Reference"</dt><dd>{r.reference}</dd>
+                            </dl>
+                            <p>"A copy of this receipt was emailed to you."</p>
+                        </section>
+                        <p><a href="/">"Back to your account"</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <h1>"Receipt"</h1><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

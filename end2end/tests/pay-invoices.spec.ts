@@ -1,0 +1,97 @@
+import { expect, test, type Page } from "@playwright/test";
+import { officeAdmin, officePassword } from "../playwright.config";
+import { seenEmails, waitForEmail } from "./support/outbox";
+
+// The demo's Maria Gonzalez has Visa •••• 4242 (primary) and Mastercard •••• 4444 saved, and one
+// open invoice, INV-01002, for $254.50.
+const maria = { email: "maria.gonzalez@example.com", password: "brightside-maria-demo" };
+
+async function signIn(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(maria.email);
+  await page.getByLabel("Password", { exact: true }).fill(maria.password);
+  await page.getByRole("button", { name: "Login" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+async function openPayPage(page: Page) {
+  await page.goto("/");
+  await page.getByRole("region", { name: "Open invoices" }).getByRole("link", { name: "Pay INV-01002" }).click();
+  await expect(page.getByRole("heading", { name: "Pay invoice INV-01002" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+}
+
+test("a customer pays an invoice in part and in full with the primary card; a declining card changes nothing", async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$254.50");
+
+  // The primary card is preselected; a partial payment of $1.00.
+  await openPayPage(page);
+  await expect(page.getByLabel(/Visa •••• 4242 \(primary\)/)).toBeChecked();
+  await expect(page.getByLabel("Amount")).toHaveValue("254.50");
+  await page.getByLabel("Amount").fill("1.00");
+  await expect(page.getByText("Pay $1.00 with Visa •••• 4242")).toBeVisible();
+  let seen = seenEmails();
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$1.00");
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("Visa •••• 4242");
+  await waitForEmail(maria.email, ["Receipt for your payment", "INV-01002"], seen);
+  await page.goto("/");
+  await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$253.50");
+
+  // A card that attaches but declines every charge: the plain message, the balance unchanged.
+  await page.goto("/payment-methods");
+  await expect(page.getByRole("button", { name: "Add Payment Method" })).toBeEnabled();
+  await page.getByRole("button", { name: "Add Payment Method" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add New Card" });
+  await dialog.getByLabel("Name on card").fill("Maria Gonzalez");
+  await dialog.getByLabel("Card number").pressSequentially("4000000000000341");
+  await dialog.getByLabel("Expiry (MM/YY)").fill("12/30");
+  await dialog.getByLabel("Security code (CVC)").fill("123");
+  await dialog.getByLabel("Billing ZIP code").fill("62704");
+  await dialog.getByRole("button", { name: "Add Card" }).click();
+  await expect(dialog).toBeHidden();
+  await openPayPage(page);
+  await page.getByLabel(/Visa •••• 0341/).check();
+  await expect(page.getByText("Pay $253.50 with Visa •••• 0341")).toBeVisible();
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByText("Your card was declined.")).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: "$253.50" })).toBeVisible();
+
+  // The whole balance with the primary card.
+  await openPayPage(page);
+  await expect(page.getByLabel(/Visa •••• 4242 \(primary\)/)).toBeChecked();
+  seen = seenEmails();
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$253.50");
+  await waitForEmail(maria.email, ["Receipt for your payment", "$253.50"], seen);
+  await page.goto("/");
+  await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$0.00");
+  await expect(page.getByRole("region", { name: "Paid invoices" })).toContainText("INV-01002");
+  await expect(page.getByRole("region", { name: "Open invoices" })).toContainText("Nothing to pay");
+
+  // Tidy up the declining card (the saved-cards tests expect Maria's two cards).
+  await page.goto("/payment-methods");
+  const row = page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").filter({ hasText: "Visa •••• 0341" });
+  await row.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog", { name: "Delete Visa •••• 0341?" }).getByRole("button", { name: "Delete" }).click();
+  await expect(row).toHaveCount(0);
+
+  // The office: the invoice is paid, and View History says the card was used.
+  await page.goto("/office/login");
+  await page.getByLabel("Email").fill(officeAdmin);
+  await page.getByLabel("Password").fill(officePassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Search by name, email or phone").fill("maria.gonzalez");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("link", { name: "Maria Gonzalez" }).click();
+  await expect(
+    page.getByRole("region", { name: "Invoices" }).getByRole("row").filter({ hasText: "INV-01002" }),
+  ).toContainText("Paid");
+  await page.getByRole("region", { name: "Payment Methods" }).getByRole("link", { name: "View History" }).click();
+  await expect(page.getByRole("list").filter({ hasText: "Used for payment" })).toContainText(
+    "Used for payment · Visa •••• 4242 · by Customer",
+  );
+});
