@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=portal::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=portal::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/payment-methods") view=portal::PaymentMethodsPage ssr=SsrMode::Async />
+                    <Route path=path!("/invoices/:id") view=portal::InvoicePage ssr=SsrMode::Async />
                     <Route path=path!("/invoices/:id/pay") view=portal::PayPage ssr=SsrMode::Async />
                     <Route path=path!("/payments/:id/receipt") view=portal::ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=portal::LoginPage />

@@ -3,6 +3,7 @@
 mod account;
 mod dashboard;
 mod invitation;
+mod invoice;
 mod login;
 mod password_reset;
 mod pay;
@@ -13,6 +14,7 @@ mod verify;
 pub use account::AccountPage;
 pub use dashboard::DashboardPage;
 pub use invitation::RequestInvitationPage;
+pub use invoice::InvoicePage;
 pub use login::LoginPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use pay::{PayPage, ReceiptPage};

@@ -72,6 +72,14 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(page.getByRole("region", { name: "Paid invoices" })).toContainText("INV-01002");
   await expect(page.getByRole("region", { name: "Open invoices" })).toContainText("Nothing to pay");
 
+  // The invoice page lists the charges and every online payment with its card and outcome.
+  await page.getByRole("region", { name: "Paid invoices" }).getByRole("link", { name: "INV-01002" }).click();
+  await expect(page.getByRole("heading", { name: "Invoice INV-01002" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Charges" })).toContainText("Anode rod");
+  const payments = page.getByRole("region", { name: "Payments" });
+  await expect(payments.getByRole("row").filter({ hasText: "$1.00" })).toContainText("Paid");
+  await expect(payments.getByRole("row").filter({ hasText: "Visa •••• 0341" })).toContainText("Declined");
+
   // Tidy up the declining card (the saved-cards tests expect Maria's two cards).
   await page.goto("/payment-methods");
   const row = page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").filter({ hasText: "Visa •••• 0341" });
@@ -90,6 +98,9 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(
     page.getByRole("region", { name: "Invoices" }).getByRole("row").filter({ hasText: "INV-01002" }),
   ).toContainText("Paid");
+  const online = page.getByRole("region", { name: "Online payments" });
+  await expect(online.getByRole("row").filter({ hasText: "$253.50" }).filter({ hasText: "Visa •••• 4242" }).first()).toContainText("Paid");
+  await expect(online.getByRole("row").filter({ hasText: "Visa •••• 0341" })).toContainText("Declined");
   await page.getByRole("region", { name: "Payment Methods" }).getByRole("link", { name: "View History" }).click();
   await expect(page.getByRole("list").filter({ hasText: "Used for payment" })).toContainText(
     "Used for payment · Visa •••• 4242 · by Customer",

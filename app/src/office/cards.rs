@@ -1,5 +1,5 @@
-//! The customer record's "Payment Methods" section: the customer's cards, and "Add Payment
-//! Method" for the office (the card is tokenized in the browser, as in the portal).
+//! The customer record's "Payment Methods" section (the customer's cards, and "Add Payment
+//! Method" for the office, tokenized in the browser as in the portal) and its "Online payments".
 
 use crate::{
     cards_ui::{AddCardDialog, CardRow, CardSummary, NewCardSubmission},
@@ -7,6 +7,46 @@ use crate::{
     error::AppError,
 };
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An online payment attempt as the office sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptRow {
+    /// When.
+    pub at: crate::domain::Timestamp,
+    /// Invoice number.
+    pub invoice: String,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// How much.
+    pub amount: crate::domain::Cents,
+    /// Paid, Declined, Failed or In progress.
+    pub status: String,
+}
+
+/// The "Online payments" section: every attempt with its card and outcome.
+#[component]
+pub fn PaymentsSection(rows: Vec<AttemptRow>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="online-payments-heading">
+            <h2 id="online-payments-heading">"Online payments"</h2>
+            {if rows.is_empty() {
+                view! { <p class="empty">"No online payments yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table>
+                        <thead><tr><th>"Date"</th><th>"Invoice"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr><td>{crate::ui::date_time(r.at)}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
 
 /// Saves a card for a customer on the office's behalf (recorded with the staff member as actor).
 #[server(endpoint = "office/payment-methods/add")]

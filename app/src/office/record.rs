@@ -3,7 +3,7 @@
 use super::{
     auth::RequireStaff,
     billing::{InvoiceForm, JobForm, VoidInvoice},
-    cards::{OfficeAddPaymentMethod, PaymentMethodsSection},
+    cards::{AttemptRow, OfficeAddPaymentMethod, PaymentMethodsSection, PaymentsSection},
 };
 use crate::{
     cards_ui::{CardRow, HistoryList, HistoryRow},
@@ -87,6 +87,8 @@ pub struct CustomerFile {
     pub balance_due: Cents,
     /// Saved cards, primary first.
     pub cards: Vec<CardRow>,
+    /// Online payment attempts, newest first.
+    pub payments: Vec<AttemptRow>,
     /// Payment-method history, newest first.
     pub history: Vec<HistoryRow>,
 }
@@ -146,6 +148,31 @@ pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
         .await
         .map_err(fail("reading cards"))?;
     let now = state.clock.now();
+    let attempts = state
+        .store
+        .attempts_for_customer(id)
+        .await
+        .map_err(fail("reading payments"))?;
+    let payments = attempts
+        .into_iter()
+        .map(|a| AttemptRow {
+            at: a.created_at,
+            invoice: invoices
+                .iter()
+                .find(|i| i.id == a.invoice_id)
+                .map(|i| i.number.clone())
+                .unwrap_or_default(),
+            card: a.card.to_string(),
+            amount: a.amount,
+            status: match a.status {
+                crate::backend::store::AttemptStatus::Approved => "Paid",
+                crate::backend::store::AttemptStatus::Declined => "Declined",
+                crate::backend::store::AttemptStatus::Failed => "Failed",
+                crate::backend::store::AttemptStatus::Pending => "In progress",
+            }
+            .to_owned(),
+        })
+        .collect();
     let balance_due = invoices.iter().fold(Cents::ZERO, |sum, i| {
         sum.checked_add(i.balance()).unwrap_or(sum)
     });
@@ -188,6 +215,7 @@ pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
             .collect(),
         balance_due,
         cards: cards.iter().map(|c| CardRow::from_saved(c, now)).collect(),
+        payments,
         history: events.into_iter().map(HistoryRow::from_event).collect(),
     })
 }
@@ -327,6 +355,7 @@ fn RecordView(
             </section>
 
             <PaymentMethodsSection customer=id cards=r.cards.clone() add=add_card />
+            <PaymentsSection rows=r.payments.clone() />
 
             <section class="card" aria-labelledby="jobs-heading">
                 <h2 id="jobs-heading">"Jobs"</h2>

@@ -211,7 +211,7 @@ fn InvoiceTable(rows: Vec<InvoiceLine>, can_pay: bool, empty: &'static str) -> i
             <tbody>
                 {rows.into_iter().map(|i| view! {
                     <tr>
-                        <td>{i.number.clone()}</td><td>{i.issued_on.iso_date()}</td><td>{i.due_on.iso_date()}</td>
+                        <td><a href=format!("/invoices/{}", i.id)>{i.number.clone()}</a></td><td>{i.issued_on.iso_date()}</td><td>{i.due_on.iso_date()}</td>
                         <td>{i.total.to_string()}</td><td>{i.balance.to_string()}</td><td>{i.status}</td>
                         {can_pay.then(|| view! {
                             <td><a class="button button--primary" href=format!("/invoices/{}/pay", i.id)>

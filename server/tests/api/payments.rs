@@ -328,3 +328,38 @@ async fn paying_refuses_other_customers_small_or_large_amounts_and_switched_off_
 async fn invoice_for(app: &TestApp, customer: CustomerId) -> InvoiceId {
     invoice(app, customer, 50_00).await
 }
+
+#[tokio::test]
+async fn the_invoice_shows_its_lines_and_payments_to_its_customer_only() {
+    let app = spawn_app().await;
+    let (_, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    assert_eq!(
+        pay(
+            &app,
+            &session,
+            invoice,
+            &card,
+            "25.00",
+            "invoice-view-key-0001"
+        )
+        .await
+        .0,
+        200
+    );
+    let id = invoice.to_string();
+    let answer = app.call("invoice", &[("id", &id)], Some(&session)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let body: Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(body["lines"][0]["description"], "Furnace repair");
+    assert_eq!(body["payments"][0]["status"], "Paid");
+    assert_eq!(body["balance"], 75_00);
+    let (_, james) = app
+        .customer_with_account("James O'Connor", "james@example.com", PASSWORD)
+        .await;
+    assert_eq!(
+        app.call("invoice", &[("id", &id)], Some(&james))
+            .await
+            .status,
+        404
+    );
+}

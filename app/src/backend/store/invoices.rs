@@ -155,6 +155,27 @@ impl Store {
         })
     }
 
+    /// An invoice's lines, in order.
+    pub async fn invoice_lines(&self, id: InvoiceId) -> Result<Vec<NewInvoiceLine>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT description, quantity, unit_price_cents FROM invoice_lines \
+             WHERE invoice_id = $1 ORDER BY position",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(NewInvoiceLine {
+                    description: row.try_get("description")?,
+                    quantity: row.try_get("quantity")?,
+                    unit_price: Cents::new(row.try_get("unit_price_cents")?),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
     /// Records money received outside the portal (office-entered), keeping paid ≤ total.
     pub async fn record_offline_payment(
         &self,

@@ -72,6 +72,8 @@ pub struct PaymentAttempt {
     pub reference: String,
     /// The recorded payment, when approved.
     pub payment_id: Option<PaymentId>,
+    /// When the attempt was made.
+    pub created_at: Timestamp,
 }
 
 /// An attempt to store.
@@ -134,7 +136,8 @@ pub enum AttemptResult {
 }
 
 const COLUMNS: &str = "a.id, a.idempotency_key, a.customer_id, a.invoice_id, a.payment_method_id, \
-     a.token, a.brand, a.last4, a.amount_cents, a.status, a.decline_code, a.reference, p.id AS payment_id";
+     a.token, a.brand, a.last4, a.amount_cents, a.status, a.decline_code, a.reference, a.created_at, \
+     p.id AS payment_id";
 
 fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
     let brand: String = row.try_get("brand")?;
@@ -164,6 +167,7 @@ fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
         payment_id: row
             .try_get::<Option<i64>, _>("payment_id")?
             .map(PaymentId::new),
+        created_at: Timestamp::from_unix(row.try_get("created_at")?),
     })
 }
 
@@ -364,6 +368,21 @@ impl Store {
             row.try_get("reference")?,
             Timestamp::from_unix(row.try_get("paid_at")?),
         ))
+    }
+
+    /// Every payment attempt of a customer, newest first (the office's view).
+    pub async fn attempts_for_customer(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<PaymentAttempt>, StoreError> {
+        let rows = sqlx::query(select("a.customer_id = $1 ORDER BY a.id DESC"))
+            .bind(customer.get())
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(attempt_from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// Attempts still waiting for the gateway's answer (after a crash), oldest first.

@@ -1,0 +1,204 @@
+//! `/invoices/:id`: an invoice's lines, totals, the payments made on it and its balance, with
+//! "Pay" while online payments are on and something is owed.
+
+use super::session::RequireCustomer;
+use crate::{
+    domain::{Cents, InvoiceId, Timestamp},
+    error::AppError,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+/// One line of an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRow {
+    /// What was done or supplied.
+    pub description: String,
+    /// How many.
+    pub quantity: i64,
+    /// Price each.
+    pub unit_price: Cents,
+}
+
+/// A payment on the invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRow {
+    /// When.
+    pub at: Timestamp,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// How much.
+    pub amount: Cents,
+    /// "Paid" or "Declined".
+    pub status: String,
+}
+
+/// Everything the invoice page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceData {
+    /// Id.
+    pub id: InvoiceId,
+    /// Number.
+    pub number: String,
+    /// Issued.
+    pub issued_on: Timestamp,
+    /// Due.
+    pub due_on: Timestamp,
+    /// Lines.
+    pub lines: Vec<LineRow>,
+    /// Total.
+    pub total: Cents,
+    /// Paid so far.
+    pub paid: Cents,
+    /// Still owed.
+    pub balance: Cents,
+    /// Online attempts, newest first.
+    pub payments: Vec<PaymentRow>,
+    /// Whether "Pay" is offered.
+    pub can_pay: bool,
+}
+
+/// One of the signed-in customer's invoices.
+#[server(endpoint = "invoice")]
+pub async fn invoice_view(id: String) -> Result<InvoiceData, AppError> {
+    use crate::backend::store::AttemptStatus;
+    let (state, _, customer) = super::session::require_customer().await?;
+    let id: InvoiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let fail = |what: &'static str| move |e| AppError::internal(what, e);
+    let invoice = state
+        .store
+        .invoices_for_customer(customer)
+        .await
+        .map_err(fail("reading invoices"))?
+        .into_iter()
+        .find(|i| i.id == id && !i.voided)
+        .ok_or(AppError::NotFound)?;
+    let lines = state
+        .store
+        .invoice_lines(id)
+        .await
+        .map_err(fail("reading invoice lines"))?;
+    let attempts = state
+        .store
+        .attempts_for_customer(customer)
+        .await
+        .map_err(fail("reading payments"))?;
+    let settings = state
+        .store
+        .settings()
+        .await
+        .map_err(fail("reading settings"))?;
+    Ok(InvoiceData {
+        id,
+        number: invoice.number.clone(),
+        issued_on: invoice.issued_on,
+        due_on: invoice.due_on,
+        lines: lines
+            .into_iter()
+            .map(|l| LineRow {
+                description: l.description,
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+            })
+            .collect(),
+        total: invoice.total,
+        paid: invoice.paid,
+        balance: invoice.balance(),
+        payments: attempts
+            .into_iter()
+            .filter(|a| a.invoice_id == id && a.status != AttemptStatus::Pending)
+            .map(|a| PaymentRow {
+                at: a.created_at,
+                card: a.card.to_string(),
+                amount: a.amount,
+                status: if a.status == AttemptStatus::Approved {
+                    "Paid"
+                } else {
+                    "Declined"
+                }
+                .to_owned(),
+            })
+            .collect(),
+        can_pay: settings.online_payments_enabled
+            && settings.saved_payments_enabled
+            && invoice.balance() > Cents::ZERO,
+    })
+}
+
+/// `/invoices/:id`.
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    view! {
+        <Title text="Invoice" />
+        <RequireCustomer>
+            <Invoice />
+        </RequireCustomer>
+    }
+}
+
+#[component]
+fn Invoice() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        invoice_view,
+    );
+    view! {
+        <p class="breadcrumb"><a href="/">"Your account"</a>" › Invoice"</p>
+        <Suspense fallback=|| view! { <p role="status">"Loading the invoice…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(i) => view! { <InvoiceDetails i=i /> }.into_any(),
+                    Err(e) => view! { <h1>"Invoice"</h1><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <h1>{format!("Invoice {}", i.number)}</h1>
+            {i.can_pay.then(|| view! { <a class="button button--primary" href=format!("/invoices/{}/pay", i.id)>"Pay"</a> })}
+        </div>
+        <p>{format!("Issued {} · due {}", i.issued_on.iso_date(), i.due_on.iso_date())}</p>
+        <section class="card" aria-labelledby="lines-heading">
+            <h2 id="lines-heading">"Charges"</h2>
+            <div class="table-wrap"><table>
+                <thead><tr><th>"Description"</th><th>"Quantity"</th><th>"Price"</th><th>"Amount"</th></tr></thead>
+                <tbody>
+                    {i.lines.into_iter().map(|l| {
+                        let amount = Cents::new(l.unit_price.get().saturating_mul(l.quantity));
+                        view! { <tr><td>{l.description}</td><td>{l.quantity}</td><td>{l.unit_price.to_string()}</td><td>{amount.to_string()}</td></tr> }
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+            <dl class="facts">
+                <dt>"Total"</dt><dd>{i.total.to_string()}</dd>
+                <dt>"Paid"</dt><dd>{i.paid.to_string()}</dd>
+                <dt>"Balance"</dt><dd>{i.balance.to_string()}</dd>
+            </dl>
+        </section>
+        <section class="card" aria-labelledby="payments-heading">
+            <h2 id="payments-heading">"Payments"</h2>
+            {if i.payments.is_empty() {
+                view! { <p class="empty">"No online payments yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table>
+                        <thead><tr><th>"Date"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
+                        <tbody>
+                            {i.payments.into_iter().map(|p| view! {
+                                <tr><td>{crate::ui::date_time(p.at)}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
