@@ -40,6 +40,24 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await page.goto("/");
   await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$253.50");
 
+  // $2.00 with a new card that is not kept.
+  await openPayPage(page);
+  await page.getByLabel("Amount").fill("2.00");
+  await expect(page.getByRole("button", { name: "Use a new card" })).toBeEnabled();
+  await page.getByRole("button", { name: "Use a new card" }).click();
+  const newCard = page.getByRole("dialog", { name: "Add New Card" });
+  await newCard.getByLabel("Name on card").fill("Maria Gonzalez");
+  await newCard.getByLabel("Card number").pressSequentially("6011111111111117");
+  await newCard.getByLabel("Expiry (MM/YY)").fill("12/30");
+  await newCard.getByLabel("Security code (CVC)").fill("123");
+  await newCard.getByLabel("Billing ZIP code").fill("62704");
+  await expect(newCard.getByLabel("Save this card for future payments")).not.toBeChecked();
+  await newCard.getByRole("button", { name: "Pay" }).click();
+  await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("Discover •••• 1117");
+  await page.goto("/");
+  await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$251.50");
+
   // A card that attaches but declines every charge: the plain message, the balance unchanged.
   await page.goto("/payment-methods");
   await expect(page.getByRole("button", { name: "Add Payment Method" })).toBeEnabled();
@@ -54,10 +72,10 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(dialog).toBeHidden();
   await openPayPage(page);
   await page.getByLabel(/Visa •••• 0341/).check();
-  await expect(page.getByText("Pay $253.50 with Visa •••• 0341")).toBeVisible();
+  await expect(page.getByText("Pay $251.50 with Visa •••• 0341")).toBeVisible();
   await page.getByRole("button", { name: "Pay", exact: true }).click();
   await expect(page.getByText("Your card was declined.")).toBeVisible();
-  await expect(page.getByRole("definition").filter({ hasText: "$253.50" })).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: "$251.50" })).toBeVisible();
 
   // The whole balance with the primary card.
   await openPayPage(page);
@@ -65,8 +83,8 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   seen = seenEmails();
   await page.getByRole("button", { name: "Pay", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$253.50");
-  await waitForEmail(maria.email, ["Receipt for your payment", "$253.50"], seen);
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$251.50");
+  await waitForEmail(maria.email, ["Receipt for your payment", "$251.50"], seen);
   await page.goto("/");
   await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$0.00");
   await expect(page.getByRole("region", { name: "Paid invoices" })).toContainText("INV-01002");
@@ -99,7 +117,7 @@ test("a customer pays an invoice in part and in full with the primary card; a de
     page.getByRole("region", { name: "Invoices" }).getByRole("row").filter({ hasText: "INV-01002" }),
   ).toContainText("Paid");
   const online = page.getByRole("region", { name: "Online payments" });
-  await expect(online.getByRole("row").filter({ hasText: "$253.50" }).filter({ hasText: "Visa •••• 4242" }).first()).toContainText("Paid");
+  await expect(online.getByRole("row").filter({ hasText: "$251.50" }).filter({ hasText: "Visa •••• 4242" }).first()).toContainText("Paid");
   await expect(online.getByRole("row").filter({ hasText: "Visa •••• 0341" })).toContainText("Declined");
   await page.getByRole("region", { name: "Payment Methods" }).getByRole("link", { name: "View History" }).click();
   await expect(page.getByRole("list").filter({ hasText: "Used for payment" })).toContainText(

@@ -58,7 +58,8 @@ pub fn this_month(state: &AppState) -> (i32, u32) {
     (i32::try_from(y).unwrap_or(i32::MAX), m)
 }
 
-fn gateway_error(e: GatewayError) -> AppError {
+/// The plain error for a failed gateway call (causes are logged).
+pub fn gateway_error(e: GatewayError) -> AppError {
     match e {
         GatewayError::InvalidToken => AppError::invalid(
             "number",
@@ -110,6 +111,23 @@ pub async fn add(
     nickname_input: &str,
     ctx: &ChangeContext,
 ) -> Result<String, AppError> {
+    let saved = save(state, customer, token, make_primary, nickname_input, ctx).await?;
+    Ok(if saved.is_primary {
+        format!("{} was added and is now the primary card.", saved.card)
+    } else {
+        format!("{} was added.", saved.card)
+    })
+}
+
+/// Saves the card behind a fresh gateway token for a customer and returns it.
+pub async fn save(
+    state: &AppState,
+    customer: CustomerId,
+    token: &str,
+    make_primary: bool,
+    nickname_input: &str,
+    ctx: &ChangeContext,
+) -> Result<SavedCard, AppError> {
     let token = PaymentToken::parse(token).ok_or_else(|| {
         AppError::invalid(
             "number",
@@ -144,11 +162,7 @@ pub async fn add(
     };
     tracing::info!(customer = %customer, card = %saved.id, "card saved");
     notify(state, customer, CardNotice::Added, &saved, ctx).await;
-    Ok(if saved.is_primary {
-        format!("{} was added and is now the primary card.", saved.card)
-    } else {
-        format!("{} was added.", saved.card)
-    })
+    Ok(saved)
 }
 
 /// Makes a card the primary one.

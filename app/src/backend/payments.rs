@@ -113,6 +113,88 @@ pub async fn pay_with_saved_card(
     outcome(&attempt)
 }
 
+/// Pays with a card typed on the pay page (tokenized in the browser), saving it when asked.
+/// A retry with the same key answers as the first try did, without using the token again.
+#[allow(clippy::too_many_arguments)]
+pub async fn pay_with_new_card(
+    state: &AppState,
+    customer: CustomerId,
+    invoice: InvoiceId,
+    token: &str,
+    save: bool,
+    amount: &str,
+    key: &str,
+    ctx: &super::store::ChangeContext,
+) -> Result<Paid, AppError> {
+    let key = parse_key(key)?;
+    let earlier = state
+        .store
+        .attempt_by_key(&key)
+        .await
+        .map_err(|e| AppError::internal("reading a payment attempt", e))?;
+    if let Some(attempt) = earlier {
+        if attempt.customer_id != customer || attempt.invoice_id != invoice {
+            return Err(reserve_error(ReserveError::KeyMismatch));
+        }
+        let attempt = resolve(state, attempt, &ctx.request_id).await?;
+        return outcome(&attempt);
+    }
+    let amount_input = amount;
+    let amount = parse_amount(amount_input)?;
+    if save {
+        let card = super::cards::save(state, customer, token, false, "", ctx).await?;
+        return pay_with_saved_card(
+            state,
+            customer,
+            invoice,
+            card.id,
+            amount_input,
+            &key,
+            &ctx.request_id,
+        )
+        .await;
+    }
+    let token = crate::domain::tokenization::PaymentToken::parse(token).ok_or_else(|| {
+        AppError::invalid(
+            "number",
+            "We couldn't read the card. Please enter it again.",
+        )
+    })?;
+    let details = state
+        .gateway
+        .attach(&token)
+        .await
+        .map_err(super::cards::gateway_error)?;
+    let new = NewAttempt {
+        key,
+        customer_id: customer,
+        invoice_id: invoice,
+        payment_method_id: None,
+        token: token.clone(),
+        card: crate::domain::card::MaskedCard {
+            brand: details.brand,
+            last4: details.last4,
+        },
+        amount,
+    };
+    let reserved = state.store.reserve_attempt(&new, state.clock.now()).await;
+    let attempt = match reserved {
+        Ok((attempt, _)) => attempt,
+        Err(e) => {
+            let _ = state.gateway.detach(&token).await;
+            return Err(reserve_error(e));
+        }
+    };
+    let attempt = resolve(state, attempt, &ctx.request_id).await?;
+    // A card that was not saved is released once its payment is settled.
+    if attempt.status != AttemptStatus::Pending
+        && let Err(e) = state.gateway.detach(&token).await
+    {
+        tracing::warn!(error = %e, "could not detach a one-off card token");
+    }
+    outcome(&attempt)
+}
+
 /// Turns a finished attempt into the payer's answer (the same for every retry of it).
 fn outcome(attempt: &PaymentAttempt) -> Result<Paid, AppError> {
     match (attempt.status, attempt.payment_id) {

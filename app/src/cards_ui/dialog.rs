@@ -57,9 +57,15 @@ pub fn AddCardDialog(
     /// Counts finished saves, so the dialog knows `outcome` is new.
     #[prop(into)]
     version: Signal<usize>,
-    /// The primary checkbox's label.
+    /// The checkbox's label ("Make this my primary card", or "Save this card…" when paying).
     #[prop(default = "Make this my primary card")]
     primary_label: &'static str,
+    /// The button that opens the dialog.
+    #[prop(default = "Add Payment Method")]
+    open_label: &'static str,
+    /// The dialog's submit button.
+    #[prop(default = "Add Card")]
+    submit_label: &'static str,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let inputs: [NodeRef<html::Input>; 5] = Default::default();
@@ -208,7 +214,7 @@ pub fn AddCardDialog(
     view! {
         <button type="button" class="button button--primary" disabled=move || !hydrated.get()
             on:click=move |_| if let Some(d) = dialog.get() { let _ = d.show_modal(); }>
-            "Add Payment Method"
+            {open_label}
         </button>
         <noscript><p class="field__hint">"Adding a card needs JavaScript, so your card number goes straight to the payment processor."</p></noscript>
         <dialog node_ref=dialog class="dialog" aria-labelledby="add-card-title" on:close=move |_| reset()>
@@ -236,7 +242,7 @@ pub fn AddCardDialog(
                 <div class="dialog__actions">
                     <button type="button" class="button" on:click=move |_| close()>"Cancel"</button>
                     <button type="submit" class="button button--primary" disabled=move || busy.get()>
-                        {move || if busy.get() { "Adding…" } else { "Add Card" }}
+                        {move || if busy.get() { "Working…" } else { submit_label }}
                     </button>
                 </div>
             </form>

@@ -363,3 +363,79 @@ async fn the_invoice_shows_its_lines_and_payments_to_its_customer_only() {
         404
     );
 }
+
+async fn pay_new(
+    app: &TestApp,
+    session: &str,
+    invoice: InvoiceId,
+    token: &str,
+    save: bool,
+    amount: &str,
+    key: &str,
+) -> (u16, String) {
+    let (invoice, save) = (invoice.to_string(), save.to_string());
+    let answer = app
+        .call(
+            "invoices/pay-new-card",
+            &[
+                ("invoice_id", &invoice),
+                ("token", token),
+                ("save", &save),
+                ("amount", amount),
+                ("idempotency_key", key),
+            ],
+            Some(session),
+        )
+        .await;
+    (answer.status, answer.body)
+}
+
+#[tokio::test]
+async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
+    let app = spawn_app().await;
+    let (maria, session, invoice, _) = ready(&app, "4242 4242 4242 4242").await;
+    let discover = token(&app, "6011 1111 1111 1117").await;
+    let key = "new-card-key-000000001";
+    let first = pay_new(&app, &session, invoice, &discover, false, "10.00", key).await;
+    assert_eq!(first.0, 200, "{}", first.1);
+    assert!(
+        first.1.contains("Paid $10.00 with Discover •••• 1117."),
+        "{}",
+        first.1
+    );
+    assert_eq!(
+        pay_new(&app, &session, invoice, &discover, false, "10.00", key).await,
+        first
+    );
+    assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
+    assert_eq!(
+        app.store.cards_for_customer(maria).await.unwrap().len(),
+        1,
+        "not saved"
+    );
+    assert_eq!(paid(&app, maria, invoice).await, Cents::new(10_00));
+    let latest = &app.store.payment_method_events(maria).await.unwrap()[0];
+    assert_eq!(
+        (latest.action.as_str(), latest.last4.as_str()),
+        ("used_for_payment", "1117")
+    );
+
+    let mc = token(&app, "5555 5555 5555 4444").await;
+    let (status, body) = pay_new(
+        &app,
+        &session,
+        invoice,
+        &mc,
+        true,
+        "20.00",
+        "new-card-key-000000002",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        app.store.cards_for_customer(maria).await.unwrap().len(),
+        2,
+        "saved"
+    );
+    assert_eq!(paid(&app, maria, invoice).await, Cents::new(30_00));
+}

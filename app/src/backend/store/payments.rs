@@ -370,6 +370,15 @@ impl Store {
         ))
     }
 
+    /// The attempt stored under an idempotency key, if any.
+    pub async fn attempt_by_key(&self, key: &str) -> Result<Option<PaymentAttempt>, StoreError> {
+        let row = sqlx::query(select("a.idempotency_key = $1"))
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(attempt_from_row).transpose()?)
+    }
+
     /// Every payment attempt of a customer, newest first (the office's view).
     pub async fn attempts_for_customer(
         &self,

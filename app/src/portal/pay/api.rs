@@ -49,6 +49,46 @@ pub async fn pay_invoice(
     })
 }
 
+/// Pays with a card typed on the pay page: the browser tokenized it; `save` keeps it on file.
+#[server(endpoint = "invoices/pay-new-card")]
+pub async fn pay_invoice_with_new_card(
+    invoice_id: String,
+    token: String,
+    save: bool,
+    amount: String,
+    idempotency_key: String,
+) -> Result<PaymentDone, AppError> {
+    use crate::backend::{
+        cards, payments,
+        request::request_id,
+        store::{Actor, ChangeContext},
+    };
+    let (state, _, customer) = super::super::session::require_customer().await?;
+    cards::require_enabled(&state).await?;
+    let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
+    let ctx = ChangeContext {
+        actor: Actor::Customer,
+        at: state.clock.now(),
+        request_id: request_id(),
+    };
+    let paid = payments::pay_with_new_card(
+        &state,
+        customer,
+        invoice,
+        &token,
+        save,
+        &amount,
+        &idempotency_key,
+        &ctx,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/payments/{}/receipt", paid.payment_id));
+    Ok(PaymentDone {
+        payment_id: paid.payment_id,
+        message: paid.message,
+    })
+}
+
 /// What the pay page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayPageData {

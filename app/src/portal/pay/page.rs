@@ -3,8 +3,9 @@
 //! carries an idempotency key made when the page was rendered, so a double click, a resubmitted
 //! form or a retry charges once.
 
-use super::api::{PayInvoice, PayPageData, pay_page};
+use super::api::{PayInvoice, PayInvoiceWithNewCard, PayPageData, pay_page};
 use crate::{
+    cards_ui::{AddCardDialog, NewCardSubmission},
     domain::Cents,
     portal::session::RequireCustomer,
     ui::{SubmitButton, action_error, field_message, form_message},
@@ -29,6 +30,7 @@ fn Pay() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let pay = ServerAction::<PayInvoice>::new();
+    let pay_new = ServerAction::<PayInvoiceWithNewCard>::new();
     // After a refused payment the form gets a fresh key (and the latest balance).
     let data = Resource::new(move || (id(), pay.version().get()), |(id, _)| pay_page(id));
     view! {
@@ -36,7 +38,7 @@ fn Pay() -> impl IntoView {
         <Transition fallback=|| view! { <p role="status">"Loading the invoice…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <PayForm d=d pay=pay /> }.into_any(),
+                    Ok(d) => view! { <PayForm d=d pay=pay pay_new=pay_new /> }.into_any(),
                     Err(e) => view! { <h1>"Pay an invoice"</h1><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -50,17 +52,50 @@ fn plain(amount: Cents) -> String {
 }
 
 #[component]
-fn PayForm(d: PayPageData, pay: ServerAction<PayInvoice>) -> impl IntoView {
+fn PayForm(
+    d: PayPageData,
+    pay: ServerAction<PayInvoice>,
+    pay_new: ServerAction<PayInvoiceWithNewCard>,
+) -> impl IntoView {
     let error = action_error(pay);
     let heading = format!("Pay invoice {}", d.number);
     if d.balance <= Cents::ZERO {
         return view! { <h1>{heading}</h1><p class="notice notice--ok">"This invoice is paid. Thank you!"</p><p><a href="/">"Back to your account"</a></p> }.into_any();
     }
+    let amount = RwSignal::new(plain(d.balance));
+    let new_card = {
+        let (invoice_id, key) = (d.invoice_id.to_string(), d.key.clone());
+        // Each tokenized card is its own payment intent; resubmitting the same token reuses the key.
+        let on_token = Callback::new(move |card: NewCardSubmission| {
+            pay_new.dispatch(PayInvoiceWithNewCard {
+                invoice_id: invoice_id.clone(),
+                idempotency_key: format!("{key}-{}", card.token),
+                token: card.token,
+                save: card.make_primary,
+                amount: amount.get_untracked(),
+            });
+        });
+        let outcome =
+            Signal::derive(move || pay_new.value().get().map(|r| r.map(|done| done.message)));
+        view! {
+            <section class="card" aria-labelledby="new-card-heading">
+                <h2 id="new-card-heading">"Or pay with a new card"</h2>
+                <p>{move || format!("The amount above ({}) is charged to the card you enter.", Cents::parse(&amount.get()).map_or_else(|_| amount.get(), |c| c.to_string()))}</p>
+                <AddCardDialog on_token=on_token saving=pay_new.pending() outcome=outcome version=pay_new.version()
+                    primary_label="Save this card for future payments" open_label="Use a new card" submit_label="Pay" />
+            </section>
+        }
+    };
     if d.cards.is_empty() {
         return view! {
             <h1>{heading}</h1>
             <p>{format!("Balance: {}", d.balance)}</p>
-            <p>"Save a card first: "<a href="/payment-methods">"Saved Payment Methods"</a></p>
+            <div class="field">
+                <label for="pay-amount">"Amount"</label>
+                <input id="pay-amount" inputmode="decimal" prop:value=move || amount.get()
+                    on:input=move |ev| amount.set(event_target_value(&ev)) />
+            </div>
+            {new_card}
         }
         .into_any();
     }
@@ -77,7 +112,6 @@ fn PayForm(d: PayPageData, pay: ServerAction<PayInvoice>) -> impl IntoView {
         .id
         .to_string();
     let selected = RwSignal::new(primary.clone());
-    let amount = RwSignal::new(plain(d.balance));
     let summary = move || {
         let card = labels
             .iter()
@@ -142,6 +176,7 @@ fn PayForm(d: PayPageData, pay: ServerAction<PayInvoice>) -> impl IntoView {
             <p class="form__error" role="alert">{move || form_message(error).get()}</p>
             <SubmitButton label="Pay" busy="Paying…" pending=pay.pending() />
         </ActionForm>
+        {new_card}
     }
     .into_any()
 }
