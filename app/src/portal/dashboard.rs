@@ -56,11 +56,33 @@ pub struct DashboardData {
     pub visits: Vec<VisitLine>,
     /// Whether invoices can be paid online (and cards saved).
     pub can_pay: bool,
+    /// (page, pages) of the service history.
+    pub visits_paging: (u32, u32),
+    /// (page, pages) of the paid invoices.
+    pub paid_paging: (u32, u32),
+}
+
+/// Rows per page in the dashboard's long lists.
+pub const PAGE_SIZE: usize = 10;
+
+/// One page (1-based, clamped to the last) of a newest-first list, with (page, pages).
+pub fn page_of<T>(items: Vec<T>, page: Option<u32>) -> (Vec<T>, (u32, u32)) {
+    let pages = items.len().div_ceil(PAGE_SIZE).max(1);
+    let page = (page.unwrap_or(1).max(1) as usize).min(pages);
+    let rows = items
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    (rows, (page as u32, pages as u32))
 }
 
 /// The signed-in customer's balance, invoices and service history.
 #[server(endpoint = "dashboard")]
-pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
+pub async fn dashboard_summary(
+    visits_page: Option<u32>,
+    paid_page: Option<u32>,
+) -> Result<DashboardData, AppError> {
     use crate::backend::store::InvoiceStatus;
     let (state, _, id) = super::session::require_customer().await?;
     let fail = |what: &'static str| move |e| AppError::internal(what, e);
@@ -110,11 +132,15 @@ pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
             open.push(line);
         }
     }
+    let (paid, paid_paging) = page_of(paid, paid_page);
+    let (jobs, visits_paging) = page_of(jobs, visits_page);
     Ok(DashboardData {
         name: customer.name,
         balance_due,
         open,
         paid,
+        visits_paging,
+        paid_paging,
         visits: jobs
             .into_iter()
             .map(|j| VisitLine {
@@ -146,7 +172,12 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn Summary() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| dashboard_summary());
+    let query = leptos_router::hooks::use_query_map();
+    let page = move |key: &str| query.read().get(key).and_then(|v| v.parse::<u32>().ok());
+    let summary = Resource::new(
+        move || (page("visits"), page("paid")),
+        |(visits, paid)| dashboard_summary(visits, paid),
+    );
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading your account…"</p> }>
             {move || Suspend::new(async move {
@@ -191,12 +222,29 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
                     </table></div>
                 }.into_any()
             }}
+            <Pager paging=s.visits_paging param="visits" label="Service history pages" />
         </section>
         <section class="card" aria-labelledby="paid-heading">
             <h2 id="paid-heading">"Paid invoices"</h2>
             <InvoiceTable rows=s.paid can_pay=false empty="No paid invoices yet." />
+            <Pager paging=s.paid_paging param="paid" label="Paid invoice pages" />
         </section>
     }
+}
+
+/// "Newer" / "Older" links under a paginated list (nothing when it fits on one page).
+#[component]
+fn Pager(paging: (u32, u32), param: &'static str, label: &'static str) -> impl IntoView {
+    let (page, pages) = paging;
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=label>
+                {(page > 1).then(|| view! { <a href=format!("/?{param}={}", page - 1)>"Newer"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(page < pages).then(|| view! { <a href=format!("/?{param}={}", page + 1)>"Older"</a> })}
+            </nav>
+        }
+    })
 }
 
 #[component]
@@ -224,4 +272,22 @@ fn InvoiceTable(rows: Vec<InvoiceLine>, can_pay: bool, empty: &'static str) -> i
         </table></div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_are_cut_into_pages_of_ten_and_out_of_range_pages_are_clamped() {
+        let items: Vec<u32> = (1..=23).collect();
+        assert_eq!(page_of(items.clone(), None), ((1..=10).collect(), (1, 3)));
+        assert_eq!(
+            page_of(items.clone(), Some(3)),
+            ((21..=23).collect(), (3, 3))
+        );
+        assert_eq!(page_of(items.clone(), Some(99)).1, (3, 3));
+        assert_eq!(page_of(items, Some(0)).1, (1, 3));
+        assert_eq!(page_of(Vec::<u32>::new(), Some(2)), (vec![], (1, 1)));
+    }
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod cards;
 mod cli;
 mod csrf;
+mod dashboard;
 mod health;
 mod helpers;
 mod office;
