@@ -63,9 +63,11 @@ pub struct DashboardData {
 }
 
 /// Rows per page in the dashboard's long lists.
+#[cfg(any(feature = "ssr", test))]
 pub const PAGE_SIZE: usize = 10;
 
 /// One page (1-based, clamped to the last) of a newest-first list, with (page, pages).
+#[cfg(any(feature = "ssr", test))]
 pub fn page_of<T>(items: Vec<T>, page: Option<u32>) -> (Vec<T>, (u32, u32)) {
     let pages = items.len().div_ceil(PAGE_SIZE).max(1);
     let page = (page.unwrap_or(1).max(1) as usize).min(pages);
