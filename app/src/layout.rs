@@ -28,6 +28,7 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
     use crate::backend::{
         auth::sessions, request::RequestMeta, state::app_state, store::Principal,
     };
+    let _step = crate::backend::request::step("reading the header");
     let state = app_state()?;
     let req = RequestMeta::current(state.public.is_https())?;
     let settings = state

@@ -15,8 +15,8 @@ pub mod backend;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
-    components::{Route, Router, Routes},
+    MatchNestedRoutes, SsrMode,
+    components::{ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
@@ -84,29 +84,51 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Layout>
                 <Routes fallback=not_found::NotFound>
-                    // Pages behind sign-in render fully before sending, so a visitor gets a real redirect.
-                    <Route path=path!("/") view=portal::DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=portal::AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/payment-methods") view=portal::PaymentMethodsPage ssr=SsrMode::Async />
-                    <Route path=path!("/invoices/:id") view=portal::InvoicePage ssr=SsrMode::Async />
-                    <Route path=path!("/invoices/:id/pay") view=portal::PayPage ssr=SsrMode::Async />
-                    <Route path=path!("/payments/:id/receipt") view=portal::ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=portal::LoginPage />
                     <Route path=path!("/request-invitation") view=portal::RequestInvitationPage />
                     <Route path=path!("/verify") view=portal::VerifyPage />
                     <Route path=path!("/forgot-password") view=portal::ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=portal::ResetPasswordPage />
                     <Route path=path!("/office/login") view=office::OfficeLoginPage />
-                    <Route path=path!("/office") view=|| view! { <leptos_router::components::Redirect path="/office/customers" /> } ssr=SsrMode::Async />
-                    <Route path=path!("/office/customers") view=office::CustomersPage ssr=SsrMode::Async />
-                    <Route path=path!("/office/customers/:id") view=office::CustomerRecordPage ssr=SsrMode::Async />
-                    <Route path=path!("/office/customers/:id/edit") view=office::EditCustomerPage ssr=SsrMode::Async />
-                    <Route path=path!("/office/customers/:id/history") view=office::PaymentHistoryPage ssr=SsrMode::Async />
-                    <Route path=path!("/office/call-booking") view=office::CallBookingPage ssr=SsrMode::Async />
-                    <Route path=path!("/office/settings/online-payments") view=office::OnlinePaymentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/office/staff") view=office::StaffPage ssr=SsrMode::Async />
+                    <PortalRoutes />
+                    <OfficeRoutes />
                 </Routes>
             </layout::Layout>
         </Router>
     }
+}
+
+/// The signed-in customer pages, under one shell that checks sign-in once. They render fully
+/// before sending (`SsrMode::Async`), so a visitor gets a real redirect.
+#[component(transparent)]
+fn PortalRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("") view=portal::PortalShell ssr=SsrMode::Async>
+            <Route path=path!("/") view=portal::DashboardPage ssr=SsrMode::Async />
+            <Route path=path!("/account") view=portal::AccountPage ssr=SsrMode::Async />
+            <Route path=path!("/payment-methods") view=portal::PaymentMethodsPage ssr=SsrMode::Async />
+            <Route path=path!("/invoices/:id") view=portal::InvoicePage ssr=SsrMode::Async />
+            <Route path=path!("/invoices/:id/pay") view=portal::PayPage ssr=SsrMode::Async />
+            <Route path=path!("/payments/:id/receipt") view=portal::ReceiptPage ssr=SsrMode::Async />
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// The office pages, under one shell that checks the staff sign-in once.
+#[component(transparent)]
+fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/office") view=office::OfficeShell ssr=SsrMode::Async>
+            <Route path=path!("") view=|| view! { <Redirect path="/office/customers" /> } ssr=SsrMode::Async />
+            <Route path=path!("/customers") view=office::CustomersPage ssr=SsrMode::Async />
+            <Route path=path!("/customers/:id") view=office::CustomerRecordPage ssr=SsrMode::Async />
+            <Route path=path!("/customers/:id/edit") view=office::EditCustomerPage ssr=SsrMode::Async />
+            <Route path=path!("/customers/:id/history") view=office::PaymentHistoryPage ssr=SsrMode::Async />
+            <Route path=path!("/call-booking") view=office::CallBookingPage ssr=SsrMode::Async />
+            <Route path=path!("/settings/online-payments") view=office::OnlinePaymentsPage ssr=SsrMode::Async />
+            <Route path=path!("/staff") view=office::StaffPage ssr=SsrMode::Async />
+        </ParentRoute>
+    }
+    .into_inner()
 }

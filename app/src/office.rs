@@ -10,7 +10,7 @@ mod record;
 mod settings;
 mod staff;
 
-pub use auth::{OfficeLoginPage, StaffSummary};
+pub use auth::{OfficeLoginPage, OfficeShell, StaffSummary};
 pub use call_booking::{CallBookingPage, EditCustomerPage};
 pub use customers::CustomersPage;
 pub use nav::OfficeNav;

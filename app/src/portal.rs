@@ -19,5 +19,5 @@ pub use login::LoginPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use pay::{PayPage, ReceiptPage};
 pub use payment_methods::PaymentMethodsPage;
-pub use session::{CustomerSummary, UserMenu};
+pub use session::{CustomerSummary, PortalShell, UserMenu};
 pub use verify::VerifyPage;

@@ -37,8 +37,8 @@ fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
     }
 }
 
-/// Where the HMAC key comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the HMAC key comes from (a key given inline prints redacted).
+#[derive(Clone, PartialEq, Eq)]
 pub enum SecretSource {
     /// `PORCHLIGHT_SECRET`.
     Value(String),
@@ -46,8 +46,17 @@ pub enum SecretSource {
     File(PathBuf),
 }
 
-/// Validated configuration.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretSource::Value(_) => f.write_str("Value(********)"),
+            SecretSource::File(path) => f.debug_tuple("File").field(path).finish(),
+        }
+    }
+}
+
+/// Validated configuration (passwords and secrets print redacted).
+#[derive(Clone)]
 pub struct Config {
     /// Database URL.
     pub database_url: String,
@@ -59,6 +68,19 @@ pub struct Config {
     pub outbox_dir: PathBuf,
     /// HMAC key source.
     pub secret: SecretSource,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use app::backend::secret::redact_url;
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("outbox_dir", &self.outbox_dir)
+            .field("secret", &self.secret)
+            .finish()
+    }
 }
 
 impl Config {
@@ -222,6 +244,33 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn debug_output_shows_no_password_or_secret() {
+        let c = config(&[
+            (
+                "PORCHLIGHT_DATABASE_URL",
+                "postgres://app:db-pass-123@db/porchlight",
+            ),
+            (
+                "PORCHLIGHT_SMTP_URL",
+                "smtp://mailer:smtp-pass-456@mail.example:587",
+            ),
+            (
+                "PORCHLIGHT_SECRET",
+                "inline-secret-0123456789abcdef0123456789",
+            ),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        for secret in ["db-pass-123", "smtp-pass-456", "inline-secret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("mail.example:587") && shown.contains("app:********@db"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -73,6 +73,24 @@ pub async fn reject_cross_site(
         .into_response()
 }
 
+/// A client-sent `X-Request-Id`, cut to 64 visible ASCII characters: for the log line only.
+#[derive(Clone, Debug)]
+pub struct ClientRequestId(pub String);
+
+/// Removes a client-sent `X-Request-Id`, so every request gets a fresh id of ours (ids end up in
+/// the append-only card history); the client's value is kept for the log as [`ClientRequestId`].
+pub async fn replace_client_request_id(mut req: Request, next: Next) -> Response {
+    if let Some(value) = req.headers_mut().remove("x-request-id") {
+        let kept: String = String::from_utf8_lossy(value.as_bytes())
+            .chars()
+            .filter(char::is_ascii_graphic)
+            .take(64)
+            .collect();
+        req.extensions_mut().insert(ClientRequestId(kept));
+    }
+    next.run(req).await
+}
+
 /// Gives server-function errors the HTTP status of their [`AppError`] instead of a blanket 500.
 pub async fn api_error_status(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
@@ -175,6 +193,10 @@ pub async fn require_sign_in(
     let Some((login, staff)) = required_sign_in(req.uri().path()).filter(|_| wants_page) else {
         return next.run(req).await;
     };
+    let _step = req
+        .extensions()
+        .get::<app::backend::request::Progress>()
+        .map(|p| p.begin("checking sign-in before rendering"));
     let (parts, body) = req.into_parts();
     let meta = RequestMeta::from_parts(&parts, state.public.is_https());
     let signed_in = match sessions::resolve(&state, &meta).await {

@@ -1,7 +1,9 @@
 //! Builds the axum application and runs it until SIGINT/SIGTERM.
 
+use crate::deadline::{Deadline, REQUEST_DEADLINE, enforce_deadline};
 use crate::middleware::{
-    TrustedOrigin, api_error_status, reject_cross_site, require_sign_in, security_headers,
+    ClientRequestId, TrustedOrigin, api_error_status, reject_cross_site, replace_client_request_id,
+    require_sign_in, security_headers,
 };
 use app::{
     App,
@@ -63,6 +65,10 @@ pub fn build_router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(from_fn(api_error_status))
         .layer(from_fn_with_state(trusted, reject_cross_site))
+        .layer(from_fn_with_state(
+            Deadline(REQUEST_DEADLINE),
+            enforce_deadline,
+        ))
         .layer(from_fn(security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -71,9 +77,14 @@ pub fn build_router(state: AppState) -> Router {
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
-            tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+            let client_id = req
+                .extensions()
+                .get::<ClientRequestId>()
+                .map_or("-", |c| c.0.as_str());
+            tracing::info_span!("request", id, client_id, method = %req.method(), path = req.uri().path())
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn(replace_client_request_id))
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

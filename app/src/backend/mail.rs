@@ -64,7 +64,8 @@ pub enum MailError {
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Outbox(AsyncFileTransport<Tokio1Executor>),
+    /// The `.eml` writer and its folder.
+    Outbox(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
 }
 
 /// Sends email the configured way; cheap to clone.
@@ -78,7 +79,7 @@ impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.transport {
             Transport::Smtp(_) => "smtp",
-            Transport::Outbox(_) => "outbox",
+            Transport::Outbox(..) => "outbox",
         };
         write!(f, "Mailer({kind}, from {})", self.from_address)
     }
@@ -98,12 +99,13 @@ impl Mailer {
                     .build(),
             ),
             None => {
-                std::fs::create_dir_all(&public.outbox_dir).map_err(|e| {
-                    MailError::Config(format!("outbox {}: {e}", public.outbox_dir.display()))
-                })?;
-                Transport::Outbox(AsyncFileTransport::<Tokio1Executor>::new(
-                    &public.outbox_dir,
-                ))
+                let dir = &public.outbox_dir;
+                let fail =
+                    |e: std::io::Error| MailError::Config(format!("outbox {}: {e}", dir.display()));
+                std::fs::create_dir_all(dir).map_err(fail)?;
+                // Outbox messages hold live one-time links: only this user may read them.
+                owner_only(dir, 0o700).map_err(fail)?;
+                Transport::Outbox(AsyncFileTransport::<Tokio1Executor>::new(dir), dir.clone())
             }
         };
         let host = url_host(&public.public_url);
@@ -141,11 +143,14 @@ impl Mailer {
                 .await
                 .map(|_| ())
                 .map_err(|e| MailError::Deliver(e.to_string())),
-            Transport::Outbox(outbox) => outbox
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| MailError::Deliver(e.to_string())),
+            Transport::Outbox(outbox, dir) => {
+                let id = outbox
+                    .send(message)
+                    .await
+                    .map_err(|e| MailError::Deliver(e.to_string()))?;
+                owner_only(&dir.join(format!("{id}.eml")), 0o600)
+                    .map_err(|e| MailError::Deliver(format!("restricting the outbox file: {e}")))
+            }
         }
     }
 
@@ -197,9 +202,54 @@ fn quote_name(name: &str) -> String {
     format!("\"{}\"", name.replace(['"', '\\', '\r', '\n'], " "))
 }
 
+/// Sets a file's or folder's permission bits (owner only) on Unix; a no-op elsewhere.
+fn owner_only(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn outbox_messages_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("porchlight-mail-{}", uuid::Uuid::new_v4()));
+        let public = super::super::PublicSettings {
+            public_url: "https://pay.example.com".into(),
+            outbox_dir: dir.clone(),
+            smtp_url: None,
+        };
+        let mailer = Mailer::new(&public).unwrap();
+        let sender = Sender {
+            name: "Brightside".into(),
+            reply_to: None,
+        };
+        let email = Email {
+            to: crate::domain::EmailAddress::parse("maria@example.com").unwrap(),
+            to_name: "Maria".into(),
+            subject: "Reset your password".into(),
+            text: "link".into(),
+            html: "<p>link</p>".into(),
+        };
+        mailer.send(&sender, &email).await.unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1);
+        assert_eq!(mode(&files[0].path()), 0o600);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn the_sender_domain_comes_from_the_public_url_host() {

@@ -1,7 +1,11 @@
 //! What a server function knows about the HTTP request it serves.
 
 use crate::error::AppError;
-use std::net::{IpAddr, SocketAddr};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::{Arc, Mutex},
+    time::Instant,
+};
 
 /// The session cookie's name: `__Host-` prefixed when served over https.
 pub fn session_cookie_name(https: bool) -> &'static str {
@@ -80,6 +84,60 @@ pub fn request_id() -> String {
         .unwrap_or_default()
 }
 
+/// The steps a request is in the middle of, named for the log line written when it misses its
+/// deadline. The deadline middleware puts one in the request's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct Progress(Arc<Mutex<ProgressInner>>);
+
+#[derive(Debug, Default)]
+struct ProgressInner {
+    next_id: u64,
+    open: Vec<(u64, &'static str, Instant)>,
+}
+
+impl Progress {
+    /// Marks `what` as started; it ends when the returned [`Step`] is dropped.
+    pub fn begin(&self, what: &'static str) -> Step {
+        let mut inner = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        inner.next_id += 1;
+        let id = inner.next_id;
+        inner.open.push((id, what, Instant::now()));
+        Step(Some((self.clone(), id)))
+    }
+
+    /// The open steps, oldest first, e.g. "reading the session (4.9 s)"; "" when none is open.
+    pub fn describe(&self) -> String {
+        let inner = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        inner
+            .open
+            .iter()
+            .map(|(_, what, since)| format!("{what} ({:.1} s)", since.elapsed().as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// One open step of a request; dropping it ends the step.
+#[derive(Debug)]
+#[must_use = "a step ends when this is dropped"]
+pub struct Step(Option<(Progress, u64)>);
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        if let Some((progress, id)) = self.0.take() {
+            let mut inner = progress.0.lock().unwrap_or_else(|p| p.into_inner());
+            inner.open.retain(|(open, _, _)| *open != id);
+        }
+    }
+}
+
+/// Marks `what` as started for the current request (a no-op outside a request).
+pub fn step(what: &'static str) -> Step {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Progress>().map(|p| p.begin(what)))
+        .unwrap_or(Step(None))
+}
+
 /// Adds a `Set-Cookie` header to the current response.
 pub fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
@@ -93,6 +151,22 @@ pub fn set_cookie(value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_lists_the_steps_still_open() {
+        let progress = Progress::default();
+        let session = progress.begin("reading the session");
+        let cards = progress.begin("reading cards");
+        assert!(progress.describe().starts_with("reading the session ("));
+        drop(session);
+        let left = progress.describe();
+        assert!(
+            left.starts_with("reading cards (") && !left.contains("session"),
+            "{left}"
+        );
+        drop(cards);
+        assert_eq!(progress.describe(), "");
+    }
 
     #[test]
     fn ipv6_peers_are_grouped_by_their_64_prefix_and_mapped_ipv4_stays_ipv4() {

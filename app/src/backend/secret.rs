@@ -49,9 +49,50 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A URL with the password of its user part replaced by `********`, for logs and `Debug`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
+            let hidden = if user_info.contains(':') {
+                ":********"
+            } else {
+                ""
+            };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_lose_their_password_and_keep_the_rest() {
+        assert_eq!(
+            redact_url("smtp://mailer:p%40ss@mail.example:587?tls=required"),
+            "smtp://mailer:********@mail.example:587?tls=required"
+        );
+        assert_eq!(
+            redact_url("postgres://porchlight:secret@db/porchlight"),
+            "postgres://porchlight:********@db/porchlight"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/porchlight.db"),
+            "sqlite://data/porchlight.db"
+        );
+    }
 
     #[test]
     fn hmacs_depend_on_key_purpose_and_data() {

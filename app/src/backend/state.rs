@@ -4,8 +4,8 @@ use super::{Clock, PasswordHasher, Secret, Store, gateway::Gateway, mail::Mailer
 use leptos::config::LeptosOptions;
 use std::{path::PathBuf, sync::Arc};
 
-/// Deployment facts that pages and emails need (no secrets).
-#[derive(Clone, Debug)]
+/// Deployment facts that pages and emails need (the SMTP URL's password prints redacted).
+#[derive(Clone)]
 pub struct PublicSettings {
     /// Where users reach the portal, e.g. `https://pay.example.com`; used for links and the origin check.
     pub public_url: String,
@@ -13,6 +13,19 @@ pub struct PublicSettings {
     pub outbox_dir: PathBuf,
     /// The SMTP server, if any.
     pub smtp_url: Option<String>,
+}
+
+impl std::fmt::Debug for PublicSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicSettings")
+            .field("public_url", &self.public_url)
+            .field("outbox_dir", &self.outbox_dir)
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_deref().map(super::secret::redact_url),
+            )
+            .finish()
+    }
 }
 
 impl PublicSettings {

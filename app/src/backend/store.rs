@@ -128,13 +128,13 @@ impl Store {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         for pragma in [
                             "PRAGMA journal_mode = WAL",
-                            "PRAGMA busy_timeout = 10000",
+                            "PRAGMA busy_timeout = 5000",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = NORMAL",
                         ] {

@@ -45,20 +45,18 @@ impl Cents {
     }
 
     /// Parses "1,234.5", "$12" or "0.99" into cents, refusing more than two decimals.
+    /// Commas are read only as thousands separators ("12,50" is refused, never $1,250.00).
     pub fn parse(input: &str) -> Result<Self, AmountError> {
-        let cleaned: String = input
-            .trim()
-            .trim_start_matches('$')
-            .chars()
-            .filter(|c| *c != ',')
-            .collect();
-        if cleaned.is_empty() {
+        let trimmed = input.trim().trim_start_matches('$');
+        if trimmed.is_empty() {
             return Err(AmountError::Empty);
         }
-        if cleaned.starts_with('-') {
+        if trimmed.starts_with('-') {
             return Err(AmountError::Negative);
         }
-        let (whole, frac) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+        let (grouped, frac) = trimmed.split_once('.').unwrap_or((trimmed, ""));
+        let whole = ungroup_thousands(grouped).ok_or(AmountError::Malformed)?;
+        let whole = whole.as_str();
         let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
         if (whole.is_empty() && frac.is_empty())
             || !digits_only(whole)
@@ -96,6 +94,18 @@ impl Cents {
     pub fn checked_sub(self, other: Cents) -> Option<Cents> {
         self.0.checked_sub(other.0).map(Cents)
     }
+}
+
+/// "1,234,567" → "1234567"; `None` when a comma is anywhere but between groups of three.
+fn ungroup_thousands(whole: &str) -> Option<String> {
+    if !whole.contains(',') {
+        return Some(whole.to_owned());
+    }
+    let mut groups = whole.split(',');
+    let first = groups.next()?;
+    let first_ok = (1..=3).contains(&first.len());
+    let rest_ok = groups.all(|g| g.len() == 3);
+    (first_ok && rest_ok).then(|| whole.replace(',', ""))
 }
 
 impl fmt::Display for Cents {
@@ -144,6 +154,18 @@ mod tests {
         assert_eq!(Cents::parse("abc"), Err(AmountError::Malformed));
         assert_eq!(Cents::parse("."), Err(AmountError::Malformed));
         assert_eq!(Cents::parse("99999999999999"), Err(AmountError::TooLarge));
+    }
+
+    #[test]
+    fn commas_count_only_as_thousands_separators() {
+        assert_eq!(Cents::parse("12,50"), Err(AmountError::Malformed));
+        assert_eq!(Cents::parse("1,2345"), Err(AmountError::Malformed));
+        assert_eq!(Cents::parse(",125"), Err(AmountError::Malformed));
+        assert_eq!(Cents::parse("125,"), Err(AmountError::Malformed));
+        assert_eq!(Cents::parse("1,,250"), Err(AmountError::Malformed));
+        assert_eq!(Cents::parse("12.5,0"), Err(AmountError::Malformed));
+        assert_eq!(Cents::parse("1,250"), Ok(Cents::new(1_250_00)));
+        assert_eq!(Cents::parse("1,234,567.89"), Ok(Cents::new(123_456_789)));
     }
 
     proptest! {

@@ -103,8 +103,6 @@ pub struct TokenResponse {
     pub last4: Last4,
     /// Expiry month.
     pub expiry: Expiry,
-    /// Keyed hash of the number, the same for every token of one card.
-    pub fingerprint: String,
 }
 
 /// The gateway's answer to a refused tokenization.

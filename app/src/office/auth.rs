@@ -7,7 +7,10 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_location, hooks::use_query_map};
+use leptos_router::{
+    components::{Outlet, Redirect},
+    hooks::{use_location, use_query_map},
+};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in staff member, as the office UI shows them.
@@ -127,25 +130,38 @@ pub fn OfficeLoginPage() -> impl IntoView {
     }
 }
 
-/// Shows `children` to signed-in staff (admins only when `admin_only`); visitors go to the
-/// office sign-in, accountants on admin pages see "not allowed".
+/// The frame of the office pages: re-checks the staff sign-in on every navigation and sends
+/// visitors to the office sign-in. The page renders beside the check (see `PortalShell`);
+/// admin-only pages show [`NotAllowed`] when their data answers "forbidden".
 #[component]
-pub fn RequireStaff(#[prop(optional)] admin_only: bool, children: ChildrenFn) -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_staff());
+pub fn OfficeShell() -> impl IntoView {
     let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| current_staff());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(me.await, Ok(None)).then(|| {
+                    let next = crate::domain::next::encode_query_value(&location.pathname.get_untracked());
+                    view! { <Redirect path=format!("/office/login?next={next}") /> }
+                })
+            })}
+        </Suspense>
+        <Outlet />
+    }
+}
+
+/// Shows `children` to admins and [`NotAllowed`] to accountants. The page creates its resources
+/// before this (outside the Suspense), so they load in parallel with the check.
+#[component]
+pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_staff());
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(staff)) if admin_only && staff.role != StaffRole::Admin => view! { <NotAllowed /> }.into_any(),
-                    Ok(Some(_)) => children.read_value()().into_any(),
-                    Ok(None) => {
-                        let here = location.pathname.get_untracked();
-                        let next = crate::domain::next::encode_query_value(&here);
-                        view! { <Redirect path=format!("/office/login?next={next}") /> }.into_any()
-                    }
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(Some(staff)) if staff.role != StaffRole::Admin => view! { <NotAllowed /> }.into_any(),
+                    _ => children.read_value()().into_any(),
                 }
             })}
         </Suspense>

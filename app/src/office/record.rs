@@ -1,7 +1,6 @@
 //! `/office/customers/:id`: contact details, portal status, jobs, invoices, Payment Methods.
 
 use super::{
-    auth::RequireStaff,
     billing::{InvoiceForm, JobForm, VoidInvoice},
     cards::{AttemptRow, OfficeAddPaymentMethod, PaymentMethodsSection, PaymentsSection},
 };
@@ -255,9 +254,7 @@ pub async fn invite_customer(id: String) -> Result<String, AppError> {
 #[component]
 pub fn CustomerRecordPage() -> impl IntoView {
     view! {
-        <RequireStaff>
-            <Record />
-        </RequireStaff>
+        <Record />
     }
 }
 
@@ -430,9 +427,7 @@ fn RecordView(
 #[component]
 pub fn PaymentHistoryPage() -> impl IntoView {
     view! {
-        <RequireStaff>
-            <History />
-        </RequireStaff>
+        <History />
     }
 }
 

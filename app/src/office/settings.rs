@@ -1,6 +1,6 @@
 //! Settings › Invoicing › Online Payments (admins only), with its change history.
 
-use super::auth::RequireStaff;
+use super::auth::AdminOnly;
 use crate::{
     domain::Timestamp,
     error::AppError,
@@ -141,9 +141,7 @@ pub async fn save_online_payments(
 pub fn OnlinePaymentsPage() -> impl IntoView {
     view! {
         <Title text="Online Payments" />
-        <RequireStaff admin_only=true>
-            <OnlinePaymentsForm />
-        </RequireStaff>
+        <OnlinePaymentsForm />
     }
 }
 
@@ -157,6 +155,7 @@ fn OnlinePaymentsForm() -> impl IntoView {
     let error = action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(()))).then_some("Settings saved.");
     view! {
+        <AdminOnly>
         <p class="breadcrumb">"Settings › Invoicing"</p>
         <h1>"Online Payments"</h1>
         <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
@@ -217,5 +216,6 @@ fn OnlinePaymentsForm() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        </AdminOnly>
     }
 }

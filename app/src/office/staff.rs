@@ -1,6 +1,6 @@
 //! `/office/staff` (admins only): add office users and disable or re-enable them.
 
-use super::auth::RequireStaff;
+use super::auth::AdminOnly;
 use crate::{
     domain::{StaffId, StaffRole},
     error::AppError,
@@ -123,9 +123,7 @@ pub async fn set_staff_enabled(id: String, enabled: bool) -> Result<(), AppError
 pub fn StaffPage() -> impl IntoView {
     view! {
         <Title text="Staff" />
-        <RequireStaff admin_only=true>
-            <StaffAdmin />
-        </RequireStaff>
+        <StaffAdmin />
     }
 }
 
@@ -150,6 +148,7 @@ fn StaffAdmin() -> impl IntoView {
             .then_some("Staff member added. They can sign in at /office/login.")
     };
     view! {
+        <AdminOnly>
         <h1>"Staff"</h1>
         <section class="card" aria-labelledby="staff-list-heading">
             <h2 id="staff-list-heading">"Office users"</h2>
@@ -211,5 +210,6 @@ fn StaffAdmin() -> impl IntoView {
                 <SubmitButton label="Add staff member" busy="Adding…" pending=add.pending() />
             </ActionForm>
         </section>
+        </AdminOnly>
     }
 }

@@ -2,7 +2,10 @@
 
 use crate::{domain::next::encode_query_value, error::AppError};
 use leptos::prelude::*;
-use leptos_router::{components::Redirect, hooks::use_location};
+use leptos_router::{
+    components::{Outlet, Redirect},
+    hooks::use_location,
+};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in customer, as the UI shows them.
@@ -41,6 +44,7 @@ pub async fn require_customer() -> Result<
 /// The signed-in customer, or `None` for a visitor.
 #[server(endpoint = "me")]
 pub async fn current_customer() -> Result<Option<CustomerSummary>, AppError> {
+    let _step = crate::backend::request::step("checking sign-in");
     let (state, _, id) = match require_customer().await {
         Ok(found) => found,
         Err(AppError::Unauthenticated) => return Ok(None),
@@ -81,25 +85,24 @@ pub fn UserMenu(customer: Option<CustomerSummary>, saved_payments: bool) -> impl
     }
 }
 
-/// Shows `children` to a signed-in customer; sends anyone else to `/login?next=…`.
+/// The frame of the signed-in portal pages: re-checks sign-in on every navigation and sends
+/// visitors to `/login?next=…`. The page renders beside the check, not inside it, so its own
+/// data starts loading at once (a page created inside a Suspense after another resource resolved
+/// could leave the server render waiting forever under load).
 #[component]
-pub fn RequireCustomer(children: ChildrenFn) -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_customer());
+pub fn PortalShell() -> impl IntoView {
     let location = use_location();
-    let children = StoredValue::new(children);
+    let me = Resource::new(move || location.pathname.get(), |_| current_customer());
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(_)) => children.read_value()().into_any(),
-                    Ok(None) => {
-                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-                        let next = if here == "/" { String::new() } else { format!("?next={}", encode_query_value(&here)) };
-                        view! { <Redirect path=format!("/login{next}") /> }.into_any()
-                    }
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
-                }
+                matches!(me.await, Ok(None)).then(|| {
+                    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                    let next = if here == "/" { String::new() } else { format!("?next={}", encode_query_value(&here)) };
+                    view! { <Redirect path=format!("/login{next}") /> }
+                })
             })}
         </Suspense>
+        <Outlet />
     }
 }

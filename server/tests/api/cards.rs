@@ -241,6 +241,21 @@ async fn the_gateway_refuses_the_failing_test_cards_with_their_own_messages() {
 }
 
 #[tokio::test]
+async fn the_token_answer_gives_the_browser_display_data_but_no_fingerprint() {
+    let app = spawn_app().await;
+    let (status, body) = tokenize_raw(&app, &card_form("4242424242424242")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["last4"].as_str(), Some("4242"), "{body}");
+    let fields: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(!fields.contains(&"fingerprint"), "{fields:?}");
+}
+
+#[tokio::test]
 async fn an_unreadable_token_request_is_refused_without_echoing_the_body() {
     let app = spawn_app().await;
     let res = app

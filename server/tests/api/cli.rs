@@ -5,8 +5,17 @@ use std::{
 };
 
 fn porchlight(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    // An explicit secret, so no test writes a key file into the source tree.
     let mut child = Command::new(env!("CARGO_BIN_EXE_porchlight"))
         .args(args)
+        .env(
+            "PORCHLIGHT_SECRET",
+            "cli-test-secret-0123456789abcdef0123456789",
+        )
+        .env(
+            "PORCHLIGHT_OUTBOX_DIR",
+            std::env::temp_dir().join("porchlight-cli-outbox"),
+        )
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -26,3 +26,25 @@ async fn every_response_carries_a_request_id() {
         .expect("x-request-id header");
     assert_eq!(id.to_str().unwrap().len(), 36);
 }
+
+#[tokio::test]
+async fn a_request_id_chosen_by_the_client_is_replaced_by_a_fresh_one() {
+    let app = spawn_app().await;
+    let chosen = "attacker-chosen <b>id</b>";
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let res = app
+            .client
+            .get(app.url("/healthz"))
+            .header("x-request-id", chosen)
+            .send()
+            .await
+            .unwrap();
+        ids.push(res.headers()["x-request-id"].to_str().unwrap().to_owned());
+    }
+    for id in &ids {
+        assert_ne!(id, chosen);
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    }
+    assert_ne!(ids[0], ids[1], "every request gets its own id");
+}

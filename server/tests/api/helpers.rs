@@ -23,6 +23,7 @@ pub struct TestApp {
     pub clock: Clock,
     pub outbox: PathBuf,
     pub gateway: SandboxGateway,
+    pub secret: Secret,
 }
 
 /// Starts the application on a random port with a fresh database and outbox.
@@ -44,7 +45,7 @@ pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
     let gateway = SandboxGateway::new(store.clone(), secret.clone(), clock.clone());
     let state = AppState {
         store: store.clone(),
-        secret,
+        secret: secret.clone(),
         gateway: Arc::new(gateway.clone()),
         passwords: PasswordHasher::new(2),
         clock: clock.clone(),
@@ -73,6 +74,7 @@ pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
         clock,
         outbox,
         gateway,
+        secret,
     }
 }
 

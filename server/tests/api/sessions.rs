@@ -1,5 +1,5 @@
 use crate::helpers::spawn_app;
-use app::backend::auth::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS};
+use app::backend::auth::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS, TOUCH_INTERVAL_SECS};
 
 const PASSWORD: &str = "lantern porch evening";
 
@@ -58,6 +58,36 @@ async fn after_logout_the_old_cookie_is_unauthenticated() {
     assert_eq!(app.whoami(&session).await, None);
     let account = app.call("account", &[], Some(&session)).await;
     assert_eq!(account.status, 401);
+}
+
+#[tokio::test]
+async fn a_session_in_use_is_written_at_most_once_a_minute() {
+    let app = spawn_app().await;
+    let (_, session) = app
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    let hash = app::backend::auth::sessions::id_hash(&app.secret, &session);
+    let last_seen = || async {
+        app.store
+            .session(&hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at
+    };
+    let signed_in = last_seen().await;
+    app.clock.advance(TOUCH_INTERVAL_SECS - 1);
+    for _ in 0..3 {
+        assert!(app.whoami(&session).await.is_some());
+    }
+    assert_eq!(last_seen().await, signed_in, "no write within the minute");
+    app.clock.advance(1);
+    assert!(app.whoami(&session).await.is_some());
+    assert_eq!(
+        last_seen().await.unix(),
+        signed_in.unix() + TOUCH_INTERVAL_SECS,
+        "a minute later the use is recorded"
+    );
 }
 
 #[tokio::test]

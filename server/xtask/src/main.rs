@@ -1,6 +1,7 @@
 //! The project runner: `cargo xtask demo` starts the portal with demo data, `cargo xtask test`
 //! runs every check CI runs. Std only, so it compiles in seconds on a fresh machine.
 
+mod load;
 mod process;
 mod test;
 mod tools;
@@ -15,7 +16,10 @@ usage: cargo xtask <command>
           unit tests, store tests on SQLite and PostgreSQL, integration tests,
           Playwright end-to-end tests against the release build, wasm size budget
   setup   only install what is missing (wasm32 target, cargo-leptos, wasm-bindgen,
-          wasm-opt, Chromium, npm packages)";
+          wasm-opt, Chromium, npm packages)
+  load    signed-in page loads against the release build on SQLite and PostgreSQL while the
+          cores are busy; fails on any load slower than 5 s or not answering 200
+          (`cargo xtask load --help` for the options)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +27,11 @@ fn main() -> ExitCode {
         Some("demo") => tools::ensure(tools::Need::Build).and_then(|()| demo()),
         Some("test") => tools::ensure(tools::Need::Test).and_then(|()| test::run_all()),
         Some("setup") => tools::ensure(tools::Need::Test),
+        Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&o).map(drop)),
+        Some("busy") => {
+            load::spin();
+            Ok(())
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -61,8 +61,7 @@ pub fn run_all() -> Result<(), String> {
     ]))?;
 
     cargo_tests(&mut tally, "unit tests", &["--lib", "--bins"], &[])?;
-    let pg = std::env::var("PORCHLIGHT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+    let pg = postgres_url();
     ensure_postgres(&pg)?;
     for (suite, name) in [
         ("store", "store tests"),
@@ -94,6 +93,19 @@ pub fn run_all() -> Result<(), String> {
         return Err("the release wasm is over the size budget written in README.md".into());
     }
     let _ = out;
+    // The page-hang regression (issue 17): signed-in loads under CPU load on both backends.
+    let loads = crate::load::Options::parse(&[])?;
+    let result = crate::load::run(&loads);
+    let (passed, failed) = match &result {
+        Ok(n) => (*n, 0),
+        Err(_) => (0, 1),
+    };
+    tally.record(
+        "page loads under load, 5 s deadline (SQLite, PostgreSQL)",
+        passed,
+        failed,
+    );
+    result?;
     let (ok, out) = run_captured(
         cmd("npx", &["playwright", "test", "--reporter=list"])
             .current_dir(root.join("end2end"))
@@ -229,8 +241,14 @@ fn answers(host: &str, port: u16) -> bool {
         .unwrap_or(false)
 }
 
+/// The PostgreSQL server tests create their databases on (`PORCHLIGHT_TEST_POSTGRES_URL`).
+pub fn postgres_url() -> String {
+    std::env::var("PORCHLIGHT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+}
+
 /// Makes sure PostgreSQL answers, installing and starting a local one when needed.
-fn ensure_postgres(url: &str) -> Result<(), String> {
+pub fn ensure_postgres(url: &str) -> Result<(), String> {
     let (host, port) = host_port(url);
     if answers(&host, port) {
         return Ok(());

@@ -10,6 +10,9 @@ use crate::{
 pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
 /// A session ends 12 hours after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
+/// A session in use is written (its last use recorded) at most once per this many seconds, so
+/// signed-in page loads are reads.
+pub const TOUCH_INTERVAL_SECS: i64 = 60;
 
 const HASH_PURPOSE: &str = "session";
 
@@ -22,16 +25,17 @@ pub struct Session {
     pub id_hash: String,
 }
 
+/// The stored form of a raw session id.
+pub fn id_hash(secret: &crate::backend::Secret, raw: &str) -> String {
+    hash_token(secret, HASH_PURPOSE, raw)
+}
+
 /// Creates a session and returns the raw id for the cookie.
 pub async fn start(state: &AppState, principal: Principal) -> Result<String, AppError> {
     let raw = random_token();
     state
         .store
-        .insert_session(
-            &hash_token(&state.secret, HASH_PURPOSE, &raw),
-            principal,
-            state.clock.now(),
-        )
+        .insert_session(&id_hash(&state.secret, &raw), principal, state.clock.now())
         .await
         .map_err(|e| AppError::internal("starting a session", e))?;
     Ok(raw)
@@ -42,7 +46,8 @@ pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Sessi
     let Some(raw) = &req.session_id else {
         return Ok(None);
     };
-    let id_hash = hash_token(&state.secret, HASH_PURPOSE, raw);
+    let _step = crate::backend::request::step("reading the session");
+    let id_hash = id_hash(&state.secret, raw);
     let record = state
         .store
         .session(&id_hash)
@@ -62,7 +67,8 @@ pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Sessi
             .map_err(|e| AppError::internal("ending an expired session", e))?;
         return Ok(None);
     }
-    if idle >= 30 {
+    if idle >= TOUCH_INTERVAL_SECS {
+        let _step = crate::backend::request::step("recording session activity");
         state
             .store
             .touch_session(&id_hash, now)
@@ -78,7 +84,7 @@ pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Sessi
 /// Deletes the request's session server side (its cookie becomes worthless).
 pub async fn end(state: &AppState, req: &RequestMeta) -> Result<(), AppError> {
     if let Some(raw) = &req.session_id {
-        let id_hash = hash_token(&state.secret, HASH_PURPOSE, raw);
+        let id_hash = id_hash(&state.secret, raw);
         state
             .store
             .delete_session(&id_hash)

@@ -206,7 +206,6 @@ impl SandboxGateway {
             brand: masked.brand,
             last4: masked.last4,
             expiry: card.expiry,
-            fingerprint,
         })
     }
 

@@ -7,7 +7,6 @@ use super::api::{PayInvoice, PayInvoiceWithNewCard, PayPageData, pay_page};
 use crate::{
     cards_ui::{AddCardDialog, NewCardSubmission},
     domain::Cents,
-    portal::session::RequireCustomer,
     ui::{SubmitButton, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
@@ -19,9 +18,7 @@ use leptos_router::hooks::use_params_map;
 pub fn PayPage() -> impl IntoView {
     view! {
         <Title text="Pay an invoice" />
-        <RequireCustomer>
-            <Pay />
-        </RequireCustomer>
+        <Pay />
     }
 }
 

@@ -51,6 +51,7 @@ fn card_id(input: &str) -> Result<crate::domain::PaymentMethodId, AppError> {
 /// The signed-in customer's cards and their history.
 #[server(endpoint = "payment-methods")]
 pub async fn payment_methods() -> Result<PaymentMethodsData, AppError> {
+    let _step = crate::backend::request::step("reading cards");
     let (state, customer, ctx) = card_caller().await?;
     let cards = state
         .store

@@ -12,7 +12,6 @@ use crate::{
         close_open_dialogs, open_dialog,
     },
     error::AppError,
-    portal::session::RequireCustomer,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,9 +21,7 @@ use leptos_meta::Title;
 pub fn PaymentMethodsPage() -> impl IntoView {
     view! {
         <Title text="Saved Payment Methods" />
-        <RequireCustomer>
-            <Cards />
-        </RequireCustomer>
+        <Cards />
     }
 }
 

@@ -1,0 +1,297 @@
+//! `cargo xtask load`: signed-in page loads against the release build, on SQLite and PostgreSQL,
+//! while busy loops keep every core busy. Fails on any load that misses its deadline or answers
+//! anything but 200.
+
+mod http;
+mod server;
+
+use http::{Failure, request};
+use server::{Backend, Server};
+use std::{
+    collections::BTreeMap,
+    net::SocketAddr,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+const USAGE: &str = "\
+usage: cargo xtask load [--backend sqlite|postgres|both] [--runs N] [--deadline-secs S] [--busy N]
+
+Runs two loads against target/release/porchlight (build it with `cargo leptos build --release`)
+on a fresh database with the demo data, each on every chosen backend, --runs times:
+  one session  16 clients sharing one signed-in session load /payment-methods 400 times
+  mixed        32 clients on 8 sessions load /, /payment-methods, /account, /invoices/ID and
+               /login in turn, 3,000 loads
+while --busy processes (default 2) spin on the CPU. Every load must answer 200 within
+--deadline-secs (default 5). Defaults: --backend both --runs 1.";
+
+/// One load to run.
+struct Scenario {
+    name: &'static str,
+    clients: usize,
+    sessions: usize,
+    loads: usize,
+    /// Paths in the order each client cycles through them; `{invoice}` is the demo invoice.
+    paths: &'static [&'static str],
+}
+
+const SCENARIOS: [Scenario; 2] = [
+    Scenario {
+        name: "one session",
+        clients: 16,
+        sessions: 1,
+        loads: 400,
+        paths: &["/payment-methods"],
+    },
+    Scenario {
+        name: "mixed",
+        clients: 32,
+        sessions: 8,
+        loads: 3_000,
+        paths: &["/", "/payment-methods", "/account", "{invoice}", "/login"],
+    },
+];
+
+/// Command-line choices.
+pub struct Options {
+    backends: Vec<Backend>,
+    runs: usize,
+    deadline: Duration,
+    busy: usize,
+}
+
+impl Options {
+    /// Parses `cargo xtask load` arguments.
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let mut options = Self {
+            backends: vec![Backend::Sqlite, Backend::Postgres],
+            runs: 1,
+            deadline: Duration::from_secs(5),
+            busy: 2,
+        };
+        let mut args = args.iter();
+        while let Some(flag) = args.next() {
+            let mut value = || {
+                args.next()
+                    .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+            };
+            let number = |v: &String| {
+                v.parse::<usize>()
+                    .map_err(|_| format!("{flag}: not a number: {v}"))
+            };
+            match flag.as_str() {
+                "--backend" => {
+                    options.backends = match value()?.as_str() {
+                        "sqlite" => vec![Backend::Sqlite],
+                        "postgres" => vec![Backend::Postgres],
+                        "both" => vec![Backend::Sqlite, Backend::Postgres],
+                        other => return Err(format!("--backend: unknown backend {other}")),
+                    }
+                }
+                "--runs" => options.runs = number(value()?)?.max(1),
+                "--deadline-secs" => {
+                    options.deadline = Duration::from_secs(number(value()?)?.max(1) as u64);
+                }
+                "--busy" => options.busy = number(value()?)?,
+                _ => return Err(USAGE.to_owned()),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// Runs every scenario on every backend; returns how many passed, or names the ones that failed.
+pub fn run(options: &Options) -> Result<usize, String> {
+    let binary = crate::process::workspace_root().join("target/release/porchlight");
+    if !binary.exists() {
+        return Err(format!(
+            "{} is missing: build it first with `cargo leptos build --release`",
+            binary.display()
+        ));
+    }
+    let _busy = Busy::start(options.busy)?;
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    for backend in &options.backends {
+        let server = Server::start(&binary, *backend)?;
+        let invoice = server.demo_invoice_path()?;
+        let failed_before = failures.len();
+        for run in 1..=options.runs {
+            for scenario in &SCENARIOS {
+                let sessions = (0..scenario.sessions)
+                    .map(|_| server.sign_in())
+                    .collect::<Result<Vec<_>, _>>()?;
+                let report = drive(server.addr, scenario, &sessions, &invoice, options.deadline);
+                eprintln!(
+                    "{:<10} run {run}/{} {:<12} {}",
+                    backend.name(),
+                    options.runs,
+                    scenario.name,
+                    report.summary()
+                );
+                if report.passed() {
+                    passed += 1;
+                } else {
+                    failures.push(format!("{} {} run {run}", backend.name(), scenario.name));
+                }
+            }
+        }
+        if failures.len() > failed_before {
+            eprintln!("kept for a look: {}", server.log.display());
+            server.keep();
+        }
+    }
+    if failures.is_empty() {
+        Ok(passed)
+    } else {
+        Err(format!("loads failed: {}", failures.join(", ")))
+    }
+}
+
+/// What one load measured.
+#[derive(Default)]
+struct Report {
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+    by_status: BTreeMap<u16, usize>,
+    missed_deadline: BTreeMap<&'static str, usize>,
+    io_errors: Vec<String>,
+}
+
+impl Report {
+    fn passed(&self) -> bool {
+        self.missed_deadline.is_empty()
+            && self.io_errors.is_empty()
+            && self.by_status.keys().all(|s| *s == 200)
+    }
+
+    fn summary(&self) -> String {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let pct = |p: usize| {
+            sorted
+                .get((sorted.len() * p / 100).min(sorted.len().saturating_sub(1)))
+                .map_or(0, Duration::as_millis)
+        };
+        let missed: usize = self.missed_deadline.values().sum();
+        let total = self.latencies.len() + missed + self.io_errors.len();
+        let statuses = self
+            .by_status
+            .iter()
+            .map(|(s, n)| format!("{s}×{n}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut line = format!(
+            "{total} loads in {:.1} s ({:.0}/s): {statuses}; missed deadline {}; p50 {} ms, p99 {} ms, max {} ms",
+            self.elapsed.as_secs_f64(),
+            total as f64 / self.elapsed.as_secs_f64().max(0.001),
+            if missed == 0 {
+                "0".to_owned()
+            } else {
+                let phases = self.missed_deadline.iter().map(|(p, n)| format!("{n} {p}"));
+                format!("{missed} ({})", phases.collect::<Vec<_>>().join(", "))
+            },
+            pct(50),
+            pct(99),
+            sorted.last().map_or(0, Duration::as_millis),
+        );
+        if let Some(first) = self.io_errors.first() {
+            line.push_str(&format!(
+                "; {} connection errors, first: {first}",
+                self.io_errors.len()
+            ));
+        }
+        line
+    }
+}
+
+/// Runs one scenario: `clients` threads share `loads` page loads.
+fn drive(
+    addr: SocketAddr,
+    scenario: &Scenario,
+    sessions: &[String],
+    invoice: &str,
+    deadline: Duration,
+) -> Report {
+    let next = Arc::new(AtomicUsize::new(0));
+    let report = Arc::new(Mutex::new(Report::default()));
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for client in 0..scenario.clients {
+            let (next, report) = (Arc::clone(&next), Arc::clone(&report));
+            let cookie = sessions[client % sessions.len()].clone();
+            scope.spawn(move || {
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= scenario.loads {
+                        break;
+                    }
+                    let path =
+                        scenario.paths[n % scenario.paths.len()].replace("{invoice}", invoice);
+                    let headers = [("Accept", "text/html"), ("Cookie", cookie.as_str())];
+                    let began = Instant::now();
+                    let answer = request(addr, "GET", &path, &headers, "", deadline);
+                    let took = began.elapsed();
+                    let mut r = report.lock().unwrap_or_else(|p| p.into_inner());
+                    match answer {
+                        Ok(a) if a.status == 200 && !a.body.contains("</html>") => {
+                            r.io_errors.push(format!("{path}: a page without its end"));
+                        }
+                        Ok(a) => {
+                            r.latencies.push(took);
+                            *r.by_status.entry(a.status).or_default() += 1;
+                        }
+                        Err(Failure::Deadline(phase)) => {
+                            *r.missed_deadline.entry(phase).or_default() += 1;
+                        }
+                        Err(Failure::Io(e)) => r.io_errors.push(format!("{path}: {e}")),
+                    }
+                }
+            });
+        }
+    });
+    let mut report = std::mem::take(&mut *report.lock().unwrap_or_else(|p| p.into_inner()));
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Processes that spin on the CPU until dropped (or for at most 30 minutes).
+struct Busy(Vec<std::process::Child>);
+
+impl Busy {
+    fn start(count: usize) -> Result<Self, String> {
+        let me = std::env::current_exe().map_err(|e| format!("finding xtask itself: {e}"))?;
+        let children = (0..count)
+            .map(|_| {
+                std::process::Command::new(&me)
+                    .arg("busy")
+                    .spawn()
+                    .map_err(|e| format!("starting a busy loop: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self(children))
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Spins one core for at most 30 minutes (the `busy` helper process).
+pub fn spin() {
+    let until = Instant::now() + Duration::from_secs(30 * 60);
+    let mut x = 0u64;
+    while Instant::now() < until {
+        for _ in 0..1_000_000 {
+            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+        }
+    }
+}

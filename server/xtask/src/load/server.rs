@@ -1,0 +1,226 @@
+//! A release `porchlight` on a fresh database with the demo data, on a free loopback port.
+
+use super::http::{form_encode, request};
+use crate::process::{cmd, run_captured};
+use std::{
+    net::{SocketAddr, TcpListener},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+/// The demo customer the loads sign in as (see `server/src/demo.rs`).
+const CUSTOMER_EMAIL: &str = "maria.gonzalez@example.com";
+const CUSTOMER_PASSWORD: &str = "brightside-maria-demo";
+
+/// Which database the server runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the run's folder.
+    Sqlite,
+    /// A fresh database on the test PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// How reports name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// A running server; stopped (and its database dropped) when dropped.
+pub struct Server {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its log file.
+    pub log: PathBuf,
+    child: Child,
+    dir: PathBuf,
+    postgres: Option<(String, String)>,
+    keep: bool,
+}
+
+impl Server {
+    /// Creates the database, loads the demo and starts `binary serve`.
+    pub fn start(binary: &Path, backend: Backend) -> Result<Self, String> {
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let name = format!("porchlight_load_{stamp}_{}", std::process::id());
+        let dir = crate::process::workspace_root()
+            .join("target/load")
+            .join(&name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let (url, postgres) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}/load.db", dir.display()), None),
+            Backend::Postgres => {
+                let admin = crate::test::postgres_url();
+                crate::test::ensure_postgres(&admin)?;
+                psql(&admin, &format!("CREATE DATABASE {name}"))?;
+                let url = match admin.rsplit_once('/') {
+                    Some((server, _)) if server.contains("://") && !server.ends_with('/') => {
+                        format!("{server}/{name}")
+                    }
+                    _ => return Err(format!("cannot put a database name into {admin}")),
+                };
+                (url, Some((admin, name.clone())))
+            }
+        };
+        let addr = free_port()?;
+        let log = dir.join("server.log");
+        let env = |c: &mut Command| {
+            c.env("PORCHLIGHT_DATABASE_URL", &url)
+                .env("PORCHLIGHT_PUBLIC_URL", format!("http://{addr}"))
+                .env(
+                    "PORCHLIGHT_SECRET",
+                    "load-test-secret-0123456789abcdef0123456789",
+                )
+                .env("PORCHLIGHT_OUTBOX_DIR", dir.join("outbox"))
+                .env("LEPTOS_SITE_ADDR", addr.to_string())
+                .env(
+                    "LEPTOS_SITE_ROOT",
+                    crate::process::workspace_root().join("target/site"),
+                )
+                .env("RUST_LOG", "info")
+                .current_dir(&dir);
+        };
+        let bin = binary.to_string_lossy().into_owned();
+        let mut demo = cmd(&bin, &["demo", "--force"]);
+        env(&mut demo);
+        let (ok, out) = run_captured(&mut demo)?;
+        if !ok {
+            return Err(format!("loading the demo data failed: {out}"));
+        }
+        let log_file =
+            std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
+        let mut serve = cmd(&bin, &["serve"]);
+        env(&mut serve);
+        let child = serve
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log_file)
+            .spawn()
+            .map_err(|e| format!("starting {bin}: {e}"))?;
+        let server = Self {
+            addr,
+            log,
+            child,
+            dir,
+            postgres,
+            keep: false,
+        };
+        server.wait_until_healthy()?;
+        Ok(server)
+    }
+
+    fn wait_until_healthy(&self) -> Result<(), String> {
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            let answer = request(
+                self.addr,
+                "GET",
+                "/healthz",
+                &[],
+                "",
+                Duration::from_secs(2),
+            );
+            if answer.is_ok_and(|a| a.status == 200) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err(format!(
+            "the server did not become healthy within 60 s (log: {})",
+            self.log.display()
+        ))
+    }
+
+    /// Signs the demo customer in and returns the `Cookie` header value of the new session.
+    pub fn sign_in(&self) -> Result<String, String> {
+        let body = format!(
+            "email={}&password={}&next=%2F",
+            form_encode(CUSTOMER_EMAIL),
+            form_encode(CUSTOMER_PASSWORD)
+        );
+        let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+        let answer = request(
+            self.addr,
+            "POST",
+            "/api/login",
+            &headers,
+            &body,
+            Duration::from_secs(30),
+        )
+        .map_err(|e| format!("signing in: {e:?}"))?;
+        answer
+            .header_values("set-cookie")
+            .filter_map(|v| v.split(';').next())
+            .find(|pair| {
+                pair.starts_with("porchlight_session=") && pair.len() > "porchlight_session=".len()
+            })
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                format!(
+                    "signing in gave no session cookie (status {})",
+                    answer.status
+                )
+            })
+    }
+
+    /// The path of the demo customer's first invoice, read from her dashboard.
+    pub fn demo_invoice_path(&self) -> Result<String, String> {
+        let cookie = self.sign_in()?;
+        let headers = [("Accept", "text/html"), ("Cookie", cookie.as_str())];
+        let answer = request(self.addr, "GET", "/", &headers, "", Duration::from_secs(30))
+            .map_err(|e| format!("reading the dashboard: {e:?}"))?;
+        let start = answer
+            .body
+            .find("href=\"/invoices/")
+            .ok_or("the demo dashboard links no invoice")?
+            + "href=\"".len();
+        let rest = &answer.body[start + "/invoices/".len()..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        Ok(answer.body[start..start + "/invoices/".len() + digits].to_owned())
+    }
+
+    /// Keeps the run's folder (log, database) for a look after a failure.
+    pub fn keep(mut self) {
+        self.keep = true;
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some((admin, name)) = &self.postgres {
+            let _ = psql(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
+        }
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn psql(url: &str, sql: &str) -> Result<(), String> {
+    let (ok, out) = run_captured(&mut cmd("psql", &[url, "-v", "ON_ERROR_STOP=1", "-c", sql]))?;
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("psql failed: {out}"))
+    }
+}
+
+/// A loopback address no one listens on right now.
+fn free_port() -> Result<SocketAddr, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("finding a free port: {e}"))
+}
