@@ -200,6 +200,9 @@ async fn open_store(config: &Config) -> Result<Store, CliError> {
     Ok(store)
 }
 
+/// How often expired rows are deleted.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 async fn serve(config: Config) -> Result<(), CliError> {
     let secret = config.load_secret()?;
     let secret_for_gateway = secret.clone();
@@ -226,9 +229,30 @@ async fn serve(config: Config) -> Result<(), CliError> {
         )),
         leptos_options,
     };
-    // Payments a crash left half-done are finished (asking the gateway with their own keys).
+    // Payments a crash left half-done are finished at once (asking the gateway with their own
+    // keys); later, attempts pending for longer than a short grace are finished the same way.
     let reconcile = state.clone();
-    tokio::spawn(async move { app::backend::payments::reconcile_pending(&reconcile).await });
+    tokio::spawn(async move {
+        use app::backend::payments::{PENDING_GRACE_SECS, RECONCILE_EVERY, reconcile_pending};
+        reconcile_pending(&reconcile, 0).await;
+        loop {
+            tokio::time::sleep(RECONCILE_EVERY).await;
+            reconcile_pending(&reconcile, PENDING_GRACE_SECS).await;
+        }
+    });
+    // Expired sessions, one-time links, unused sandbox tokens and old counters are deleted in
+    // the background, never on a request's path.
+    let purge = state.clone();
+    tokio::spawn(async move {
+        loop {
+            match purge.store.purge_expired(purge.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "purged expired rows"),
+                Err(e) => tracing::warn!(error = %e, "purging expired rows failed; will retry"),
+            }
+            tokio::time::sleep(PURGE_EVERY).await;
+        }
+    });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::Other(format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}")))?;

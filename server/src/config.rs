@@ -1,6 +1,6 @@
 //! Configuration from environment variables; a bad value stops start-up with one line naming it.
 
-use app::backend::{PublicSettings, Secret, Store};
+use app::backend::{PublicSettings, Secret, Store, request::TrustedProxies};
 use std::path::{Path, PathBuf};
 
 /// Every variable Porchlight reads, as shown by `porchlight --help` and in README.
@@ -16,6 +16,9 @@ Configuration (environment variables):
   PORCHLIGHT_SECRET        HMAC key, at least 32 characters; or
   PORCHLIGHT_SECRET_FILE   a file holding it [default: data/secret.key; a missing file
                            is created with a random key and mode 0600]
+  PORCHLIGHT_TRUSTED_PROXIES
+                           reverse proxies (addresses or CIDRs, comma-separated) whose
+                           X-Forwarded-For names the client [default: none]
   LEPTOS_SITE_ADDR         address to listen on [default: 127.0.0.1:3000]
   LEPTOS_SITE_ROOT         folder with the built site (pkg/, assets) [default: target/site]
   RUST_LOG                 log filter, e.g. info or porchlight=debug [default: info]";
@@ -68,6 +71,8 @@ pub struct Config {
     pub outbox_dir: PathBuf,
     /// HMAC key source.
     pub secret: SecretSource,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for Config {
@@ -79,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("outbox_dir", &self.outbox_dir)
             .field("secret", &self.secret)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -112,6 +118,9 @@ impl Config {
                 ));
             }
         }
+        let trusted_proxies =
+            TrustedProxies::parse(&get("PORCHLIGHT_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|message| bad("PORCHLIGHT_TRUSTED_PROXIES", message))?;
         let outbox_dir =
             PathBuf::from(get("PORCHLIGHT_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()));
         let secret = match (get("PORCHLIGHT_SECRET"), get("PORCHLIGHT_SECRET_FILE")) {
@@ -139,6 +148,7 @@ impl Config {
             smtp_url,
             outbox_dir,
             secret,
+            trusted_proxies,
         })
     }
 
@@ -162,6 +172,7 @@ impl Config {
             public_url: self.public_url.clone(),
             outbox_dir: self.outbox_dir.clone(),
             smtp_url: self.smtp_url.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 }
@@ -201,7 +212,36 @@ fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
     Ok(url.origin().ascii_serialization())
 }
 
+/// Reads the key file, refusing one that other users can read or that git tracks (a key in a
+/// repository is a key anyone with the repository has).
 fn read_secret_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    let var = "PORCHLIGHT_SECRET_FILE";
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| bad(var, format!("cannot read {}: {e}", path.display())))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(bad(
+                var,
+                format!(
+                    "{0} can be read by other users; run `chmod 600 {0}`",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    if tracked_by_git(path) {
+        return Err(bad(
+            var,
+            format!(
+                "{} is tracked by git; remove it from the repository (git rm --cached) and use a new key",
+                path.display()
+            ),
+        ));
+    }
     std::fs::read_to_string(path)
         .map(|s| s.trim().as_bytes().to_vec())
         .map_err(|e| {
@@ -210,6 +250,27 @@ fn read_secret_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
                 format!("cannot read {}: {e}", path.display()),
             )
         })
+}
+
+/// Whether `path` is in a git repository's index (false when git is not installed).
+fn tracked_by_git(path: &Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn write_new_secret(path: &Path) -> Result<(), ConfigError> {
@@ -244,6 +305,75 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    fn temp_dir() -> PathBuf {
+        let dir = std::env::temp_dir()
+            .join(format!("porchlight-config-{}", std::process::id()))
+            .join(format!(
+                "{}",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos()
+            ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn file_config(path: &Path) -> Config {
+        config(&[("PORCHLIGHT_SECRET_FILE", path.to_str().unwrap())]).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_other_users_can_read_is_refused_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = temp_dir().join("secret.key");
+        std::fs::write(&path, "k".repeat(40)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = file_config(&path).load_secret().unwrap_err();
+        assert_eq!(err.var, "PORCHLIGHT_SECRET_FILE");
+        assert!(err.message.contains("chmod 600"), "{}", err.message);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(file_config(&path).load_secret().is_ok());
+    }
+
+    #[test]
+    fn a_new_key_file_is_created_private_and_accepted() {
+        let path = temp_dir().join("data/secret.key");
+        let first = file_config(&path).load_secret().unwrap();
+        let again = file_config(&path).load_secret().unwrap();
+        assert_eq!(first.hmac_hex("t", b"x"), again.hmac_hex("t", b"x"));
+    }
+
+    #[test]
+    fn a_key_file_tracked_by_git_is_refused() {
+        let dir = temp_dir();
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .arg("-C")
+                .arg(&dir)
+                .args(args)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        assert!(git(&["init", "-q"]), "this test needs git");
+        let path = dir.join("secret.key");
+        file_config(&path).load_secret().unwrap();
+        assert!(git(&["add", "secret.key"]));
+        let err = file_config(&path).load_secret().unwrap_err();
+        assert!(err.message.contains("tracked by git"), "{}", err.message);
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_and_a_bad_entry_is_named() {
+        let c = config(&[("PORCHLIGHT_TRUSTED_PROXIES", "10.0.0.0/8, ::1")]).unwrap();
+        assert!(c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let err = config(&[("PORCHLIGHT_TRUSTED_PROXIES", "10.0.0.0/8, caddy")]).unwrap_err();
+        assert_eq!(err.var, "PORCHLIGHT_TRUSTED_PROXIES");
+        assert!(err.message.contains("caddy"), "{}", err.message);
     }
 
     #[test]

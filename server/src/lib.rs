@@ -1,6 +1,7 @@
 //! The Porchlight server: configuration, the axum application and the command-line tasks.
 
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod deadline;
 pub mod demo;

@@ -131,8 +131,16 @@ pub fn referrer_policy(path: &str) -> &'static str {
     }
 }
 
+/// Whether the public URL is https (then browsers are told to keep to https: HSTS).
+#[derive(Clone, Copy, Debug)]
+pub struct Https(pub bool);
+
 /// Adds security headers to every response and `Cache-Control: no-store` to everything but assets.
-pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
+pub async fn security_headers(
+    State(Https(https)): State<Https>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
     let cacheable = is_static_asset(req.uri().path());
     let referrer = referrer_policy(req.uri().path());
     let mut res = next.run(req).await;
@@ -157,6 +165,10 @@ pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     );
+    if https {
+        // Two years; not includeSubDomains, which would bind the business's other hosts.
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000");
+    }
     if cacheable {
         set(header::CACHE_CONTROL, "public, max-age=3600");
     } else {

@@ -1,9 +1,10 @@
 //! Builds the axum application and runs it until SIGINT/SIGTERM.
 
+use crate::client_ip::resolve_client_ip;
 use crate::deadline::{Deadline, REQUEST_DEADLINE, enforce_deadline};
 use crate::middleware::{
-    ClientRequestId, TrustedOrigin, api_error_status, reject_cross_site, replace_client_request_id,
-    require_sign_in, security_headers,
+    ClientRequestId, Https, TrustedOrigin, api_error_status, reject_cross_site,
+    replace_client_request_id, require_sign_in, security_headers,
 };
 use app::{
     App,
@@ -21,7 +22,7 @@ use axum::{
     routing::get,
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::{net::SocketAddr, sync::Arc};
 use tower_http::{
     limit::RequestBodyLimitLayer,
@@ -34,13 +35,26 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole HTTP application for a state.
 pub fn build_router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    build_router_with_routes(state, route_list())
+}
+
+/// The app's routes, walked from its route tree. Leptos suppresses resource loading process-wide
+/// while it walks, so a process that serves must do this before its first request, not beside
+/// one (a page whose data started loading meanwhile would wait forever).
+pub fn route_list() -> Vec<AxumRouteListing> {
+    generate_route_list(App)
+}
+
+/// [`build_router`] with a route list made earlier by [`route_list`] (tests share one).
+pub fn build_router_with_routes(state: AppState, routes: Vec<AxumRouteListing>) -> Router {
     let trusted = TrustedOrigin(Arc::from(state.public.origin()));
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
     };
     let leptos_options = state.leptos_options.clone();
+    let proxies = Arc::new(state.public.trusted_proxies.clone());
+    let https = state.public.is_https();
 
     // The embedded sandbox processor answers under its own path, on its own tables.
     let sandbox = SandboxGateway::new(
@@ -69,7 +83,8 @@ pub fn build_router(state: AppState) -> Router {
             Deadline(REQUEST_DEADLINE),
             enforce_deadline,
         ))
-        .layer(from_fn(security_headers))
+        .layer(from_fn_with_state(proxies, resolve_client_ip))
+        .layer(from_fn_with_state(Https(https), security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req

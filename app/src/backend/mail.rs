@@ -229,6 +229,7 @@ mod tests {
             public_url: "https://pay.example.com".into(),
             outbox_dir: dir.clone(),
             smtp_url: None,
+            trusted_proxies: Default::default(),
         };
         let mailer = Mailer::new(&public).unwrap();
         let sender = Sender {

@@ -262,9 +262,19 @@ pub async fn resolve(
     Ok(finished)
 }
 
-/// Finishes attempts a crash left pending (at start-up); failures are logged and retried later.
-pub async fn reconcile_pending(state: &AppState) {
-    let pending = match state.store.pending_attempts().await {
+/// How old a pending attempt must be before the background task asks the gateway about it (the
+/// customer's own request normally finishes it within seconds).
+pub const PENDING_GRACE_SECS: i64 = 120;
+
+/// How often the background task looks for stale pending attempts.
+pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Finishes attempts left pending for longer than `grace_secs` (a crash, a gateway that did not
+/// answer) by asking the gateway with their own keys, and releases the one-off card tokens of
+/// the finished ones; failures are logged and retried on the next round.
+pub async fn reconcile_pending(state: &AppState, grace_secs: i64) {
+    let before = state.clock.now().plus_seconds(-grace_secs);
+    let pending = match state.store.pending_attempts(before).await {
         Ok(list) => list,
         Err(e) => {
             tracing::error!(error = %e, "reading pending payment attempts");
@@ -275,7 +285,14 @@ pub async fn reconcile_pending(state: &AppState) {
         let id = attempt.id;
         match resolve(state, attempt, "reconcile").await {
             Ok(done) => {
-                tracing::info!(attempt = id, status = ?done.status, "pending payment reconciled")
+                tracing::info!(attempt = id, status = ?done.status, "pending payment reconciled");
+                // A card used once (not saved) is not kept after its payment is settled.
+                if done.payment_method_id.is_none()
+                    && done.status != AttemptStatus::Pending
+                    && let Err(e) = state.gateway.detach(&done.token).await
+                {
+                    tracing::warn!(attempt = id, error = %e, "could not release a one-off card token");
+                }
             }
             Err(e) => tracing::warn!(attempt = id, error = %e, "pending payment still unresolved"),
         }

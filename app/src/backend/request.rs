@@ -16,12 +16,114 @@ pub fn session_cookie_name(https: bool) -> &'static str {
     }
 }
 
+/// The client's address as the server decided it: the connection's peer, or behind a trusted
+/// proxy the address that proxy forwarded. The server's middleware puts it in every request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed
+/// (`PORCHLIGHT_TRUSTED_PROXIES`): addresses or CIDR networks. Empty by default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Parses "10.0.0.5, 192.168.0.0/16, ::1"; names the first entry it cannot read.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut nets = Vec::new();
+        for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (addr, bits) = entry.split_once('/').unwrap_or((entry, ""));
+            let bad = || format!("{entry} is not an IP address or CIDR network (e.g. 10.0.0.0/8)");
+            let ip: IpAddr = addr.parse().map_err(|_| bad())?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let bits = if bits.is_empty() {
+                max
+            } else {
+                bits.parse::<u8>()
+                    .ok()
+                    .filter(|b| *b <= max)
+                    .ok_or_else(bad)?
+            };
+            nets.push((ip, bits));
+        }
+        Ok(Self(nets))
+    }
+
+    /// Whether no proxy is trusted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `ip` is one of the trusted proxies.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0
+            .iter()
+            .any(|(net, bits)| match (net.to_canonical(), ip) {
+                (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(&n.octets(), &a.octets(), *bits),
+                (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(&n.octets(), &a.octets(), *bits),
+                _ => false,
+            })
+    }
+
+    /// The client behind `peer`: the peer itself unless it is trusted; then the right-most
+    /// forwarded address that is not itself a trusted proxy. `forwarded_for` holds the
+    /// `X-Forwarded-For` values; `forwarded` the `Forwarded` values, read only without the former.
+    pub fn client_ip(&self, peer: IpAddr, forwarded_for: &[&str], forwarded: &[&str]) -> IpAddr {
+        if !self.contains(peer) {
+            return peer;
+        }
+        let hops: Vec<&str> = if forwarded_for.is_empty() {
+            forwarded
+                .iter()
+                .flat_map(|v| v.split(','))
+                .filter_map(|element| {
+                    element.split(';').find_map(|pair| {
+                        let (k, v) = pair.trim().split_once('=')?;
+                        k.trim().eq_ignore_ascii_case("for").then_some(v)
+                    })
+                })
+                .collect()
+        } else {
+            forwarded_for.iter().flat_map(|v| v.split(',')).collect()
+        };
+        let mut nearest = peer;
+        for hop in hops.iter().rev() {
+            let Some(ip) = parse_hop(hop) else {
+                return nearest;
+            };
+            if !self.contains(ip) {
+                return ip;
+            }
+            nearest = ip;
+        }
+        nearest
+    }
+}
+
+fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let full = usize::from(bits / 8);
+    let rest = bits % 8;
+    a[..full] == b[..full] && (rest == 0 || (a[full] ^ b[full]) & (0xffu8 << (8 - rest)) == 0)
+}
+
+/// One forwarded address: `1.2.3.4`, `1.2.3.4:5678`, `"[2001:db8::1]:4711"` or `2001:db8::1`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim().trim_matches('"');
+    if let Some(rest) = hop.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    hop.parse().ok().or_else(|| {
+        hop.rsplit_once(':')
+            .and_then(|(ip, _)| ip.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4))
+    })
+}
+
 /// The caller's session cookie and address.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {
     /// The raw session id from the cookie, if any.
     pub session_id: Option<String>,
-    /// The peer address of the connection (never `X-Forwarded-For`).
+    /// The client's address ([`ClientIp`]; the connection's peer when that is missing).
     pub peer_ip: Option<IpAddr>,
 }
 
@@ -47,10 +149,12 @@ impl RequestMeta {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_owned())
             .filter(|v| !v.is_empty());
-        let peer_ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip());
+        let peer_ip = parts.extensions.get::<ClientIp>().map(|c| c.0).or_else(|| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        });
         Self {
             session_id,
             peer_ip,
@@ -151,6 +255,74 @@ pub fn set_cookie(value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let t = TrustedProxies::parse("10.0.0.0/8, 192.168.1.7 ,2001:db8::/32").unwrap();
+        assert!(t.contains(ip("10.200.3.4")));
+        assert!(t.contains(ip("192.168.1.7")));
+        assert!(!t.contains(ip("192.168.1.8")));
+        assert!(t.contains(ip("2001:db8:ffff::1")));
+        assert!(!t.contains(ip("2001:db9::1")));
+        assert!(
+            t.contains(ip("::ffff:10.1.1.1")),
+            "IPv4-mapped peers count as IPv4"
+        );
+        assert!(TrustedProxies::parse("").unwrap().is_empty());
+        for bad in ["10.0.0.0/33", "proxy.internal", "10.0.0.1/x", "::1/129"] {
+            let err = TrustedProxies::parse(bad).unwrap_err();
+            assert!(err.contains(bad), "{err}");
+        }
+    }
+
+    #[test]
+    fn only_a_trusted_peer_can_name_the_client() {
+        let none = TrustedProxies::default();
+        let peer = ip("198.51.100.1");
+        assert_eq!(
+            none.client_ip(peer, &["203.0.113.9"], &[]),
+            peer,
+            "spoofed header ignored"
+        );
+        let lb = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        assert_eq!(
+            lb.client_ip(peer, &["203.0.113.9"], &[]),
+            peer,
+            "peer is not our proxy"
+        );
+        let proxy = ip("10.0.0.2");
+        assert_eq!(
+            lb.client_ip(proxy, &["203.0.113.9"], &[]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            lb.client_ip(proxy, &["6.6.6.6, 203.0.113.9, 10.0.0.3"], &[]),
+            ip("203.0.113.9"),
+            "right-most untrusted: what the client wrote itself is to the left"
+        );
+        assert_eq!(
+            lb.client_ip(proxy, &["6.6.6.6", "203.0.113.9:5000"], &[]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            lb.client_ip(proxy, &[], &[]),
+            proxy,
+            "no header: the proxy itself"
+        );
+        assert_eq!(lb.client_ip(proxy, &["junk"], &[]), proxy);
+        assert_eq!(
+            lb.client_ip(
+                proxy,
+                &[],
+                &["for=6.6.6.6, for=\"[2001:db8::7]:4711\";proto=https"]
+            ),
+            ip("2001:db8::7")
+        );
+    }
 
     #[test]
     fn progress_lists_the_steps_still_open() {

@@ -13,6 +13,8 @@ pub struct PublicSettings {
     pub outbox_dir: PathBuf,
     /// The SMTP server, if any.
     pub smtp_url: Option<String>,
+    /// Reverse proxies whose forwarded client addresses are believed.
+    pub trusted_proxies: super::request::TrustedProxies,
 }
 
 impl std::fmt::Debug for PublicSettings {
@@ -24,6 +26,7 @@ impl std::fmt::Debug for PublicSettings {
                 "smtp_url",
                 &self.smtp_url.as_deref().map(super::secret::redact_url),
             )
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }

@@ -60,6 +60,9 @@ pub enum StoreError {
     /// No such row.
     #[error("not found")]
     NotFound,
+    /// A payment on this invoice is waiting for the processor's answer.
+    #[error("a payment is in progress")]
+    PaymentInProgress,
     /// A database failure.
     #[error(transparent)]
     Database(#[from] sqlx::Error),

@@ -242,6 +242,9 @@ pub async fn void_invoice(customer_id: String, invoice_id: String) -> Result<(),
             crate::backend::StoreError::NotFound => {
                 AppError::Conflict("Only an open invoice with no payments can be voided.".into())
             }
+            crate::backend::StoreError::PaymentInProgress => AppError::Conflict(
+                "A payment is in progress on this invoice. Try again in a minute.".into(),
+            ),
             other => AppError::internal("voiding an invoice", other),
         })?;
     tracing::info!(invoice = %invoice_id, staff = %staff.id, "invoice voided");

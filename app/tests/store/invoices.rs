@@ -2,11 +2,16 @@ use app::{
     backend::{
         Store, StoreError,
         store::{
-            CustomerKind, InvoiceStatus, JobStatus, NewCustomer, NewInvoice, NewInvoiceLine, NewJob,
+            AttemptResult, CustomerKind, InvoiceStatus, JobStatus, NewAttempt, NewCustomer,
+            NewInvoice, NewInvoiceLine, NewJob, ReserveError,
         },
         testing::fresh_store,
     },
-    domain::{Cents, CustomerId, EmailAddress, Timestamp},
+    domain::{
+        Cents, CustomerId, EmailAddress, InvoiceId, Timestamp,
+        card::{Brand, Last4, MaskedCard},
+        tokenization::PaymentToken,
+    },
 };
 
 const NOW: Timestamp = Timestamp::from_unix(1_790_000_000);
@@ -149,4 +154,58 @@ async fn jobs_are_listed_newest_first() {
     let jobs = store.jobs_for_customer(customer_id).await.unwrap();
     let summaries: Vec<_> = jobs.iter().map(|j| j.summary.as_str()).collect();
     assert_eq!(summaries, ["newer", "older"]);
+}
+
+fn attempt(customer_id: CustomerId, invoice_id: InvoiceId, key: &str, cents: i64) -> NewAttempt {
+    NewAttempt {
+        key: key.into(),
+        customer_id,
+        invoice_id,
+        payment_method_id: None,
+        token: PaymentToken::parse("tok_abcdefghijklmnop").unwrap(),
+        card: MaskedCard {
+            brand: Brand::Visa,
+            last4: Last4::try_from("4242".to_owned()).unwrap(),
+        },
+        amount: Cents::new(cents),
+    }
+}
+
+#[tokio::test]
+async fn an_invoice_cannot_be_voided_while_a_payment_on_it_is_in_progress() {
+    let (store, _) = fresh_store().await;
+    let customer_id = customer(&store).await;
+    let inv = store
+        .insert_invoice(&invoice(customer_id, &[(1, 100_00)]), NOW)
+        .await
+        .unwrap();
+    let (pending, _) = store
+        .reserve_attempt(&attempt(customer_id, inv.id, "key-1", 100_00), NOW)
+        .await
+        .unwrap();
+    let refused = store.void_invoice(customer_id, inv.id).await;
+    assert!(
+        matches!(refused, Err(StoreError::PaymentInProgress)),
+        "{refused:?}"
+    );
+    assert!(!store.invoices_for_customer(customer_id).await.unwrap()[0].voided);
+
+    // Once the processor has answered (declined here), the invoice can be voided, and then a
+    // retry under the same key takes no money.
+    store
+        .finish_attempt(
+            &pending,
+            &AttemptResult::Declined("card_declined".into()),
+            NOW,
+            "",
+        )
+        .await
+        .unwrap();
+    store.void_invoice(customer_id, inv.id).await.unwrap();
+    let retry = store
+        .reserve_attempt(&attempt(customer_id, inv.id, "key-1", 100_00), NOW)
+        .await;
+    assert!(matches!(retry, Err(ReserveError::Void)), "{retry:?}");
+    let void = &store.invoices_for_customer(customer_id).await.unwrap()[0];
+    assert_eq!((void.voided, void.paid), (true, Cents::ZERO));
 }

@@ -4,5 +4,6 @@
 mod cards;
 mod customers;
 mod invoices;
+mod purge;
 mod schema;
 mod settings;

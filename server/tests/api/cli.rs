@@ -47,6 +47,7 @@ fn help_lists_every_configuration_variable() {
         "PORCHLIGHT_OUTBOX_DIR",
         "PORCHLIGHT_SECRET",
         "PORCHLIGHT_SECRET_FILE",
+        "PORCHLIGHT_TRUSTED_PROXIES",
         "LEPTOS_SITE_ADDR",
         "RUST_LOG",
     ] {

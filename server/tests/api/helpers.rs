@@ -3,6 +3,7 @@ use app::{
         AppState, Clock, PasswordHasher, PublicSettings, Secret, Store,
         gateway::sandbox::SandboxGateway,
         mail::Mailer,
+        request::TrustedProxies,
         store::{CustomerKind, NewCustomer},
         testing::fresh_store,
     },
@@ -14,6 +15,9 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 /// The public URL every test app believes it is served at.
 pub const PUBLIC_URL: &str = "http://portal.test";
 
+/// The public URL of [`spawn_app_over_https`].
+pub const HTTPS_PUBLIC_URL: &str = "https://portal.test";
+
 /// A running server on its own database and outbox.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -24,6 +28,10 @@ pub struct TestApp {
     pub outbox: PathBuf,
     pub gateway: SandboxGateway,
     pub secret: Secret,
+    /// The origin the app believes it is served on.
+    pub public_url: String,
+    /// The server's state (for calling background tasks directly).
+    pub state: AppState,
 }
 
 /// Starts the application on a random port with a fresh database and outbox.
@@ -33,12 +41,36 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], sending email through `smtp_url` when given.
 pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
+    spawn_app_with(smtp_url, TrustedProxies::default(), PUBLIC_URL).await
+}
+
+/// Like [`spawn_app`], believing `X-Forwarded-For` from loopback: as if behind a local proxy.
+pub async fn spawn_app_behind_proxy() -> TestApp {
+    spawn_app_with(
+        None,
+        TrustedProxies::parse("127.0.0.1").unwrap(),
+        PUBLIC_URL,
+    )
+    .await
+}
+
+/// Like [`spawn_app`] with an https public URL ([`HTTPS_PUBLIC_URL`]), as behind a TLS proxy.
+pub async fn spawn_app_over_https() -> TestApp {
+    spawn_app_with(None, TrustedProxies::default(), HTTPS_PUBLIC_URL).await
+}
+
+async fn spawn_app_with(
+    smtp_url: Option<String>,
+    trusted_proxies: TrustedProxies,
+    public_url: &str,
+) -> TestApp {
     let (store, _) = fresh_store().await;
     let outbox = std::env::temp_dir().join(format!("porchlight-outbox-{}", rand_suffix()));
     let public = PublicSettings {
-        public_url: PUBLIC_URL.into(),
+        public_url: public_url.into(),
         outbox_dir: outbox.clone(),
         smtp_url,
+        trusted_proxies,
     };
     let clock = Clock::manual(Timestamp::from_unix(1_790_000_000));
     let secret = Secret::new(vec![7; 32]).unwrap();
@@ -58,9 +90,14 @@ pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
+    // One route list for the whole test process, made before any test app serves (see
+    // `route_list`: walking the routes beside a running request can stall that request).
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(server::startup::route_list).clone();
     tokio::spawn(server::startup::serve(
         listener,
-        server::startup::build_router(state),
+        server::startup::build_router_with_routes(state.clone(), routes),
     ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -75,6 +112,8 @@ pub async fn spawn_app_with_smtp(smtp_url: Option<String>) -> TestApp {
         outbox,
         gateway,
         secret,
+        public_url: public_url.to_owned(),
+        state,
     }
 }
 
@@ -120,11 +159,13 @@ impl TestApp {
         let mut req = self
             .client
             .post(self.url(&format!("/api/{endpoint}")))
-            .header("Origin", PUBLIC_URL)
+            .header("Origin", &self.public_url)
             .header("Accept", "application/json")
             .form(form);
+        let cookie =
+            app::backend::request::session_cookie_name(self.public_url.starts_with("https:"));
         if let Some(id) = session {
-            req = req.header("Cookie", format!("porchlight_session={id}"));
+            req = req.header("Cookie", format!("{cookie}={id}"));
         }
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
@@ -140,7 +181,8 @@ impl TestApp {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .find_map(|c| {
-                c.strip_prefix("porchlight_session=")
+                c.strip_prefix(cookie)
+                    .and_then(|rest| rest.strip_prefix('='))
                     .map(|rest| rest.split(';').next().unwrap().to_owned())
             })
             .filter(|v| !v.is_empty());

@@ -11,6 +11,7 @@ mod helpers;
 mod office;
 mod pages;
 mod payments;
+mod proxy;
 mod sessions;
 mod smtp;
 mod throttling;

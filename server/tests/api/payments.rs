@@ -176,13 +176,26 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
         .await
         .unwrap();
     assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
-    assert_eq!(app.store.pending_attempts().await.unwrap().len(), 1);
+    assert_eq!(
+        app.store
+            .pending_attempts(app.clock.now().plus_seconds(1))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     // The customer's retry (same page, same key) finishes it; the gateway is not charged again.
     let (status, body) = pay(&app, &session, invoice, &card, "40.00", key).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
     assert_eq!(paid(&app, maria, invoice).await, Cents::new(40_00));
-    assert!(app.store.pending_attempts().await.unwrap().is_empty());
+    assert!(
+        app.store
+            .pending_attempts(app.clock.now().plus_seconds(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // While it was pending it held its share of the balance: $60.01 is refused, $60.00 is fine.
     let (status, body) = pay(
         &app,
@@ -438,4 +451,56 @@ async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
         "saved"
     );
     assert_eq!(paid(&app, maria, invoice).await, Cents::new(30_00));
+}
+
+#[tokio::test]
+async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_card_released() {
+    use app::backend::{
+        gateway::Gateway,
+        payments::{PENDING_GRACE_SECS, reconcile_pending},
+    };
+    let app = spawn_app().await;
+    let (maria, _session, invoice, _card) = ready(&app, "4242 4242 4242 4242").await;
+    // A card used once, attached for this payment; the gateway's answer never arrived.
+    let token = app::domain::tokenization::PaymentToken::parse(
+        &crate::cards::token(&app, "5555 5555 5555 4444").await,
+    )
+    .unwrap();
+    let details = app.gateway.attach(&token).await.unwrap();
+    let key = "stalled-attempt-00000001";
+    let attempt = NewAttempt {
+        key: key.into(),
+        customer_id: maria,
+        invoice_id: invoice,
+        payment_method_id: None,
+        token: token.clone(),
+        card: app::domain::card::MaskedCard {
+            brand: details.brand,
+            last4: details.last4,
+        },
+        amount: Cents::new(25_00),
+    };
+    app.store
+        .reserve_attempt(&attempt, app.clock.now())
+        .await
+        .unwrap();
+
+    reconcile_pending(&app.state, PENDING_GRACE_SECS).await;
+    let later = app.clock.now().plus_seconds(PENDING_GRACE_SECS + 1);
+    assert_eq!(
+        app.store.pending_attempts(later).await.unwrap().len(),
+        1,
+        "a young attempt is left to the customer's own request"
+    );
+    assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
+
+    app.clock.advance(PENDING_GRACE_SECS + 1);
+    reconcile_pending(&app.state, PENDING_GRACE_SECS).await;
+    assert!(app.store.pending_attempts(later).await.unwrap().is_empty());
+    assert_eq!(paid(&app, maria, invoice).await, Cents::new(25_00));
+    assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
+    assert!(
+        app.gateway.retrieve(&token).await.is_err(),
+        "the one-off card is released once its payment is settled"
+    );
 }

@@ -67,12 +67,8 @@ async fn issue(
     purpose: TokenPurpose,
 ) -> Result<Option<String>, AppError> {
     let now = state.clock.now();
-    let recent = state
-        .store
-        .tokens_issued_since(customer, purpose, now.plus_seconds(-3600))
-        .await
-        .map_err(|e| AppError::internal("counting tokens", e))?;
-    if recent >= EMAILS_PER_HOUR {
+    let bucket = format!("emails:{purpose:?}:{customer}");
+    if !throttle::admit(state, &bucket, EMAILS_PER_HOUR, 3600, now).await? {
         tracing::warn!(customer = %customer, ?purpose, "token not issued: hourly limit reached");
         return Ok(None);
     }
@@ -163,17 +159,7 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
     if has_account {
         let bucket = format!("already-registered-email:{}", customer.id);
         let now = state.clock.now();
-        let sent = state
-            .store
-            .count_events(&bucket, now.plus_seconds(-3600))
-            .await
-            .map_err(|e| AppError::internal("counting emails", e))?;
-        if sent < EMAILS_PER_HOUR {
-            state
-                .store
-                .record_event(&bucket, now)
-                .await
-                .map_err(|e| AppError::internal("counting emails", e))?;
+        if throttle::admit(state, &bucket, EMAILS_PER_HOUR, 3600, now).await? {
             let mail = templates::already_registered(
                 email,
                 &customer.name,
@@ -401,8 +387,7 @@ pub async fn change_password(
         .email;
     let buckets = throttle::failure_buckets("customer", email.as_str(), req);
     let now = state.clock.now();
-    throttle::check_account(state, &buckets, now).await?;
-    throttle::record_failure(state, &buckets, now).await?;
+    throttle::count_failure(state, &buckets, now).await?;
     let stored = state
         .store
         .account_password_hash(customer)

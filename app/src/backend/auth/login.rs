@@ -73,9 +73,8 @@ pub async fn sign_in(
         return Err(AppError::invalid("password", "Enter your password."));
     }
     let buckets = throttle::failure_buckets(kind.as_str(), email.as_str(), req);
-    throttle::check_account(state, &buckets, now).await?;
     // Counted before checking, so parallel guesses cannot slip past the limit; a success clears it.
-    throttle::record_failure(state, &buckets, now).await?;
+    throttle::count_failure(state, &buckets, now).await?;
     let found = credentials(state, kind, &email).await?;
     // Unknown emails are checked against a dummy hash so both answers take as long.
     let stored_hash = match &found {

@@ -35,42 +35,51 @@ pub fn failure_buckets(kind: &str, email: &str, req: &RequestMeta) -> FailureBuc
     }
 }
 
-/// Refuses when the account has failed too often recently; the same for known and unknown emails.
-pub async fn check_account(
+/// Counts this attempt as a failure before the password is checked, or refuses it when the
+/// account has failed too often recently; the same for known and unknown emails. Counting and
+/// checking are one step, so of any burst of parallel guesses exactly the limit are checked.
+/// A success clears the count ([`clear_failures`]).
+pub async fn count_failure(
     state: &AppState,
     buckets: &FailureBuckets,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let store = &state.store;
-    let recent = store
-        .count_events(&buckets.from_address, now.plus_seconds(-SHORT_WINDOW_SECS))
+    let admitted = state
+        .store
+        .admit_event(
+            &[
+                (
+                    &buckets.from_address,
+                    now.plus_seconds(-SHORT_WINDOW_SECS),
+                    SHORT_LIMIT,
+                ),
+                (&buckets.account, now.plus_seconds(-3600), HOUR_LIMIT),
+            ],
+            now,
+        )
         .await
         .map_err(|e| AppError::internal("counting sign-in failures", e))?;
-    let hour = store
-        .count_events(&buckets.account, now.plus_seconds(-3600))
-        .await
-        .map_err(|e| AppError::internal("counting sign-in failures", e))?;
-    if recent >= SHORT_LIMIT || hour >= HOUR_LIMIT {
-        tracing::warn!(recent, hour, "sign-in throttled");
+    if !admitted {
+        tracing::warn!("sign-in throttled");
         return Err(AppError::TooManyRequests);
     }
     Ok(())
 }
 
-/// Counts a failure (before the password is checked, so parallel guesses are counted too).
-pub async fn record_failure(
+/// Counts one use of `bucket` if it has had fewer than `limit` in the last `window_secs`;
+/// `false` (and nothing counted) otherwise. Exact under concurrency.
+pub async fn admit(
     state: &AppState,
-    buckets: &FailureBuckets,
+    bucket: &str,
+    limit: i64,
+    window_secs: i64,
     now: Timestamp,
-) -> Result<(), AppError> {
-    for bucket in [&buckets.account, &buckets.from_address] {
-        state
-            .store
-            .record_event(bucket, now)
-            .await
-            .map_err(|e| AppError::internal("recording a failure", e))?;
-    }
-    Ok(())
+) -> Result<bool, AppError> {
+    state
+        .store
+        .admit_event(&[(bucket, now.plus_seconds(-window_secs), limit)], now)
+        .await
+        .map_err(|e| AppError::internal("counting uses", e))
 }
 
 /// Forgets an account's failures (after a successful sign-in or a reset).

@@ -2,17 +2,16 @@
 
 use super::sandbox::{SandboxGateway, TokenFailure};
 use crate::{
-    backend::request::RequestMeta,
+    backend::request::{ClientIp, RequestMeta},
     domain::tokenization::{TokenRefusal, TokenRequest},
 };
 use axum::{
     Extension, Json, Router,
-    extract::{ConnectInfo, State, rejection::JsonRejection},
+    extract::{State, rejection::JsonRejection},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::post,
 };
-use std::net::SocketAddr;
 
 /// Where the browser sends card details to be tokenized.
 pub const TOKENS_PATH: &str = "/gateway/v1/tokens";
@@ -35,7 +34,7 @@ fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
 
 async fn tokens(
     State(gateway): State<SandboxGateway>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<Extension<ClientIp>>,
     body: Result<Json<TokenRequest>, JsonRejection>,
 ) -> Response {
     // The rejection's text can quote the body (a card number), so it is neither logged nor sent.
@@ -49,7 +48,7 @@ async fn tokens(
     };
     let ip_key = RequestMeta {
         session_id: None,
-        peer_ip: peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
+        peer_ip: client.map(|Extension(ClientIp(ip))| ip),
     }
     .ip_key();
     match gateway.tokenize(&request, &ip_key).await {

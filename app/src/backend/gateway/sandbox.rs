@@ -124,10 +124,6 @@ impl SandboxGateway {
     /// Counts a token request from `ip_key`; `false` once the address is over its limit.
     async fn admit(&self, ip_key: &str, now: Timestamp) -> Result<bool, sqlx::Error> {
         let pool = self.store.pool();
-        sqlx::query("DELETE FROM gateway_requests WHERE created_at < $1")
-            .bind(now.unix() - RATE_WINDOW_SECS)
-            .execute(pool)
-            .await?;
         sqlx::query("INSERT INTO gateway_requests (ip_key, created_at) VALUES ($1, $2)")
             .bind(ip_key)
             .bind(now.unix())

@@ -234,23 +234,42 @@ impl Store {
 }
 
 impl Store {
-    /// Voids an invoice on which nothing has been paid; anything else is [`StoreError::NotFound`].
+    /// Voids an invoice on which nothing has been paid and no payment is in progress
+    /// ([`StoreError::PaymentInProgress`]); anything else is [`StoreError::NotFound`].
     pub async fn void_invoice(
         &self,
         customer: CustomerId,
         id: InvoiceId,
     ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        // Serialized with reserving a payment: SQLite's BEGIN IMMEDIATE, PostgreSQL's row lock.
+        if self.backend() == super::Backend::Postgres {
+            sqlx::query("SELECT id FROM invoices WHERE id = $1 FOR UPDATE")
+                .bind(id.get())
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        let pending: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM payment_attempts WHERE invoice_id = $1 AND status = 'pending'",
+        )
+        .bind(id.get())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if pending > 0 {
+            return Err(StoreError::PaymentInProgress);
+        }
         let done = sqlx::query(
             "UPDATE invoices SET voided = 1 WHERE id = $1 AND customer_id = $2 AND voided = 0 AND paid_cents = 0",
         )
         .bind(id.get())
         .bind(customer.get())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
         }
+        tx.commit().await?;
+        Ok(())
     }
 }

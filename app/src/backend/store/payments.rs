@@ -201,6 +201,10 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(ReserveError::NotFound)?;
+        // Before anything else: a void invoice takes no money, not even on a retried key.
+        if invoice.try_get::<i64, _>("voided")? == 1 {
+            return Err(ReserveError::Void);
+        }
         if let Some(row) = sqlx::query(select("a.idempotency_key = $1"))
             .bind(new.key.as_str())
             .fetch_optional(&mut *tx)
@@ -216,9 +220,6 @@ impl Store {
             } else {
                 Err(ReserveError::KeyMismatch)
             };
-        }
-        if invoice.try_get::<i64, _>("voided")? == 1 {
-            return Err(ReserveError::Void);
         }
         let pending: i64 = sqlx::query(
             "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS n FROM payment_attempts \
@@ -309,7 +310,7 @@ impl Store {
             .await?;
             let paid = sqlx::query(
                 "UPDATE invoices SET paid_cents = paid_cents + $1 \
-                 WHERE id = $2 AND paid_cents + $1 <= total_cents",
+                 WHERE id = $2 AND voided = 0 AND paid_cents + $1 <= total_cents",
             )
             .bind(attempt.amount.get())
             .bind(attempt.invoice_id.get())
@@ -317,7 +318,8 @@ impl Store {
             .await?
             .rows_affected();
             if paid != 1 {
-                // Cannot happen while pending attempts count against the balance; refuse loudly.
+                // Cannot happen while pending attempts count against the balance and block voiding;
+                // refuse loudly rather than record money on a void or overpaid invoice.
                 return Err(StoreError::AmountOutOfRange);
             }
             sqlx::query(
@@ -394,11 +396,18 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Attempts still waiting for the gateway's answer (after a crash), oldest first.
-    pub async fn pending_attempts(&self) -> Result<Vec<PaymentAttempt>, StoreError> {
-        let rows = sqlx::query(select("a.status = 'pending' ORDER BY a.id"))
-            .fetch_all(self.pool())
-            .await?;
+    /// Attempts still waiting for the gateway's answer that were started before `before`
+    /// (a crash, or a gateway that did not answer), oldest first.
+    pub async fn pending_attempts(
+        &self,
+        before: Timestamp,
+    ) -> Result<Vec<PaymentAttempt>, StoreError> {
+        let rows = sqlx::query(select(
+            "a.status = 'pending' AND a.created_at < $1 ORDER BY a.id",
+        ))
+        .bind(before.unix())
+        .fetch_all(self.pool())
+        .await?;
         Ok(rows
             .iter()
             .map(attempt_from_row)

@@ -57,24 +57,6 @@ impl Store {
         Ok(())
     }
 
-    /// How many tokens of a purpose were issued to a customer since a moment.
-    pub async fn tokens_issued_since(
-        &self,
-        customer: CustomerId,
-        purpose: TokenPurpose,
-        since: Timestamp,
-    ) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM auth_tokens WHERE customer_id = $1 AND purpose = $2 AND created_at >= $3",
-        )
-        .bind(customer.get())
-        .bind(purpose.as_str())
-        .bind(since.unix())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(row.try_get("n")?)
-    }
-
     /// The customer a token is valid for right now (unused, unexpired, right purpose), without using it.
     pub async fn peek_token(
         &self,

@@ -1,0 +1,95 @@
+//! Deployments behind a reverse proxy: per-client limits when the proxy is trusted, nothing
+//! changed by forwarding headers from anyone else; HSTS and `__Host-` cookies over https.
+
+use crate::{
+    cards::card_form,
+    helpers::{
+        HTTPS_PUBLIC_URL, PUBLIC_URL, TestApp, spawn_app, spawn_app_behind_proxy,
+        spawn_app_over_https,
+    },
+};
+use app::backend::gateway::sandbox::RATE_LIMIT;
+
+const PASSWORD: &str = "lantern porch evening";
+
+/// Asks the sandbox for a card token as a browser whose proxy forwarded `forwarded_for`.
+async fn tokenize_from(app: &TestApp, forwarded_for: &str) -> u16 {
+    app.client
+        .post(app.url("/gateway/v1/tokens"))
+        .header("Origin", PUBLIC_URL)
+        .header("X-Forwarded-For", forwarded_for)
+        .json(&card_form("4242424242424242"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_every_client_has_its_own_limit() {
+    let app = spawn_app_behind_proxy().await;
+    for _ in 0..RATE_LIMIT {
+        assert_eq!(tokenize_from(&app, "203.0.113.7").await, 200);
+    }
+    assert_eq!(
+        tokenize_from(&app, "203.0.113.7").await,
+        429,
+        "this client is over"
+    );
+    assert_eq!(
+        tokenize_from(&app, "203.0.113.8").await,
+        200,
+        "another customer behind the same proxy is not"
+    );
+    assert_eq!(
+        tokenize_from(&app, "198.51.100.1, 203.0.113.7").await,
+        429,
+        "an address the client wrote itself (left of what the proxy added) is not believed"
+    );
+}
+
+#[tokio::test]
+async fn forwarding_headers_from_an_untrusted_peer_change_nothing() {
+    let app = spawn_app().await;
+    for i in 0..RATE_LIMIT {
+        assert_eq!(tokenize_from(&app, &format!("203.0.113.{i}")).await, 200);
+    }
+    assert_eq!(
+        tokenize_from(&app, "198.51.100.99").await,
+        429,
+        "every request counted against the real peer"
+    );
+}
+
+#[tokio::test]
+async fn over_https_browsers_are_told_to_stay_on_https_and_the_cookie_is_host_bound() {
+    let app = spawn_app_over_https().await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(
+        res.headers()["strict-transport-security"].to_str().unwrap(),
+        "max-age=63072000"
+    );
+    app.customer_with_account("Maria", "maria@example.com", PASSWORD)
+        .await;
+    let res = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Origin", HTTPS_PUBLIC_URL)
+        .form(&[("email", "maria@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("__Host-porchlight_session=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn over_plain_http_no_hsts_is_sent() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert!(res.headers().get("strict-transport-security").is_none());
+}
