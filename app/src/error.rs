@@ -121,8 +121,12 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // Only the kind: decoding errors quote the submitted values (a card number, a password).
         #[cfg(feature = "ssr")]
-        tracing::warn!(error = %value, "server function transport error");
+        tracing::warn!(
+            kind = transport_error_kind(&value),
+            "server function transport error"
+        );
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
             ServerFnErrorErr::Registration(_) | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
@@ -134,9 +138,39 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The kind of a transport error, without its text.
+#[cfg(any(feature = "ssr", test))]
+fn transport_error_kind(err: &ServerFnErrorErr) -> &'static str {
+    match err {
+        ServerFnErrorErr::Registration(_) => "unknown server function",
+        ServerFnErrorErr::UnsupportedRequestMethod(_) => "unsupported method",
+        ServerFnErrorErr::Request(_) => "request failed",
+        ServerFnErrorErr::ServerError(_) => "server error",
+        ServerFnErrorErr::MiddlewareError(_) => "middleware error",
+        ServerFnErrorErr::Deserialization(_) => "unreadable body",
+        ServerFnErrorErr::Serialization(_) => "unserializable answer",
+        ServerFnErrorErr::Args(_) => "unreadable arguments",
+        ServerFnErrorErr::MissingArg(_) => "missing argument",
+        ServerFnErrorErr::Response(_) => "response failed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decoding_error_is_logged_by_kind_without_the_submitted_values() {
+        let quoted = "invalid type: string \"4242424242424242\", expected u32";
+        for err in [
+            ServerFnErrorErr::Args(quoted.into()),
+            ServerFnErrorErr::Deserialization(quoted.into()),
+            ServerFnErrorErr::MissingArg(quoted.into()),
+        ] {
+            let kind = transport_error_kind(&err);
+            assert!(!kind.contains("4242"), "{kind}");
+        }
+    }
 
     #[test]
     fn transport_errors_never_carry_their_internal_text() {

@@ -639,3 +639,35 @@ async fn fifty_concurrent_card_changes_leave_exactly_one_primary_and_no_server_e
     let primaries = cards.iter().filter(|c| c.is_primary).count();
     assert_eq!(primaries, usize::from(!cards.is_empty()), "{cards:?}");
 }
+
+#[tokio::test]
+async fn card_changes_are_limited_per_customer() {
+    use app::backend::auth::throttle::CARD_CHANGE_LIMIT;
+    let app = spawn_app().await;
+    let (maria, session) = customer(&app, "maria@example.com").await;
+    let (status, body) = add(
+        &app,
+        &session,
+        &token(&app, "4242 4242 4242 4242").await,
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let id = app.store.cards_for_customer(maria).await.unwrap()[0]
+        .id
+        .to_string();
+    let form = [("id", id.as_str())];
+    let set_primary = || app.call("payment-methods/set-primary", &form, Some(&session));
+    for _ in 1..CARD_CHANGE_LIMIT {
+        let answer = set_primary().await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    let over = set_primary().await;
+    assert_eq!(over.status, 429, "{}", over.body);
+    let list = app.call("payment-methods", &[], Some(&session)).await;
+    assert_eq!(
+        list.status, 200,
+        "reading the cards is not a change: {}",
+        list.body
+    );
+}

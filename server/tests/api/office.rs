@@ -51,7 +51,51 @@ fn office_calls(customer: CustomerId) -> Vec<(&'static str, Vec<(&'static str, S
                 ("nickname", String::new()),
             ],
         ),
+        ("office/staff", vec![]),
+        (
+            "office/staff/add",
+            vec![
+                ("name", "Robin".into()),
+                ("email", "robin@office.example".into()),
+                ("role", "admin".into()),
+                ("password", "a long and private phrase".into()),
+            ],
+        ),
+        (
+            "office/staff/set-enabled",
+            vec![("id", "1".into()), ("enabled", "false".into())],
+        ),
     ]
+}
+
+/// Office functions anyone may call: signing in and out, and asking who is signed in.
+const OPEN_OFFICE_FUNCTIONS: [&str; 3] = ["office/login", "office/logout", "office/me"];
+
+#[test]
+fn the_list_covers_every_office_server_function() {
+    let listed: Vec<&str> = office_calls(CustomerId::new(1))
+        .into_iter()
+        .map(|(endpoint, _)| endpoint)
+        .collect();
+    let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .filter_map(|(path, _)| path.strip_prefix("/api/"))
+        .filter(|p| p.starts_with("office/"))
+        .collect();
+    for endpoint in &listed {
+        assert!(
+            registered.contains(endpoint),
+            "{endpoint} is not a server function"
+        );
+    }
+    let mut missing: Vec<&str> = registered
+        .into_iter()
+        .filter(|p| !listed.contains(p) && !OPEN_OFFICE_FUNCTIONS.contains(p))
+        .collect();
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "not covered by the role tests: {missing:?}"
+    );
 }
 
 fn customer_form(email: &str) -> Vec<(&'static str, String)> {
@@ -120,6 +164,10 @@ async fn every_office_function_refuses_anonymous_callers_and_customer_sessions()
         app.store.settings().await.unwrap().business_name,
         "Your Business",
         "nothing changed"
+    );
+    assert!(
+        app.store.list_staff().await.unwrap().is_empty(),
+        "no staff member was added"
     );
 }
 

@@ -504,3 +504,33 @@ async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_ca
         "the one-off card is released once its payment is settled"
     );
 }
+
+#[tokio::test]
+async fn a_customer_paying_in_a_loop_is_stopped_after_the_limit() {
+    use app::backend::auth::throttle::PAYMENT_LIMIT;
+    let app = spawn_app().await;
+    let (_, session, invoice, card) = ready(&app, "4000 0000 0000 0002").await;
+    for i in 0..PAYMENT_LIMIT {
+        let (status, body) = pay(
+            &app,
+            &session,
+            invoice,
+            &card,
+            "1.00",
+            &format!("loop-key-{i:014}"),
+        )
+        .await;
+        assert_eq!(status, 409, "declined, not yet limited: {body}");
+    }
+    let (status, body) = pay(
+        &app,
+        &session,
+        invoice,
+        &card,
+        "1.00",
+        "loop-key-over-the-limit",
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("TooManyRequests"), "{body}");
+}

@@ -19,6 +19,7 @@ use std::{
 
 const USAGE: &str = "\
 usage: cargo xtask load [--backend sqlite|postgres|both] [--runs N] [--deadline-secs S] [--busy N]
+                        [--flood]
 
 Runs two loads against target/release/porchlight (build it with `cargo leptos build --release`)
 on a fresh database with the demo data, each on every chosen backend, --runs times:
@@ -26,7 +27,8 @@ on a fresh database with the demo data, each on every chosen backend, --runs tim
   mixed        32 clients on 8 sessions load /, /payment-methods, /account, /invoices/ID and
                /login in turn, 3,000 loads
 while --busy processes (default 2) spin on the CPU. Every load must answer 200 within
---deadline-secs (default 5). Defaults: --backend both --runs 1.";
+--deadline-secs (default 5). Defaults: --backend both --runs 1.
+--flood then sends 20,000 junk sign-ins and prints the one-session load's p50 before and after.";
 
 /// One load to run.
 struct Scenario {
@@ -61,6 +63,7 @@ pub struct Options {
     runs: usize,
     deadline: Duration,
     busy: usize,
+    flood: bool,
 }
 
 impl Options {
@@ -71,6 +74,7 @@ impl Options {
             runs: 1,
             deadline: Duration::from_secs(5),
             busy: 2,
+            flood: false,
         };
         let mut args = args.iter();
         while let Some(flag) = args.next() {
@@ -96,6 +100,7 @@ impl Options {
                     options.deadline = Duration::from_secs(number(value()?)?.max(1) as u64);
                 }
                 "--busy" => options.busy = number(value()?)?,
+                "--flood" => options.flood = true,
                 _ => return Err(USAGE.to_owned()),
             }
         }
@@ -139,6 +144,31 @@ pub fn run(options: &Options) -> Result<usize, String> {
                 }
             }
         }
+        if options.flood {
+            let sessions = vec![server.sign_in()?];
+            let before = drive(
+                server.addr,
+                &SCENARIOS[0],
+                &sessions,
+                &invoice,
+                options.deadline,
+            );
+            let refused = flood(server.addr, FLOOD_SIGN_INS, options.deadline);
+            let after = drive(
+                server.addr,
+                &SCENARIOS[0],
+                &sessions,
+                &invoice,
+                options.deadline,
+            );
+            let (b, a) = (before.percentile(50), after.percentile(50));
+            eprintln!(
+                "{:<10} flood of {FLOOD_SIGN_INS} junk sign-ins ({refused} refused as over the limit): \
+                 card page p50 {b} ms before, {a} ms after ({:.2}×)",
+                backend.name(),
+                a as f64 / b.max(1) as f64
+            );
+        }
         if failures.len() > failed_before {
             eprintln!("kept for a look: {}", server.log.display());
             server.keep();
@@ -168,14 +198,19 @@ impl Report {
             && self.by_status.keys().all(|s| *s == 200)
     }
 
+    /// The `p`th percentile latency in milliseconds (0 without answers).
+    fn percentile(&self, p: usize) -> u128 {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        sorted
+            .get((sorted.len() * p / 100).min(sorted.len().saturating_sub(1)))
+            .map_or(0, Duration::as_millis)
+    }
+
     fn summary(&self) -> String {
         let mut sorted = self.latencies.clone();
         sorted.sort();
-        let pct = |p: usize| {
-            sorted
-                .get((sorted.len() * p / 100).min(sorted.len().saturating_sub(1)))
-                .map_or(0, Duration::as_millis)
-        };
+        let pct = |p: usize| self.percentile(p);
         let missed: usize = self.missed_deadline.values().sum();
         let total = self.latencies.len() + missed + self.io_errors.len();
         let statuses = self
@@ -256,6 +291,36 @@ fn drive(
     let mut report = std::mem::take(&mut *report.lock().unwrap_or_else(|p| p.into_inner()));
     report.elapsed = started.elapsed();
     report
+}
+
+/// How many junk sign-ins `--flood` sends.
+const FLOOD_SIGN_INS: usize = 20_000;
+
+/// Sends `count` sign-ins with unknown emails from 16 clients; returns how many were refused
+/// as over the per-address limit (429).
+fn flood(addr: SocketAddr, count: usize, deadline: Duration) -> usize {
+    let next = AtomicUsize::new(0);
+    let refused = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..16 {
+            scope.spawn(|| {
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= count {
+                        break;
+                    }
+                    let body = format!("email=junk{n}%40example.com&password=not-the-password");
+                    let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+                    if let Ok(a) = request(addr, "POST", "/api/login", &headers, &body, deadline)
+                        && a.status == 429
+                    {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    refused.into_inner()
 }
 
 /// Processes that spin on the CPU until dropped (or for at most 30 minutes).

@@ -16,6 +16,10 @@ pub const HOUR_LIMIT: i64 = 100;
 pub const IP_LOGIN_LIMIT: i64 = 100;
 /// Invitation / reset requests per peer address per hour.
 pub const IP_REQUEST_LIMIT: i64 = 30;
+/// Card changes (add, set as primary, edit, delete) per customer within [`SHORT_WINDOW_SECS`].
+pub const CARD_CHANGE_LIMIT: i64 = 60;
+/// Payment attempts per customer within [`SHORT_WINDOW_SECS`] (declines in a loop, card testing).
+pub const PAYMENT_LIMIT: i64 = 10;
 
 /// The counters for one account's failed sign-ins: account-wide, and from this address only.
 #[derive(Debug, Clone)]
@@ -80,6 +84,22 @@ pub async fn admit(
         .admit_event(&[(bucket, now.plus_seconds(-window_secs), limit)], now)
         .await
         .map_err(|e| AppError::internal("counting uses", e))
+}
+
+/// Counts one `action` by a signed-in customer; refuses it past `limit` in the short window.
+pub async fn per_customer(
+    state: &AppState,
+    action: &str,
+    customer: crate::domain::CustomerId,
+    limit: i64,
+) -> Result<(), AppError> {
+    let bucket = format!("customer:{action}:{customer}");
+    if admit(state, &bucket, limit, SHORT_WINDOW_SECS, state.clock.now()).await? {
+        Ok(())
+    } else {
+        tracing::warn!(%customer, action, "customer over the limit");
+        Err(AppError::TooManyRequests)
+    }
 }
 
 /// Forgets an account's failures (after a successful sign-in or a reset).

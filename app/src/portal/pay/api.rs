@@ -26,9 +26,10 @@ pub async fn pay_invoice(
     amount: String,
     idempotency_key: String,
 ) -> Result<PaymentDone, AppError> {
-    use crate::backend::{cards, payments, request::request_id};
+    use crate::backend::{auth::throttle, cards, payments, request::request_id};
     let (state, _, customer) = super::super::session::require_customer().await?;
     cards::require_enabled(&state).await?;
+    throttle::per_customer(&state, "payment", customer, throttle::PAYMENT_LIMIT).await?;
     let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
     let card = payment_method_id.parse().map_err(|_| AppError::NotFound)?;
     let paid = payments::pay_with_saved_card(
@@ -59,12 +60,14 @@ pub async fn pay_invoice_with_new_card(
     idempotency_key: String,
 ) -> Result<PaymentDone, AppError> {
     use crate::backend::{
+        auth::throttle,
         cards, payments,
         request::request_id,
         store::{Actor, ChangeContext},
     };
     let (state, _, customer) = super::super::session::require_customer().await?;
     cards::require_enabled(&state).await?;
+    throttle::per_customer(&state, "payment", customer, throttle::PAYMENT_LIMIT).await?;
     let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
     let ctx = ChangeContext {
         actor: Actor::Customer,

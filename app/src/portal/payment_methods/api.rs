@@ -42,6 +42,22 @@ async fn card_caller() -> Result<
     Ok((state, customer, ctx))
 }
 
+/// [`card_caller`] for a change to the cards, counted against the customer's limit.
+#[cfg(feature = "ssr")]
+async fn card_changer() -> Result<
+    (
+        crate::backend::AppState,
+        crate::domain::CustomerId,
+        crate::backend::store::ChangeContext,
+    ),
+    AppError,
+> {
+    use crate::backend::auth::throttle::{CARD_CHANGE_LIMIT, per_customer};
+    let (state, customer, ctx) = card_caller().await?;
+    per_customer(&state, "card-change", customer, CARD_CHANGE_LIMIT).await?;
+    Ok((state, customer, ctx))
+}
+
 /// A card id from a form; anything unreadable is "not found", like someone else's card.
 #[cfg(feature = "ssr")]
 fn card_id(input: &str) -> Result<crate::domain::PaymentMethodId, AppError> {
@@ -79,21 +95,21 @@ pub async fn add_payment_method(
     make_primary: bool,
     nickname: String,
 ) -> Result<String, AppError> {
-    let (state, customer, ctx) = card_caller().await?;
+    let (state, customer, ctx) = card_changer().await?;
     crate::backend::cards::add(&state, customer, &token, make_primary, &nickname, &ctx).await
 }
 
 /// Makes one of the customer's cards the primary card.
 #[server(endpoint = "payment-methods/set-primary")]
 pub async fn set_primary_payment_method(id: String) -> Result<String, AppError> {
-    let (state, customer, ctx) = card_caller().await?;
+    let (state, customer, ctx) = card_changer().await?;
     crate::backend::cards::set_primary(&state, customer, card_id(&id)?, &ctx).await
 }
 
 /// Deletes one of the customer's cards.
 #[server(endpoint = "payment-methods/delete")]
 pub async fn delete_payment_method(id: String) -> Result<String, AppError> {
-    let (state, customer, ctx) = card_caller().await?;
+    let (state, customer, ctx) = card_changer().await?;
     crate::backend::cards::delete(&state, customer, card_id(&id)?, &ctx).await
 }
 
@@ -105,7 +121,7 @@ pub async fn update_payment_method(
     zip: String,
     nickname: String,
 ) -> Result<String, AppError> {
-    let (state, customer, ctx) = card_caller().await?;
+    let (state, customer, ctx) = card_changer().await?;
     crate::backend::cards::update(
         &state,
         customer,
