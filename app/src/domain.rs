@@ -6,6 +6,7 @@ pub mod email;
 pub mod ids;
 pub mod money;
 pub mod next;
+pub mod paging;
 pub mod password;
 pub mod staff;
 pub mod time;

@@ -112,3 +112,24 @@ pub fn date_time(ts: crate::domain::Timestamp) -> String {
         (secs % 3600) / 60
     )
 }
+
+/// "Newer" / "Older" links under a paginated list at `path` (nothing when it fits on one page).
+#[component]
+pub fn Pager(
+    paging: (u32, u32),
+    #[prop(into)] path: String,
+    param: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    let (page, pages) = paging;
+    (pages > 1).then(|| {
+        let link = move |n: u32| format!("{path}?{param}={n}");
+        view! {
+            <nav class="pager" aria-label=label>
+                {(page > 1).then(|| view! { <a href=link(page - 1)>"Newer"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(page < pages).then(|| view! { <a href=link(page + 1)>"Older"</a> })}
+            </nav>
+        }
+    })
+}

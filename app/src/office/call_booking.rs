@@ -219,7 +219,7 @@ pub fn EditCustomerPage() -> impl IntoView {
 fn EditForm() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let record = Resource::new(id, super::record::customer_record);
+    let record = Resource::new(id, |id| super::record::customer_record(id, None));
     let update = ServerAction::<UpdateCustomer>::new();
     let error = action_error(update);
     view! {

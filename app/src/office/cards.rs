@@ -26,7 +26,7 @@ pub struct AttemptRow {
 
 /// The "Online payments" section: every attempt with its card and outcome.
 #[component]
-pub fn PaymentsSection(rows: Vec<AttemptRow>) -> impl IntoView {
+pub fn PaymentsSection(rows: Vec<AttemptRow>, paging: (u32, u32), path: String) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="online-payments-heading">
             <h2 id="online-payments-heading">"Online payments"</h2>
@@ -44,6 +44,7 @@ pub fn PaymentsSection(rows: Vec<AttemptRow>) -> impl IntoView {
                     </table></div>
                 }.into_any()
             }}
+            <crate::ui::Pager paging=paging path=path param="payments" label="Online payment pages" />
         </section>
     }
 }

@@ -86,16 +86,28 @@ pub struct CustomerFile {
     pub balance_due: Cents,
     /// Saved cards, primary first.
     pub cards: Vec<CardRow>,
-    /// Online payment attempts, newest first.
+    /// One page of the online payment attempts, newest first.
     pub payments: Vec<AttemptRow>,
+    /// (page, pages) of the payment attempts.
+    pub payments_paging: (u32, u32),
     /// Payment-method history, newest first.
     pub history: Vec<HistoryRow>,
 }
 
+/// Payment attempts shown per page of the record.
+#[cfg(feature = "ssr")]
+const ATTEMPTS_PER_PAGE: u32 = 20;
+
 /// The customer record (any staff role).
 #[server(endpoint = "office/customer")]
-pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
-    use crate::backend::{StoreError, store::InvoiceStatus};
+pub async fn customer_record(
+    id: String,
+    payments_page: Option<u32>,
+) -> Result<CustomerFile, AppError> {
+    use crate::{
+        backend::{StoreError, store::InvoiceStatus},
+        domain::paging,
+    };
     let (state, _) = super::auth::require_staff(false).await?;
     let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
     let fail = |what: &'static str| {
@@ -147,9 +159,21 @@ pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
         .await
         .map_err(fail("reading cards"))?;
     let now = state.clock.now();
-    let attempts = state
+    let (_, count) = state
         .store
-        .attempts_for_customer(id)
+        .attempts_page(id, None, false, 0, 0)
+        .await
+        .map_err(fail("counting payments"))?;
+    let payments_paging = paging::clamp(payments_page, count, ATTEMPTS_PER_PAGE);
+    let (attempts, _) = state
+        .store
+        .attempts_page(
+            id,
+            None,
+            false,
+            ATTEMPTS_PER_PAGE,
+            paging::offset(payments_paging.0, ATTEMPTS_PER_PAGE),
+        )
         .await
         .map_err(fail("reading payments"))?;
     let payments = attempts
@@ -215,6 +239,7 @@ pub async fn customer_record(id: String) -> Result<CustomerFile, AppError> {
         balance_due,
         cards: cards.iter().map(|c| CardRow::from_saved(c, now)).collect(),
         payments,
+        payments_paging,
         history: events.into_iter().map(HistoryRow::from_event).collect(),
     })
 }
@@ -281,7 +306,17 @@ fn Record() -> impl IntoView {
             changes.update(|n| *n += 1);
         }
     });
-    let record = Resource::new(move || (id(), changes.get()), |(id, _)| customer_record(id));
+    let query = leptos_router::hooks::use_query_map();
+    let payments_page = move || {
+        query
+            .read()
+            .get("payments")
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let record = Resource::new(
+        move || (id(), payments_page(), changes.get()),
+        |(id, page, _)| customer_record(id, page),
+    );
     view! {
         <Transition fallback=|| view! { <p role="status">"Loading the customer…"</p> }>
             {move || Suspend::new(async move {
@@ -352,7 +387,7 @@ fn RecordView(
             </section>
 
             <PaymentMethodsSection customer=id cards=r.cards.clone() add=add_card />
-            <PaymentsSection rows=r.payments.clone() />
+            <PaymentsSection rows=r.payments.clone() paging=r.payments_paging path=format!("/office/customers/{id}") />
 
             <section class="card" aria-labelledby="jobs-heading">
                 <h2 id="jobs-heading">"Jobs"</h2>
@@ -435,7 +470,7 @@ pub fn PaymentHistoryPage() -> impl IntoView {
 fn History() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let record = Resource::new(id, customer_record);
+    let record = Resource::new(id, |id| customer_record(id, None));
     view! {
         <Title text="Payment method history" />
         <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>

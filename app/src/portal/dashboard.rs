@@ -3,6 +3,7 @@
 use crate::{
     domain::{Cents, InvoiceId, Timestamp},
     error::AppError,
+    ui::Pager,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,14 +69,15 @@ pub const PAGE_SIZE: usize = 10;
 /// One page (1-based, clamped to the last) of a newest-first list, with (page, pages).
 #[cfg(any(feature = "ssr", test))]
 pub fn page_of<T>(items: Vec<T>, page: Option<u32>) -> (Vec<T>, (u32, u32)) {
-    let pages = items.len().div_ceil(PAGE_SIZE).max(1);
-    let page = (page.unwrap_or(1).max(1) as usize).min(pages);
+    use crate::domain::paging;
+    let per_page = PAGE_SIZE as u32;
+    let (page, pages) = paging::clamp(page, items.len() as u64, per_page);
     let rows = items
         .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
+        .skip(paging::offset(page, per_page) as usize)
         .take(PAGE_SIZE)
         .collect();
-    (rows, (page as u32, pages as u32))
+    (rows, (page, pages))
 }
 
 /// The signed-in customer's balance, invoices and service history.
@@ -221,29 +223,14 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
                     </table></div>
                 }.into_any()
             }}
-            <Pager paging=s.visits_paging param="visits" label="Service history pages" />
+            <Pager paging=s.visits_paging path="/" param="visits" label="Service history pages" />
         </section>
         <section class="card" aria-labelledby="paid-heading">
             <h2 id="paid-heading">"Paid invoices"</h2>
             <InvoiceTable rows=s.paid can_pay=false empty="No paid invoices yet." />
-            <Pager paging=s.paid_paging param="paid" label="Paid invoice pages" />
+            <Pager paging=s.paid_paging path="/" param="paid" label="Paid invoice pages" />
         </section>
     }
-}
-
-/// "Newer" / "Older" links under a paginated list (nothing when it fits on one page).
-#[component]
-fn Pager(paging: (u32, u32), param: &'static str, label: &'static str) -> impl IntoView {
-    let (page, pages) = paging;
-    (pages > 1).then(|| {
-        view! {
-            <nav class="pager" aria-label=label>
-                {(page > 1).then(|| view! { <a href=format!("/?{param}={}", page - 1)>"Newer"</a> })}
-                <span>{format!("Page {page} of {pages}")}</span>
-                {(page < pages).then(|| view! { <a href=format!("/?{param}={}", page + 1)>"Older"</a> })}
-            </nav>
-        }
-    })
 }
 
 #[component]

@@ -53,16 +53,19 @@ pub struct InvoiceData {
     pub paid: Cents,
     /// Still owed.
     pub balance: Cents,
-    /// Online attempts, newest first.
+    /// One page of the online attempts, newest first.
     pub payments: Vec<PaymentRow>,
+    /// (page, pages) of the online attempts.
+    pub payments_paging: (u32, u32),
     /// Whether "Pay" is offered.
     pub can_pay: bool,
 }
 
 /// One of the signed-in customer's invoices.
 #[server(endpoint = "invoice")]
-pub async fn invoice_view(id: String) -> Result<InvoiceData, AppError> {
-    use crate::backend::store::AttemptStatus;
+pub async fn invoice_view(id: String, payments_page: Option<u32>) -> Result<InvoiceData, AppError> {
+    use crate::{backend::store::AttemptStatus, domain::paging};
+    const PER_PAGE: u32 = 20;
     let (state, _, customer) = super::session::require_customer().await?;
     let id: InvoiceId = id.parse().map_err(|_| AppError::NotFound)?;
     let fail = |what: &'static str| move |e| AppError::internal(what, e);
@@ -79,9 +82,16 @@ pub async fn invoice_view(id: String) -> Result<InvoiceData, AppError> {
         .invoice_lines(id)
         .await
         .map_err(fail("reading invoice lines"))?;
-    let attempts = state
+    let (_, count) = state
         .store
-        .attempts_for_customer(customer)
+        .attempts_page(customer, Some(id), true, 0, 0)
+        .await
+        .map_err(fail("counting payments"))?;
+    let payments_paging = paging::clamp(payments_page, count, PER_PAGE);
+    let offset = paging::offset(payments_paging.0, PER_PAGE);
+    let (attempts, _) = state
+        .store
+        .attempts_page(customer, Some(id), true, PER_PAGE, offset)
         .await
         .map_err(fail("reading payments"))?;
     let settings = state
@@ -105,9 +115,9 @@ pub async fn invoice_view(id: String) -> Result<InvoiceData, AppError> {
         total: invoice.total,
         paid: invoice.paid,
         balance: invoice.balance(),
+        payments_paging,
         payments: attempts
             .into_iter()
-            .filter(|a| a.invoice_id == id && a.status != AttemptStatus::Pending)
             .map(|a| PaymentRow {
                 at: a.created_at,
                 card: a.card.to_string(),
@@ -138,9 +148,16 @@ pub fn InvoicePage() -> impl IntoView {
 #[component]
 fn Invoice() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        invoice_view,
+        move || {
+            let page = query
+                .read()
+                .get("payments")
+                .and_then(|p| p.parse::<u32>().ok());
+            (params.read().get("id").unwrap_or_default(), page)
+        },
+        |(id, page)| invoice_view(id, page),
     );
     view! {
         <p class="breadcrumb"><a href="/">"Your account"</a>" › Invoice"</p>
@@ -196,6 +213,7 @@ fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
                     </table></div>
                 }.into_any()
             }}
+            <crate::ui::Pager paging=i.payments_paging path=format!("/invoices/{}", i.id) param="payments" label="Payment pages" />
         </section>
     }
 }

@@ -534,3 +534,71 @@ async fn a_customer_paying_in_a_loop_is_stopped_after_the_limit() {
     assert_eq!(status, 429, "{body}");
     assert!(body.contains("TooManyRequests"), "{body}");
 }
+
+#[tokio::test]
+async fn long_payment_lists_come_in_pages_on_the_invoice_and_the_office_record() {
+    use app::{backend::store::AttemptResult, domain::StaffRole};
+    let app = spawn_app().await;
+    let (maria, session, invoice, _card) = ready(&app, "4242 4242 4242 4242").await;
+    let saved = app.store.cards_for_customer(maria).await.unwrap().remove(0);
+    for i in 0..25 {
+        let attempt = NewAttempt {
+            key: format!("paging-key-{i:012}"),
+            customer_id: maria,
+            invoice_id: invoice,
+            payment_method_id: Some(saved.id),
+            token: saved.token.clone(),
+            card: saved.card.clone(),
+            amount: Cents::new(1_00),
+        };
+        let (reserved, _) = app
+            .store
+            .reserve_attempt(&attempt, app.clock.now())
+            .await
+            .unwrap();
+        let declined = AttemptResult::Declined("card_declined".into());
+        app.store
+            .finish_attempt(&reserved, &declined, app.clock.now(), "")
+            .await
+            .unwrap();
+    }
+    let id = invoice.to_string();
+    let invoice_page = |page: &'static str| {
+        let form = [("id", id.clone()), ("payments_page", page.to_owned())];
+        let session = session.clone();
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let answer = app.call("invoice", &pairs, Some(&session)).await;
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            let body: Value = serde_json::from_str(&answer.body).unwrap();
+            (
+                body["payments"].as_array().unwrap().len(),
+                body["payments_paging"].clone(),
+            )
+        }
+    };
+    assert_eq!(invoice_page("1").await, (20, serde_json::json!([1, 2])));
+    assert_eq!(invoice_page("2").await, (5, serde_json::json!([2, 2])));
+    assert_eq!(
+        invoice_page("9").await,
+        (5, serde_json::json!([2, 2])),
+        "clamped"
+    );
+
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let maria_id = maria.to_string();
+    let answer = app
+        .call(
+            "office/customer",
+            &[("id", &maria_id), ("payments_page", "2")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let record: Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(record["payments"].as_array().unwrap().len(), 5);
+    assert_eq!(record["payments_paging"], serde_json::json!([2, 2]));
+}

@@ -381,19 +381,44 @@ impl Store {
         Ok(row.as_ref().map(attempt_from_row).transpose()?)
     }
 
-    /// Every payment attempt of a customer, newest first (the office's view).
-    pub async fn attempts_for_customer(
+    /// One page of a customer's attempts, newest first, and how many there are in all;
+    /// `invoice` narrows them to one invoice, `settled_only` leaves out pending ones.
+    pub async fn attempts_page(
         &self,
         customer: CustomerId,
-    ) -> Result<Vec<PaymentAttempt>, StoreError> {
-        let rows = sqlx::query(select("a.customer_id = $1 ORDER BY a.id DESC"))
-            .bind(customer.get())
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
+        invoice: Option<InvoiceId>,
+        settled_only: bool,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(Vec<PaymentAttempt>, u64), StoreError> {
+        const FILTER: &str = "a.customer_id = $1 AND ($2 = 0 OR a.invoice_id = $2) \
+             AND ($3 = 0 OR a.status <> 'pending')";
+        let invoice = invoice.map_or(0, InvoiceId::get);
+        let settled = i64::from(settled_only);
+        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM payment_attempts a WHERE {FILTER}"
+        )))
+        .bind(customer.get())
+        .bind(invoice)
+        .bind(settled)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        let rows = sqlx::query(select(&format!(
+            "{FILTER} ORDER BY a.id DESC LIMIT $4 OFFSET $5"
+        )))
+        .bind(customer.get())
+        .bind(invoice)
+        .bind(settled)
+        .bind(i64::from(limit))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await?;
+        let attempts = rows
             .iter()
             .map(attempt_from_row)
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()?;
+        Ok((attempts, u64::try_from(total).unwrap_or(0)))
     }
 
     /// Attempts still waiting for the gateway's answer that were started before `before`
