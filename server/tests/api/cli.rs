@@ -59,6 +59,16 @@ fn help_lists_every_configuration_variable() {
 }
 
 #[test]
+fn version_prints_the_name_and_the_crate_version() {
+    let out = porchlight(&["--version"], &[], "");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("porchlight {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
 fn a_malformed_database_url_stops_with_one_line_naming_the_variable() {
     let out = porchlight(
         &["migrate"],
