@@ -1,5 +1,6 @@
 //! The Porchlight server: configuration, the axum application and the command-line tasks.
 
+pub mod caller;
 pub mod cli;
 pub mod client_ip;
 pub mod config;

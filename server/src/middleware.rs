@@ -114,7 +114,7 @@ pub async fn api_error_status(req: Request, next: Next) -> Response {
 }
 
 /// Whether a path is a static, cacheable asset rather than a page or an API answer.
-fn is_static_asset(path: &str) -> bool {
+pub(crate) fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/icons/")
         || path.starts_with("/cards/")
@@ -175,69 +175,6 @@ pub async fn security_headers(
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
-}
-
-/// Which sign-in a page needs before it is rendered.
-fn required_sign_in(path: &str) -> Option<(&'static str, bool)> {
-    match path {
-        "/" | "/account" | "/payment-methods" => Some(("/login", false)),
-        p if p.starts_with("/invoices/") || p.starts_with("/payments/") => Some(("/login", false)),
-        "/office/login" => None,
-        p if p == "/office" || p.starts_with("/office/") => Some(("/office/login", true)),
-        _ => None,
-    }
-}
-
-/// Sends visitors of protected pages to the right sign-in page (`?next=` keeps where they were
-/// going) before any rendering starts; the pages' own guards cover in-app navigation.
-pub async fn require_sign_in(
-    State(state): State<app::backend::AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    use app::backend::{auth::sessions, request::RequestMeta, store::Principal};
-    let wants_page = req.method() == Method::GET
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-    let Some((login, staff)) = required_sign_in(req.uri().path()).filter(|_| wants_page) else {
-        return next.run(req).await;
-    };
-    let _step = req
-        .extensions()
-        .get::<app::backend::request::Progress>()
-        .map(|p| p.begin("checking sign-in before rendering"));
-    let (parts, body) = req.into_parts();
-    let meta = RequestMeta::from_parts(&parts, state.public.is_https());
-    let signed_in = match sessions::resolve(&state, &meta).await {
-        Ok(Some(session)) => matches!(
-            (session.principal, staff),
-            (Principal::Customer(_), false) | (Principal::Staff(_), true)
-        ),
-        Ok(None) => false,
-        Err(_) => {
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Please try again in a moment.",
-            )
-                .into_response();
-        }
-    };
-    if signed_in {
-        return next.run(Request::from_parts(parts, body)).await;
-    }
-    let here = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let location = if here == "/" {
-        login.to_owned()
-    } else {
-        format!(
-            "{login}?next={}",
-            app::domain::next::encode_query_value(here)
-        )
-    };
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
 
 #[cfg(test)]

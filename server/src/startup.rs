@@ -1,10 +1,11 @@
 //! Builds the axum application and runs it until SIGINT/SIGTERM.
 
+use crate::caller::{require_sign_in, resolve_caller};
 use crate::client_ip::resolve_client_ip;
 use crate::deadline::{Deadline, REQUEST_DEADLINE, enforce_deadline};
 use crate::middleware::{
     ClientRequestId, Https, TrustedOrigin, api_error_status, reject_cross_site,
-    replace_client_request_id, require_sign_in, security_headers,
+    replace_client_request_id, security_headers,
 };
 use app::{
     App,
@@ -75,7 +76,8 @@ pub fn build_router_with_routes(state: AppState, routes: Vec<AxumRouteListing>) 
         >(context, shell))
         .with_state(state.clone())
         // Innermost first: each `.layer` wraps everything above it.
-        .layer(from_fn_with_state(state, require_sign_in))
+        .layer(from_fn(require_sign_in))
+        .layer(from_fn_with_state(state, resolve_caller))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(from_fn(api_error_status))
         .layer(from_fn_with_state(trusted, reject_cross_site))

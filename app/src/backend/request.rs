@@ -118,6 +118,11 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     })
 }
 
+/// Who made the request: the session the server's middleware resolved once from the cookie
+/// (`None` for a visitor). Guards and server functions read it instead of looking it up again.
+#[derive(Clone, Debug)]
+pub struct Caller(pub Option<crate::backend::auth::sessions::Session>);
+
 /// The caller's session cookie and address.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {
@@ -125,6 +130,8 @@ pub struct RequestMeta {
     pub session_id: Option<String>,
     /// The client's address ([`ClientIp`]; the connection's peer when that is missing).
     pub peer_ip: Option<IpAddr>,
+    /// The session already resolved for this request, if the middleware did so.
+    pub caller: Option<Caller>,
 }
 
 impl RequestMeta {
@@ -158,6 +165,7 @@ impl RequestMeta {
         Self {
             session_id,
             peer_ip,
+            caller: parts.extensions.get::<Caller>().cloned(),
         }
     }
 
@@ -346,6 +354,7 @@ mod tests {
             RequestMeta {
                 session_id: None,
                 peer_ip: Some(ip.parse().unwrap()),
+                caller: None,
             }
             .ip_key()
         };

@@ -2,7 +2,11 @@
 
 use super::{hash_token, random_token};
 use crate::{
-    backend::{AppState, request::RequestMeta, request::session_cookie_name, store::Principal},
+    backend::{
+        AppState,
+        request::{Caller, RequestMeta, session_cookie_name},
+        store::Principal,
+    },
     error::AppError,
 };
 
@@ -41,8 +45,12 @@ pub async fn start(state: &AppState, principal: Principal) -> Result<String, App
     Ok(raw)
 }
 
-/// The request's session if it exists and has not timed out; an expired one is deleted.
+/// The request's session if it exists and has not timed out; an expired one is deleted. Looked
+/// up once per request: what the middleware resolved ([`Caller`]) is returned as it is.
 pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Session>, AppError> {
+    if let Some(Caller(resolved)) = &req.caller {
+        return Ok(resolved.clone());
+    }
     let Some(raw) = &req.session_id else {
         return Ok(None);
     };
@@ -132,4 +140,75 @@ pub async fn sign_out_current(to: &str) -> Result<(), AppError> {
     set_cookie(&clearing_cookie(&state));
     leptos_axum::redirect(to);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        backend::{
+            Clock, PasswordHasher, PublicSettings, Secret, gateway::sandbox::SandboxGateway,
+            mail::Mailer, testing::fresh_store,
+        },
+        domain::{CustomerId, Timestamp},
+    };
+    use std::sync::Arc;
+
+    async fn state() -> AppState {
+        let (store, _) = fresh_store().await;
+        let secret = Secret::new(vec![7; 32]).unwrap();
+        let clock = Clock::manual(Timestamp::from_unix(1_790_000_000));
+        let public = PublicSettings {
+            public_url: "http://portal.test".into(),
+            outbox_dir: std::env::temp_dir().join("porchlight-sessions-test"),
+            smtp_url: None,
+            trusted_proxies: Default::default(),
+        };
+        AppState {
+            gateway: Arc::new(SandboxGateway::new(
+                store.clone(),
+                secret.clone(),
+                clock.clone(),
+            )),
+            mailer: Mailer::new(&public).unwrap(),
+            store,
+            secret,
+            passwords: PasswordHasher::new(1),
+            clock,
+            public: Arc::new(public),
+            leptos_options: leptos::config::LeptosOptions::builder()
+                .output_name("porchlight")
+                .build(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_the_middleware_resolved_is_not_looked_up_again() {
+        let state = state().await;
+        // With the database gone, any lookup would fail: only the resolved caller can answer.
+        state.store.close().await;
+        let session = Session {
+            principal: Principal::Customer(CustomerId::new(7)),
+            id_hash: "hash".into(),
+        };
+        let resolved = RequestMeta {
+            session_id: Some("raw-id".into()),
+            caller: Some(Caller(Some(session.clone()))),
+            ..RequestMeta::default()
+        };
+        assert_eq!(resolve(&state, &resolved).await, Ok(Some(session)));
+        let visitor = RequestMeta {
+            caller: Some(Caller(None)),
+            ..RequestMeta::default()
+        };
+        assert_eq!(resolve(&state, &visitor).await, Ok(None));
+        let unresolved = RequestMeta {
+            session_id: Some("raw-id".into()),
+            ..RequestMeta::default()
+        };
+        assert!(
+            resolve(&state, &unresolved).await.is_err(),
+            "this one asks the database"
+        );
+    }
 }

@@ -49,6 +49,7 @@ async fn tokens(
     let ip_key = RequestMeta {
         session_id: None,
         peer_ip: client.map(|Extension(ClientIp(ip))| ip),
+        caller: None,
     }
     .ip_key();
     match gateway.tokenize(&request, &ip_key).await {
