@@ -17,16 +17,17 @@ pub struct PaymentMethodsData {
     pub history: Vec<HistoryRow>,
 }
 
+/// The state, the signed-in customer and the history context for a card change.
+#[cfg(feature = "ssr")]
+type CardCaller = (
+    crate::backend::AppState,
+    crate::domain::CustomerId,
+    crate::backend::store::ChangeContext,
+);
+
 /// The signed-in customer, the state and the history context for a card change.
 #[cfg(feature = "ssr")]
-async fn card_caller() -> Result<
-    (
-        crate::backend::AppState,
-        crate::domain::CustomerId,
-        crate::backend::store::ChangeContext,
-    ),
-    AppError,
-> {
+async fn card_caller() -> Result<CardCaller, AppError> {
     use crate::backend::{
         cards,
         request::request_id,
@@ -44,14 +45,7 @@ async fn card_caller() -> Result<
 
 /// [`card_caller`] for a change to the cards, counted against the customer's limit.
 #[cfg(feature = "ssr")]
-async fn card_changer() -> Result<
-    (
-        crate::backend::AppState,
-        crate::domain::CustomerId,
-        crate::backend::store::ChangeContext,
-    ),
-    AppError,
-> {
+async fn card_changer() -> Result<CardCaller, AppError> {
     use crate::backend::auth::throttle::{CARD_CHANGE_LIMIT, per_customer};
     let (state, customer, ctx) = card_caller().await?;
     per_customer(&state, "card-change", customer, CARD_CHANGE_LIMIT).await?;
