@@ -6,7 +6,7 @@ mod http;
 mod server;
 
 use http::{Failure, request};
-use server::{Backend, Server};
+use server::{Backend, Server, Who};
 use std::{
     collections::BTreeMap,
     net::SocketAddr,
@@ -26,6 +26,8 @@ on a fresh database with the demo data, each on every chosen backend, --runs tim
   one session  16 clients sharing one signed-in session load /payment-methods 400 times
   mixed        32 clients on 8 sessions load /, /payment-methods, /account, /invoices/ID and
                /login in turn, 3,000 loads
+  office       16 clients on 4 sessions of the demo admin load the customer list, a customer
+               record, Online Payments, Staff and Call Booking in turn, 800 loads
 while --busy processes (default 2) spin on the CPU. Every load must answer 200 within
 --deadline-secs (default 5). Defaults: --backend both --runs 1.
 --flood then sends 20,000 junk sign-ins and prints the one-session load's p50 before and after.";
@@ -35,16 +37,19 @@ struct Scenario {
     name: &'static str,
     clients: usize,
     sessions: usize,
+    who: Who,
     loads: usize,
-    /// Paths in the order each client cycles through them; `{invoice}` is the demo invoice.
+    /// Paths in the order each client cycles through them; `{invoice}` is the demo invoice and
+    /// `{record}` a customer record.
     paths: &'static [&'static str],
 }
 
-const SCENARIOS: [Scenario; 2] = [
+const SCENARIOS: [Scenario; 3] = [
     Scenario {
         name: "one session",
         clients: 16,
         sessions: 1,
+        who: Who::Customer,
         loads: 400,
         paths: &["/payment-methods"],
     },
@@ -52,8 +57,23 @@ const SCENARIOS: [Scenario; 2] = [
         name: "mixed",
         clients: 32,
         sessions: 8,
+        who: Who::Customer,
         loads: 3_000,
         paths: &["/", "/payment-methods", "/account", "{invoice}", "/login"],
+    },
+    Scenario {
+        name: "office",
+        clients: 16,
+        sessions: 4,
+        who: Who::Admin,
+        loads: 800,
+        paths: &[
+            "/office/customers",
+            "{record}",
+            "/office/settings/online-payments",
+            "/office/staff",
+            "/office/call-booking",
+        ],
     },
 ];
 
@@ -122,14 +142,17 @@ pub fn run(options: &Options) -> Result<usize, String> {
     let mut passed = 0;
     for backend in &options.backends {
         let server = Server::start(&binary, *backend)?;
-        let invoice = server.demo_invoice_path()?;
+        let places = Places {
+            invoice: server.demo_invoice_path()?,
+            record: server.demo_record_path()?,
+        };
         let failed_before = failures.len();
         for run in 1..=options.runs {
             for scenario in &SCENARIOS {
                 let sessions = (0..scenario.sessions)
-                    .map(|_| server.sign_in())
+                    .map(|_| server.sign_in(scenario.who))
                     .collect::<Result<Vec<_>, _>>()?;
-                let report = drive(server.addr, scenario, &sessions, &invoice, options.deadline);
+                let report = drive(server.addr, scenario, &sessions, &places, options.deadline);
                 eprintln!(
                     "{:<10} run {run}/{} {:<12} {}",
                     backend.name(),
@@ -145,12 +168,12 @@ pub fn run(options: &Options) -> Result<usize, String> {
             }
         }
         if options.flood {
-            let sessions = vec![server.sign_in()?];
+            let sessions = vec![server.sign_in(Who::Customer)?];
             let before = drive(
                 server.addr,
                 &SCENARIOS[0],
                 &sessions,
-                &invoice,
+                &places,
                 options.deadline,
             );
             let refused = flood(server.addr, FLOOD_SIGN_INS, options.deadline);
@@ -158,7 +181,7 @@ pub fn run(options: &Options) -> Result<usize, String> {
                 server.addr,
                 &SCENARIOS[0],
                 &sessions,
-                &invoice,
+                &places,
                 options.deadline,
             );
             let (b, a) = (before.percentile(50), after.percentile(50));
@@ -179,6 +202,12 @@ pub fn run(options: &Options) -> Result<usize, String> {
     } else {
         Err(format!("loads failed: {}", failures.join(", ")))
     }
+}
+
+/// Paths found in the demo data.
+struct Places {
+    invoice: String,
+    record: String,
 }
 
 /// What one load measured.
@@ -248,7 +277,7 @@ fn drive(
     addr: SocketAddr,
     scenario: &Scenario,
     sessions: &[String],
-    invoice: &str,
+    places: &Places,
     deadline: Duration,
 ) -> Report {
     let next = Arc::new(AtomicUsize::new(0));
@@ -264,8 +293,9 @@ fn drive(
                     if n >= scenario.loads {
                         break;
                     }
-                    let path =
-                        scenario.paths[n % scenario.paths.len()].replace("{invoice}", invoice);
+                    let path = scenario.paths[n % scenario.paths.len()]
+                        .replace("{invoice}", &places.invoice)
+                        .replace("{record}", &places.record);
                     let headers = [("Accept", "text/html"), ("Cookie", cookie.as_str())];
                     let began = Instant::now();
                     let answer = request(addr, "GET", &path, &headers, "", deadline);

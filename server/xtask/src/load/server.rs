@@ -12,6 +12,18 @@ use std::{
 /// The demo customer the loads sign in as (see `server/src/demo.rs`).
 const CUSTOMER_EMAIL: &str = "maria.gonzalez@example.com";
 const CUSTOMER_PASSWORD: &str = "brightside-maria-demo";
+/// The demo office admin.
+const ADMIN_EMAIL: &str = "admin@brightside.example";
+const ADMIN_PASSWORD: &str = "brightside-admin-demo";
+
+/// Whose session a load uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// The demo customer, in the portal.
+    Customer,
+    /// The demo admin, in the office.
+    Admin,
+}
 
 /// Which database the server runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,18 +151,22 @@ impl Server {
         ))
     }
 
-    /// Signs the demo customer in and returns the `Cookie` header value of the new session.
-    pub fn sign_in(&self) -> Result<String, String> {
+    /// Signs the demo customer or admin in and returns the `Cookie` header value of the session.
+    pub fn sign_in(&self, who: Who) -> Result<String, String> {
+        let (endpoint, email, password) = match who {
+            Who::Customer => ("/api/login", CUSTOMER_EMAIL, CUSTOMER_PASSWORD),
+            Who::Admin => ("/api/office/login", ADMIN_EMAIL, ADMIN_PASSWORD),
+        };
         let body = format!(
             "email={}&password={}&next=%2F",
-            form_encode(CUSTOMER_EMAIL),
-            form_encode(CUSTOMER_PASSWORD)
+            form_encode(email),
+            form_encode(password)
         );
         let headers = [("Content-Type", "application/x-www-form-urlencoded")];
         let answer = request(
             self.addr,
             "POST",
-            "/api/login",
+            endpoint,
             &headers,
             &body,
             Duration::from_secs(30),
@@ -173,18 +189,38 @@ impl Server {
 
     /// The path of the demo customer's first invoice, read from her dashboard.
     pub fn demo_invoice_path(&self) -> Result<String, String> {
-        let cookie = self.sign_in()?;
+        self.first_link(Who::Customer, "/", "/invoices/")
+    }
+
+    /// The path of the first customer record, read from the office's customer list.
+    pub fn demo_record_path(&self) -> Result<String, String> {
+        self.first_link(Who::Admin, "/office/customers", "/office/customers/")
+    }
+
+    /// The first link on `page` (seen by `who`) to `prefix` followed by a number.
+    fn first_link(&self, who: Who, page: &str, prefix: &str) -> Result<String, String> {
+        let cookie = self.sign_in(who)?;
         let headers = [("Accept", "text/html"), ("Cookie", cookie.as_str())];
-        let answer = request(self.addr, "GET", "/", &headers, "", Duration::from_secs(30))
-            .map_err(|e| format!("reading the dashboard: {e:?}"))?;
-        let start = answer
-            .body
-            .find("href=\"/invoices/")
-            .ok_or("the demo dashboard links no invoice")?
-            + "href=\"".len();
-        let rest = &answer.body[start + "/invoices/".len()..];
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        Ok(answer.body[start..start + "/invoices/".len() + digits].to_owned())
+        let answer = request(
+            self.addr,
+            "GET",
+            page,
+            &headers,
+            "",
+            Duration::from_secs(30),
+        )
+        .map_err(|e| format!("reading {page}: {e:?}"))?;
+        let body = &answer.body;
+        let start = body
+            .match_indices(&format!("href=\"{prefix}"))
+            .map(|(i, _)| i + "href=\"".len())
+            .find(|i| body[i + prefix.len()..].starts_with(|c: char| c.is_ascii_digit()))
+            .ok_or_else(|| format!("{page} links nothing under {prefix}"))?;
+        let digits = body[start + prefix.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count();
+        Ok(body[start..start + prefix.len() + digits].to_owned())
     }
 
     /// Keeps the run's folder (log, database) for a look after a failure.
