@@ -11,6 +11,8 @@ pub mod request;
 pub mod secret;
 pub mod state;
 pub mod store;
+/// Test helpers (a fresh database per test); not part of the release binary.
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use clock::Clock;

@@ -37,10 +37,10 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
         .await
         .map_err(|e| AppError::internal("reading settings", e))?;
     let mut info = HeaderData {
+        saved_payments: settings.saved_cards_on(),
         business_name: settings.business_name,
         customer: None,
         staff: None,
-        saved_payments: settings.online_payments_enabled && settings.saved_payments_enabled,
     };
     match sessions::resolve(&state, &req).await?.map(|s| s.principal) {
         Some(Principal::Customer(id)) => {

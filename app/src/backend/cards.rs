@@ -26,7 +26,7 @@ pub async fn require_enabled(state: &AppState) -> Result<(), AppError> {
         .settings()
         .await
         .map_err(|e| AppError::internal("reading settings", e))?;
-    if settings.online_payments_enabled && settings.saved_payments_enabled {
+    if settings.saved_cards_on() {
         Ok(())
     } else {
         Err(AppError::Unavailable(format!(

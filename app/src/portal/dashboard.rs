@@ -158,7 +158,7 @@ pub async fn dashboard_summary(
                 .to_owned(),
             })
             .collect(),
-        can_pay: settings.online_payments_enabled && settings.saved_payments_enabled,
+        can_pay: settings.saved_cards_on(),
     })
 }
 

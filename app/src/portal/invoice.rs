@@ -130,9 +130,7 @@ pub async fn invoice_view(id: String, payments_page: Option<u32>) -> Result<Invo
                 .to_owned(),
             })
             .collect(),
-        can_pay: settings.online_payments_enabled
-            && settings.saved_payments_enabled
-            && invoice.balance() > Cents::ZERO,
+        can_pay: settings.saved_cards_on() && invoice.balance() > Cents::ZERO,
     })
 }
 

@@ -22,7 +22,7 @@ const TEST_PACKAGES: &[&str] = &[
     "-p",
     "xtask",
     "--features",
-    "app/ssr",
+    "app/ssr,app/testing",
 ];
 
 struct Tally {

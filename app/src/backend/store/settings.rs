@@ -17,6 +17,13 @@ pub struct Settings {
     pub reply_to_email: String,
 }
 
+impl Settings {
+    /// Whether the portal offers saved cards and paying (both Online Payments switches on).
+    pub fn saved_cards_on(&self) -> bool {
+        self.online_payments_enabled && self.saved_payments_enabled
+    }
+}
+
 /// One recorded change of one setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingsChange {
