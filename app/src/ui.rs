@@ -102,17 +102,6 @@ pub fn SubmitButton(
     }
 }
 
-/// A moment as "YYYY-MM-DD HH:MM UTC".
-pub fn date_time(ts: crate::domain::Timestamp) -> String {
-    let secs = ts.unix().rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02} UTC",
-        ts.iso_date(),
-        secs / 3600,
-        (secs % 3600) / 60
-    )
-}
-
 /// "Newer" / "Older" links under a paginated list at `path` (nothing when it fits on one page).
 #[component]
 pub fn Pager(

@@ -54,8 +54,7 @@ pub async fn require_online_payments(state: &AppState) -> Result<(), AppError> {
 
 /// (year, month) today, for expiry checks.
 pub fn this_month(state: &AppState) -> (i32, u32) {
-    let (y, m, _) = state.clock.now().date();
-    (i32::try_from(y).unwrap_or(i32::MAX), m)
+    state.clock.now().year_month()
 }
 
 /// The plain error for a failed gateway call (causes are logged).
@@ -287,7 +286,7 @@ async fn notify(
         &sender.name,
         notice,
         &card.card.to_string(),
-        &crate::ui::date_time(ctx.at),
+        &ctx.at.date_time(),
         &contact,
     );
     state.mailer.send_in_background(sender, mail);

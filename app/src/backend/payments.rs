@@ -325,7 +325,7 @@ async fn send_receipt(state: &AppState, attempt: &PaymentAttempt) {
         &number,
         &attempt.amount.to_string(),
         &attempt.card.to_string(),
-        &crate::ui::date_time(state.clock.now()),
+        &state.clock.now().date_time(),
         &attempt.reference,
     );
     state.mailer.send_in_background(sender, mail);

@@ -49,7 +49,7 @@ pub fn HistoryList(rows: Vec<HistoryRow>) -> impl IntoView {
     view! {
         <ol class="timeline">
             {rows.into_iter().map(|h| view! {
-                <li><strong>{h.action}</strong>" · "{h.card}" · by "{h.actor}" · "{crate::ui::date_time(h.at)}</li>
+                <li><strong>{h.action}</strong>" · "{h.card}" · by "{h.actor}" · "{h.at.date_time()}</li>
             }).collect_view()}
         </ol>
     }

@@ -57,6 +57,5 @@ pub fn this_month() -> (i32, u32) {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default();
-    let (y, m, _) = crate::domain::Timestamp::from_unix(secs).date();
-    (i32::try_from(y).unwrap_or(i32::MAX), m)
+    crate::domain::Timestamp::from_unix(secs).year_month()
 }

@@ -55,6 +55,23 @@ impl Timestamp {
         Ok(ts)
     }
 
+    /// The (year, month) this moment falls in (UTC), as card expiry checks take it.
+    pub fn year_month(self) -> (i32, u32) {
+        let (y, m, _) = self.date();
+        (i32::try_from(y).unwrap_or(i32::MAX), m)
+    }
+
+    /// The moment as "YYYY-MM-DD HH:MM UTC".
+    pub fn date_time(self) -> String {
+        let secs = self.0.rem_euclid(86_400);
+        format!(
+            "{} {:02}:{:02} UTC",
+            self.iso_date(),
+            secs / 3600,
+            (secs % 3600) / 60
+        )
+    }
+
     /// The date as YYYY-MM-DD (UTC).
     pub fn iso_date(self) -> String {
         let (y, m, d) = self.date();
@@ -91,6 +108,19 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn moments_show_as_date_and_minute_in_utc_and_give_their_month() {
+        let ts = Timestamp::from_date(2026, 11, 27).plus_seconds(8 * 3600 + 3 * 60 + 59);
+        assert_eq!(ts.date_time(), "2026-11-27 08:03 UTC");
+        assert_eq!(ts.year_month(), (2026, 11));
+        assert_eq!(
+            Timestamp::from_date(2027, 1, 1)
+                .plus_seconds(-1)
+                .year_month(),
+            (2026, 12)
+        );
+    }
 
     #[test]
     fn known_dates_convert_both_ways() {

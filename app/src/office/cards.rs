@@ -38,7 +38,7 @@ pub fn PaymentsSection(rows: Vec<AttemptRow>, paging: (u32, u32), path: String) 
                         <thead><tr><th>"Date"</th><th>"Invoice"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| view! {
-                                <tr><td>{crate::ui::date_time(r.at)}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status}</td></tr>
+                                <tr><td>{r.at.date_time()}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>

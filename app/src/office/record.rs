@@ -343,7 +343,7 @@ fn RecordView(
         PortalStatus::NoAccount => "No portal account".to_owned(),
         PortalStatus::InvitationSent => "Invitation sent".to_owned(),
         PortalStatus::Active(Some(at)) => {
-            format!("Active · last sign-in {}", crate::ui::date_time(*at))
+            format!("Active · last sign-in {}", at.date_time())
         }
         PortalStatus::Active(None) => "Active".to_owned(),
     };

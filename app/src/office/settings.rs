@@ -201,7 +201,7 @@ fn OnlinePaymentsForm() -> impl IntoView {
                                     <tbody>
                                         {audit.into_iter().map(|row| view! {
                                             <tr>
-                                                <td>{crate::ui::date_time(row.at)}</td>
+                                                <td>{row.at.date_time()}</td>
                                                 <td>{row.who}</td>
                                                 <td>{row.setting}</td>
                                                 <td>{format!("{} → {}", row.old_value, row.new_value)}</td>

@@ -97,7 +97,7 @@ fn AccountDetails() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>"Email"</dt><dd>{o.email}</dd>
                                     <dt>"Last sign-in"</dt>
-                                    <dd>{o.last_sign_in.map(crate::ui::date_time).unwrap_or_else(|| "—".to_owned())}</dd>
+                                    <dd>{o.last_sign_in.map(crate::domain::Timestamp::date_time).unwrap_or_else(|| "—".to_owned())}</dd>
                                 </dl>
                             }.into_any(),
                             Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),

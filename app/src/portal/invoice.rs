@@ -205,7 +205,7 @@ fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
                         <thead><tr><th>"Date"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {i.payments.into_iter().map(|p| view! {
-                                <tr><td>{crate::ui::date_time(p.at)}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status}</td></tr>
+                                <tr><td>{p.at.date_time()}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>

@@ -117,8 +117,7 @@ impl SandboxGateway {
     }
 
     fn today(&self) -> (i32, u32) {
-        let (y, m, _) = self.clock.now().date();
-        (i32::try_from(y).unwrap_or(i32::MAX), m)
+        self.clock.now().year_month()
     }
 
     /// Counts a token request from `ip_key`; `false` once the address is over its limit.

@@ -31,7 +31,7 @@ fn Receipt() -> impl IntoView {
                                 <dt>"Invoice"</dt><dd>{r.number}</dd>
                                 <dt>"Amount"</dt><dd>{r.amount.to_string()}</dd>
                                 <dt>"Card"</dt><dd>{r.card}</dd>
-                                <dt>"Date"</dt><dd>{crate::ui::date_time(r.paid_at)}</dd>
+                                <dt>"Date"</dt><dd>{r.paid_at.date_time()}</dd>
                                 <dt>"Reference"</dt><dd>{r.reference}</dd>
                             </dl>
                             <p>"A copy of this receipt was emailed to you."</p>
