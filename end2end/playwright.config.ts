@@ -1,8 +1,9 @@
 import { defineConfig } from "@playwright/test";
 import path from "node:path";
 
-// The release build (`cargo leptos build --release`) served on its own port, with a fresh
-// database, outbox and log under target/e2e so tests and the PCI scan can read them.
+// The release binary (`cargo xtask dist`, the site compiled in) served on its own port from a
+// folder without any site files, with a fresh database, outbox and log under target/e2e so tests
+// and the PCI scan can read them.
 const root = path.resolve(__dirname, "..");
 const port = Number(process.env.E2E_PORT ?? 3300);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -50,7 +51,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `rm -rf "${work}" && mkdir -p "${work}" && "${root}/target/release/porchlight" demo > "${work}/demo.txt" && echo "${officePassword}" | "${root}/target/release/porchlight" staff add --email ${officeAdmin} --name "Erin Admin" --role admin --password-stdin && echo "${officePassword}" | "${root}/target/release/porchlight" staff add --email ${officeAccountant} --name "Avery Accountant" --role accountant --password-stdin && exec "${root}/target/release/porchlight" serve 2> "${work}/server.log"`,
+    command: `rm -rf "${work}" && mkdir -p "${work}" && "${root}/target/release/porchlight" demo > "${work}/demo.txt" && echo "${officePassword}" | "${root}/target/release/porchlight" staff add --email ${officeAdmin} --name "Erin Admin" --role admin --password-stdin && echo "${officePassword}" | "${root}/target/release/porchlight" staff add --email ${officeAccountant} --name "Avery Accountant" --role accountant --password-stdin && cd "${work}" && exec "${root}/target/release/porchlight" serve 2> "${work}/server.log"`,
     cwd: root,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -62,7 +63,6 @@ export default defineConfig({
       PORCHLIGHT_OUTBOX_DIR: `${work}/outbox`,
       PORCHLIGHT_SECRET_FILE: `${work}/secret.key`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       LEPTOS_OUTPUT_NAME: "porchlight",
       LEPTOS_ENV: "PROD",
       RUST_LOG: "info",

@@ -256,11 +256,24 @@ async fn serve(config: Config) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::Other(format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}")))?;
+    let site = crate::site::Site::choose(config.site_root_set);
+    match site {
+        crate::site::Site::Embedded(files) => {
+            tracing::info!(
+                files = files.len(),
+                "serving the site compiled into this binary"
+            );
+        }
+        crate::site::Site::Disk => tracing::info!(
+            root = %state.leptos_options.site_root,
+            "serving the site from disk (LEPTOS_SITE_ROOT)"
+        ),
+    }
     tracing::info!(
         "Porchlight is listening on http://{addr} (public URL {})",
         config.public_url
     );
-    startup::serve(listener, startup::build_router(state))
+    startup::serve(listener, startup::build_router(state, site))
         .await
         .map_err(|e| CliError::Other(format!("server error: {e}")))?;
     store.close().await;

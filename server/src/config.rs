@@ -20,7 +20,9 @@ Configuration (environment variables):
                            reverse proxies (addresses or CIDRs, comma-separated) whose
                            X-Forwarded-For names the client [default: none]
   LEPTOS_SITE_ADDR         address to listen on [default: 127.0.0.1:3000]
-  LEPTOS_SITE_ROOT         folder with the built site (pkg/, assets) [default: target/site]
+  LEPTOS_SITE_ROOT         folder with the built site (pkg/, assets); a binary from
+                           `cargo xtask dist` carries the site and needs it only to
+                           override that [default: target/site]
   RUST_LOG                 log filter, e.g. info or porchlight=debug [default: info]";
 
 /// A variable with an unusable value.
@@ -73,6 +75,8 @@ pub struct Config {
     pub secret: SecretSource,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: TrustedProxies,
+    /// Whether `LEPTOS_SITE_ROOT` names a site folder (it then wins over a compiled-in site).
+    pub site_root_set: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -85,6 +89,7 @@ impl std::fmt::Debug for Config {
             .field("outbox_dir", &self.outbox_dir)
             .field("secret", &self.secret)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("site_root_set", &self.site_root_set)
             .finish()
     }
 }
@@ -149,6 +154,7 @@ impl Config {
             outbox_dir,
             secret,
             trusted_proxies,
+            site_root_set: get("LEPTOS_SITE_ROOT").is_some(),
         })
     }
 

@@ -7,5 +7,6 @@ pub mod config;
 pub mod deadline;
 pub mod demo;
 pub mod middleware;
+pub mod site;
 pub mod startup;
 pub mod telemetry;

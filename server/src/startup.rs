@@ -7,6 +7,7 @@ use crate::middleware::{
     ClientRequestId, Https, TrustedOrigin, api_error_status, reject_cross_site,
     replace_client_request_id, security_headers,
 };
+use crate::site::{Site, embedded_response};
 use app::{
     App,
     backend::{
@@ -18,7 +19,7 @@ use app::{
 use axum::{
     Router,
     extract::{Request, State},
-    http::StatusCode,
+    http::{StatusCode, Uri},
     middleware::{from_fn, from_fn_with_state},
     routing::get,
 };
@@ -34,9 +35,9 @@ use tower_http::{
 /// The largest request body accepted (forms and JSON are far smaller).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The whole HTTP application for a state.
-pub fn build_router(state: AppState) -> Router {
-    build_router_with_routes(state, route_list())
+/// The whole HTTP application for a state, with static files from `site`.
+pub fn build_router(state: AppState, site: Site) -> Router {
+    build_router_with_routes(state, route_list(), site)
 }
 
 /// The app's routes, walked from its route tree. Leptos suppresses resource loading process-wide
@@ -47,7 +48,11 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 }
 
 /// [`build_router`] with a route list made earlier by [`route_list`] (tests share one).
-pub fn build_router_with_routes(state: AppState, routes: Vec<AxumRouteListing>) -> Router {
+pub fn build_router_with_routes(
+    state: AppState,
+    routes: Vec<AxumRouteListing>,
+    site: Site,
+) -> Router {
     let trusted = TrustedOrigin(Arc::from(state.public.origin()));
     let context = {
         let state = state.clone();
@@ -56,6 +61,9 @@ pub fn build_router_with_routes(state: AppState, routes: Vec<AxumRouteListing>) 
     let leptos_options = state.leptos_options.clone();
     let proxies = Arc::new(state.public.trusted_proxies.clone());
     let https = state.public.is_https();
+    // Static files from the site folder; anything else renders the app's "not found" page.
+    let files_or_page =
+        leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell);
 
     // The embedded sandbox processor answers under its own path, on its own tables.
     let sandbox = SandboxGateway::new(
@@ -70,10 +78,21 @@ pub fn build_router_with_routes(state: AppState, routes: Vec<AxumRouteListing>) 
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .fallback(move |uri: Uri, state: State<AppState>, req: Request| {
+            let embedded = match site {
+                Site::Embedded(files) => {
+                    embedded_response(files, req.method(), uri.path(), req.headers())
+                }
+                Site::Disk => None,
+            };
+            let from_disk_or_page = files_or_page.clone();
+            async move {
+                match embedded {
+                    Some(response) => response,
+                    None => from_disk_or_page(uri, state, req).await,
+                }
+            }
+        })
         .with_state(state.clone())
         // Innermost first: each `.layer` wraps everything above it.
         .layer(from_fn(require_sign_in))

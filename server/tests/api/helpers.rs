@@ -97,7 +97,7 @@ async fn spawn_app_with(
     let routes = ROUTES.get_or_init(server::startup::route_list).clone();
     tokio::spawn(server::startup::serve(
         listener,
-        server::startup::build_router_with_routes(state.clone(), routes),
+        server::startup::build_router_with_routes(state.clone(), routes, server::site::Site::Disk),
     ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

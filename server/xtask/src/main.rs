@@ -3,6 +3,7 @@
 
 mod load;
 mod process;
+mod site;
 mod test;
 mod tools;
 
@@ -11,12 +12,16 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  demo    install what is missing, build (release) and serve the portal with demo data
+  demo    install what is missing, build a quick debug build and serve the portal with
+          demo data (a second run starts in seconds)
+  dist    build the release binary, target/release/porchlight, with the site inside it:
+          the one file to deploy
   test    install what is missing, then run every check: fmt, clippy (ssr + hydrate),
           unit tests, store tests on SQLite and PostgreSQL, integration tests,
-          Playwright end-to-end tests against the release build, wasm size budget
-  setup   only install what is missing (wasm32 target, cargo-leptos, wasm-bindgen,
-          wasm-opt, Chromium, npm packages)
+          Playwright end-to-end tests against the release binary, wasm size budget
+  setup   install everything the commands above use, and cargo-leptos for
+          `cargo leptos watch` (wasm32 target, wasm-bindgen, npm's binaryen for wasm-opt,
+          Chromium, npm packages)
   load    signed-in page loads against the release build on SQLite and PostgreSQL while the
           cores are busy; fails on any load slower than 5 s or not answering 200
           (`cargo xtask load --help` for the options)";
@@ -24,9 +29,11 @@ usage: cargo xtask <command>
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("demo") => tools::ensure(tools::Need::Build).and_then(|()| demo()),
+        Some("demo") => timed("tools", || tools::ensure(tools::Need::Demo)).and_then(|()| demo()),
+        Some("dist") => tools::ensure(tools::Need::Build)
+            .and_then(|()| site::build(site::Kind::Release).map(drop)),
         Some("test") => tools::ensure(tools::Need::Test).and_then(|()| test::run_all()),
-        Some("setup") => tools::ensure(tools::Need::Test),
+        Some("setup") => tools::ensure(tools::Need::Develop),
         Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&o).map(drop)),
         Some("busy") => {
             load::spin();
@@ -46,20 +53,28 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the release site, loads the demo business into `data/demo.db` and serves it.
+/// Runs `f`, then prints how long it took under `name`.
+fn timed(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    f()?;
+    eprintln!("  {name}: {}", site::minutes(started.elapsed()));
+    Ok(())
+}
+
+/// Builds the quick demo build, loads the demo business into `data/demo.db` and serves it.
 fn demo() -> Result<(), String> {
     let root = process::workspace_root();
-    process::run(process::cmd("cargo", &["leptos", "build", "--release"]).current_dir(&root))?;
+    let built = site::build(site::Kind::Demo)?;
     let db =
         std::env::var("PORCHLIGHT_DATABASE_URL").unwrap_or_else(|_| "sqlite://data/demo.db".into());
     let url =
         std::env::var("PORCHLIGHT_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".into());
-    let binary = root.join("target/release/porchlight");
     let with_env = |args: &[&str]| {
-        let mut c = process::cmd(binary.to_str().unwrap_or("porchlight"), args);
+        let mut c = process::cmd(built.binary.to_str().unwrap_or("porchlight"), args);
         c.current_dir(&root)
             .env("PORCHLIGHT_DATABASE_URL", &db)
-            .env("PORCHLIGHT_PUBLIC_URL", &url);
+            .env("PORCHLIGHT_PUBLIC_URL", &url)
+            .env("LEPTOS_SITE_ROOT", &built.site);
         c
     };
     process::run(&mut with_env(&["demo", "--force"]))?;

@@ -22,7 +22,8 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
     c
 }
 
-fn describe(c: &Command) -> String {
+/// The command line, for messages.
+pub fn describe(c: &Command) -> String {
     let mut s = c.get_program().to_string_lossy().into_owned();
     for a in c.get_args() {
         s.push(' ');

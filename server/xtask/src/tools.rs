@@ -4,17 +4,20 @@ use crate::process::{cmd, first_line, run, workspace_root};
 use std::path::Path;
 
 /// How much of the toolchain a command needs.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Need {
-    /// Enough to build and serve the site.
+    /// The quick demo build: the wasm32 target and wasm-bindgen.
+    Demo,
+    /// The release build: also npm's binaryen for `wasm-opt` (Node.js needed).
     Build,
     /// Also Chromium and the Playwright packages.
     Test,
+    /// Also cargo-leptos, for `cargo leptos watch`.
+    Develop,
 }
 
 const CARGO_LEPTOS: &str = "0.3.10";
 const WASM_BINDGEN: &str = "0.2.130";
-const WASM_OPT: &str = "0.116.1";
 
 /// Installs every missing tool for `need`; quick when all are present.
 pub fn ensure(need: Need) -> Result<(), String> {
@@ -46,16 +49,17 @@ pub fn ensure(need: Need) -> Result<(), String> {
         fast_install(&mut c);
         run(&mut c)?;
     }
-    if !first_line("wasm-opt", &["--version"]).is_some_and(|v| v.contains("116")) {
-        // The crate builds binaryen 116; Debian's binaryen (108) breaks hydration.
-        let mut c = cmd(
-            "cargo",
-            &["install", &format!("wasm-opt@{WASM_OPT}"), "--locked"],
-        );
-        fast_install(&mut c);
-        run(&mut c)?;
+    if need >= Need::Build {
+        // npm's binaryen installs in seconds (the crates.io wasm-opt compiles C++ for 12
+        // minutes); Debian's binaryen is too old and breaks hydration.
+        ensure_npm_packages()?;
     }
-    if !first_line("cargo", &["leptos", "--version"]).is_some_and(|v| v.contains(CARGO_LEPTOS)) {
+    if need >= Need::Test {
+        ensure_chromium()?;
+    }
+    if need == Need::Develop
+        && !first_line("cargo", &["leptos", "--version"]).is_some_and(|v| v.contains(CARGO_LEPTOS))
+    {
         let mut c = cmd(
             "cargo",
             &[
@@ -68,10 +72,6 @@ pub fn ensure(need: Need) -> Result<(), String> {
         );
         fast_install(&mut c);
         run(&mut c)?;
-    }
-    if need == Need::Test {
-        ensure_chromium()?;
-        ensure_npm_packages()?;
     }
     Ok(())
 }
@@ -109,7 +109,7 @@ fn ensure_npm_packages() -> Result<(), String> {
         return Ok(());
     }
     if first_line("npm", &["--version"]).is_none() {
-        return Err("Node.js and npm are needed for the end-to-end tests; install them (apt-get install nodejs npm)".into());
+        return Err("Node.js and npm are needed for the release build (wasm-opt) and the end-to-end tests; install them (apt-get install nodejs npm)".into());
     }
     run(cmd("npm", &["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
 }

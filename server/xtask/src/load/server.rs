@@ -93,10 +93,6 @@ impl Server {
                 )
                 .env("PORCHLIGHT_OUTBOX_DIR", dir.join("outbox"))
                 .env("LEPTOS_SITE_ADDR", addr.to_string())
-                .env(
-                    "LEPTOS_SITE_ROOT",
-                    crate::process::workspace_root().join("target/site"),
-                )
                 .env("RUST_LOG", "info")
                 .current_dir(&dir);
         };

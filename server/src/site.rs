@@ -1,0 +1,255 @@
+//! The built site (wasm, JS, CSS, icons): compiled into a release binary made by
+//! `cargo xtask dist`, or read from `LEPTOS_SITE_ROOT` on disk.
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::Response,
+};
+
+/// One file of the built site held in the binary, with its precompressed copies.
+#[derive(Debug)]
+pub struct EmbeddedFile {
+    /// Its URL path, e.g. `/pkg/porchlight.wasm`.
+    pub path: &'static str,
+    /// The file as built.
+    pub body: &'static [u8],
+    /// Brotli copy, for files that compress.
+    pub brotli: Option<&'static [u8]>,
+    /// Gzip copy, for files that compress.
+    pub gzip: Option<&'static [u8]>,
+    /// Strong validator, a hash of `body`.
+    pub etag: &'static str,
+}
+
+/// The files compiled in by `build.rs`; empty unless built with the `embed-site` feature.
+pub static EMBEDDED: &[EmbeddedFile] = include!(concat!(env!("OUT_DIR"), "/site.rs"));
+
+/// Where static files come from.
+#[derive(Clone, Copy, Debug)]
+pub enum Site {
+    /// The folder in `LEPTOS_SITE_ROOT` (development, tests, or an override).
+    Disk,
+    /// Files compiled into the binary.
+    Embedded(&'static [EmbeddedFile]),
+}
+
+impl Site {
+    /// The compiled-in site unless it is empty or `LEPTOS_SITE_ROOT` overrides it.
+    pub fn choose(site_root_set: bool) -> Site {
+        if site_root_set || EMBEDDED.is_empty() {
+            Site::Disk
+        } else {
+            Site::Embedded(EMBEDDED)
+        }
+    }
+}
+
+/// The answer for a GET or HEAD of an embedded file, or `None` when `path` is not one.
+pub fn embedded_response(
+    files: &[EmbeddedFile],
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    if !matches!(*method, Method::GET | Method::HEAD) {
+        return None;
+    }
+    let file = files.iter().find(|f| f.path == path)?;
+    let mut builder = Response::builder()
+        .header(header::ETAG, file.etag)
+        // Names carry no hash, so browsers ask again each time and get a 304 while unchanged.
+        .header(header::CACHE_CONTROL, "public, no-cache")
+        .header(header::VARY, "accept-encoding");
+    let matches_etag = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim() == file.etag || tag.trim() == "*")
+        });
+    if matches_etag {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .ok();
+    }
+    let (body, encoding) = match preferred_encoding(headers) {
+        Encoding::Brotli if file.brotli.is_some() => (file.brotli, Some("br")),
+        Encoding::Brotli | Encoding::Gzip if file.gzip.is_some() => (file.gzip, Some("gzip")),
+        _ => (None, None),
+    };
+    let body = body.unwrap_or(file.body);
+    if let Some(encoding) = encoding {
+        builder = builder.header(header::CONTENT_ENCODING, encoding);
+    }
+    builder = builder
+        .header(header::CONTENT_TYPE, content_type(file.path))
+        .header(header::CONTENT_LENGTH, body.len());
+    let body = if *method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
+    builder.status(StatusCode::OK).body(body).ok()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The best encoding the client accepts (`q=0` refuses one).
+fn preferred_encoding(headers: &HeaderMap) -> Encoding {
+    let accepted = |name: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|item| {
+                let mut parts = item.split(';');
+                let coding = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                coding.eq_ignore_ascii_case(name) && !refused
+            })
+    };
+    if accepted("br") {
+        Encoding::Brotli
+    } else if accepted("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// The media type for a file name.
+fn content_type(path: &str) -> HeaderValue {
+    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+    HeaderValue::from_static(match extension {
+        "wasm" => "application/wasm",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" | "map" => "application/json",
+        "html" => "text/html; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static FILES: &[EmbeddedFile] = &[
+        EmbeddedFile {
+            path: "/pkg/app.wasm",
+            body: b"raw wasm bytes",
+            brotli: Some(b"br bytes"),
+            gzip: Some(b"gz bytes"),
+            etag: "\"abc-1\"",
+        },
+        EmbeddedFile {
+            path: "/cards/visa.png",
+            body: b"png",
+            brotli: None,
+            gzip: None,
+            etag: "\"def-2\"",
+        },
+    ];
+
+    fn get(path: &str, pairs: &[(&'static str, &'static str)]) -> Option<Response> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(*name, HeaderValue::from_static(value));
+        }
+        embedded_response(FILES, &Method::GET, path, &headers)
+    }
+
+    async fn body_of(res: Response) -> Vec<u8> {
+        axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default()
+    }
+
+    fn header_of<'a>(res: &'a Response, name: header::HeaderName) -> &'a str {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    #[tokio::test]
+    async fn a_browser_accepting_brotli_gets_the_brotli_copy_with_its_encoding_and_type() {
+        let res = get(
+            "/pkg/app.wasm",
+            &[("accept-encoding", "gzip, deflate, br, zstd")],
+        )
+        .expect("an embedded file");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header_of(&res, header::CONTENT_ENCODING), "br");
+        assert_eq!(header_of(&res, header::CONTENT_TYPE), "application/wasm");
+        assert_eq!(header_of(&res, header::VARY), "accept-encoding");
+        assert_eq!(body_of(res).await, b"br bytes");
+    }
+
+    #[tokio::test]
+    async fn gzip_only_clients_get_gzip_and_others_the_file_as_built() {
+        let gz = get("/pkg/app.wasm", &[("accept-encoding", "gzip")]).expect("file");
+        assert_eq!(header_of(&gz, header::CONTENT_ENCODING), "gzip");
+        assert_eq!(body_of(gz).await, b"gz bytes");
+        let refused =
+            get("/pkg/app.wasm", &[("accept-encoding", "br;q=0, gzip;q=0")]).expect("file");
+        assert_eq!(header_of(&refused, header::CONTENT_ENCODING), "");
+        assert_eq!(body_of(refused).await, b"raw wasm bytes");
+        let none = get("/pkg/app.wasm", &[]).expect("file");
+        assert_eq!(body_of(none).await, b"raw wasm bytes");
+    }
+
+    #[tokio::test]
+    async fn files_that_do_not_compress_are_sent_as_built_even_to_brotli_clients() {
+        let res = get("/cards/visa.png", &[("accept-encoding", "br, gzip")]).expect("file");
+        assert_eq!(header_of(&res, header::CONTENT_ENCODING), "");
+        assert_eq!(header_of(&res, header::CONTENT_TYPE), "image/png");
+        assert_eq!(body_of(res).await, b"png");
+    }
+
+    #[tokio::test]
+    async fn a_revisit_with_the_same_etag_gets_304_and_no_body() {
+        let res = get("/pkg/app.wasm", &[("if-none-match", "\"abc-1\"")]).expect("file");
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert!(body_of(res).await.is_empty());
+        let stale = get("/pkg/app.wasm", &[("if-none-match", "\"old\"")]).expect("file");
+        assert_eq!(stale.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn head_gets_the_headers_without_the_body_and_posts_are_not_files() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("br"));
+        let head =
+            embedded_response(FILES, &Method::HEAD, "/pkg/app.wasm", &headers).expect("file");
+        assert_eq!(header_of(&head, header::CONTENT_LENGTH), "8");
+        assert!(body_of(head).await.is_empty());
+        assert!(embedded_response(FILES, &Method::POST, "/pkg/app.wasm", &headers).is_none());
+        assert!(get("/pkg/other.wasm", &[]).is_none());
+        assert!(get("/pkg/app.wasm/../app.wasm", &[]).is_none());
+    }
+
+    #[test]
+    fn leptos_site_root_overrides_the_compiled_in_site() {
+        assert!(matches!(Site::choose(true), Site::Disk));
+    }
+}

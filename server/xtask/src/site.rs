@@ -1,0 +1,374 @@
+//! Builds the portal with plain cargo, wasm-bindgen and wasm-opt: the browser bundle, the CSS
+//! and static files, and the `porchlight` binary. Prints each step with its time and a progress
+//! line while cargo compiles.
+
+use crate::process::{cmd, describe, workspace_root};
+use std::{
+    fs,
+    io::{IsTerminal as _, Write as _},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+/// Which build to make.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// Quick to compile (the `demo` profile): no debug info, dependencies lightly optimized,
+    /// Leptos' type-erased views; site in `target/demo-site`.
+    Demo,
+    /// What ships: optimized server carrying the site (`target/site`), size-optimized wasm.
+    Release,
+}
+
+/// What a build produced.
+pub struct Built {
+    /// The `porchlight` executable.
+    pub binary: PathBuf,
+    /// The site folder (also compiled into a release binary).
+    pub site: PathBuf,
+}
+
+const OUTPUT_NAME: &str = "porchlight";
+
+/// Builds everything for `kind`, printing a line per step with its duration.
+pub fn build(kind: Kind) -> Result<Built, String> {
+    let root = workspace_root();
+    let site = root.join(match kind {
+        Kind::Demo => "target/demo-site",
+        Kind::Release => "target/site",
+    });
+    let logs = root.join("target/xtask-logs");
+    fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    let started = Instant::now();
+
+    // The wasm bundle and the server's dependencies compile side by side (two target folders,
+    // so neither waits for the other's lock); on two cores this fills the gaps of each.
+    let mut front = cargo_front(&root, kind);
+    let mut server = match kind {
+        Kind::Demo => cargo_server(&root, kind),
+        // The release server embeds the site, so only its dependencies can start now.
+        Kind::Release => {
+            let mut c = cmd(
+                "cargo",
+                &[
+                    "build",
+                    "--release",
+                    "-p",
+                    "app",
+                    "--no-default-features",
+                    "--features",
+                    "ssr",
+                ],
+            );
+            c.current_dir(&root);
+            c
+        }
+    };
+    let server_step = match kind {
+        Kind::Demo => "server (demo profile)",
+        Kind::Release => "server dependencies (release)",
+    };
+    compile_together(
+        &logs,
+        &mut [
+            ("wasm bundle", &mut front, "front.log"),
+            (server_step, &mut server, "server.log"),
+        ],
+    )?;
+
+    step("wasm-bindgen", || {
+        wasm_bindgen(&root, kind, &site.join("pkg"))
+    })?;
+    if kind == Kind::Release {
+        step("wasm-opt -Oz", || wasm_opt(&site.join("pkg")))?;
+    }
+    step("styles and static files", || copy_assets(&root, &site))?;
+
+    let binary = match kind {
+        Kind::Demo => root.join("target/demo/porchlight"),
+        Kind::Release => {
+            let mut c = cargo_server(&root, kind);
+            c.env("PORCHLIGHT_EMBED_SITE", &site);
+            compile_together(
+                &logs,
+                &mut [("server with the site inside", &mut c, "dist.log")],
+            )?;
+            root.join("target/release/porchlight")
+        }
+    };
+    eprintln!(
+        "built in {} ({})",
+        minutes(started.elapsed()),
+        binary.display()
+    );
+    Ok(Built { binary, site })
+}
+
+fn cargo_front(root: &Path, kind: Kind) -> Command {
+    let profile = match kind {
+        Kind::Demo => "demo",
+        Kind::Release => "wasm-release",
+    };
+    let mut c = cmd(
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "frontend",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-default-features",
+            "--profile",
+            profile,
+        ],
+    );
+    c.current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target/front"));
+    erase_components_for_demo(&mut c, kind);
+    c
+}
+
+/// Leptos' faster-compiling debug mode (type-erased views), as `cargo leptos watch` uses; the
+/// server and the wasm must both have it or hydration fails.
+fn erase_components_for_demo(c: &mut Command, kind: Kind) {
+    if kind == Kind::Demo {
+        c.env("RUSTFLAGS", "--cfg erase_components");
+    }
+}
+
+fn cargo_server(root: &Path, kind: Kind) -> Command {
+    let mut c = cmd(
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "server",
+            "--bin",
+            "porchlight",
+            "--no-default-features",
+        ],
+    );
+    match kind {
+        Kind::Demo => c.args(["--profile", "demo"]),
+        Kind::Release => c.args(["--release", "--features", "embed-site"]),
+    };
+    erase_components_for_demo(&mut c, kind);
+    c.current_dir(root);
+    c
+}
+
+fn front_wasm(root: &Path, kind: Kind) -> PathBuf {
+    let profile_dir = match kind {
+        Kind::Demo => "demo",
+        Kind::Release => "wasm-release",
+    };
+    root.join("target/front/wasm32-unknown-unknown")
+        .join(profile_dir)
+        .join("frontend.wasm")
+}
+
+/// Runs cargo builds at once, each logging to its own file, with one progress line for all.
+fn compile_together(logs: &Path, builds: &mut [(&str, &mut Command, &str)]) -> Result<(), String> {
+    let started = Instant::now();
+    let mut running: Vec<(String, Child, PathBuf, Option<Duration>)> = Vec::new();
+    for (name, command, log) in builds.iter_mut() {
+        let path = logs.join(log);
+        let file = fs::File::create(&path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        eprintln!("+ {}  (log: {})", describe(command), path.display());
+        let child = command
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .map_err(|e| format!("cannot start `{}`: {e}", describe(command)))?;
+        running.push(((*name).to_owned(), child, path, None));
+    }
+    let mut failed = None;
+    // On a terminal one line redraws twice a second; in a log, a line every 30 seconds.
+    let terminal = std::io::stderr().is_terminal();
+    let mut last_logged = Instant::now();
+    loop {
+        let mut line = String::new();
+        for (name, child, log, done) in &mut running {
+            if done.is_none() {
+                match child.try_wait() {
+                    Ok(Some(status)) => {
+                        *done = Some(started.elapsed());
+                        if !status.success() && failed.is_none() {
+                            failed = Some((name.clone(), log.clone()));
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Err(format!("waiting for the {name} build: {e}")),
+                }
+            }
+            let state = match done {
+                Some(took) => format!("done in {}", minutes(*took)),
+                None => format!("{} crates compiled", compiled_count(log)),
+            };
+            line.push_str(&format!("{name}: {state} · "));
+        }
+        let all_done = running.iter().all(|r| r.3.is_some());
+        if terminal {
+            eprint!("\r\x1b[2K  {line}{}", minutes(started.elapsed()));
+            let _ = std::io::stderr().flush();
+            if all_done {
+                eprintln!();
+            }
+        } else if last_logged.elapsed() >= Duration::from_secs(30) {
+            eprintln!("  {line}{}", minutes(started.elapsed()));
+            last_logged = Instant::now();
+        }
+        if all_done {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    if let Some((name, log)) = failed {
+        let text = fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(60).collect();
+        for l in tail.iter().rev() {
+            eprintln!("{l}");
+        }
+        return Err(format!(
+            "the {name} build failed (full log: {})",
+            log.display()
+        ));
+    }
+    for (name, _, _, done) in &running {
+        if let Some(took) = done {
+            eprintln!("  {name}: {}", minutes(*took));
+        }
+    }
+    Ok(())
+}
+
+/// How many crates a cargo log says it compiled so far.
+fn compiled_count(log: &Path) -> usize {
+    fs::read_to_string(log)
+        .map(|t| {
+            t.lines()
+                .filter(|l| l.trim_start().starts_with("Compiling "))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Runs one step, then prints its name and duration.
+fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    let started = Instant::now();
+    f()?;
+    eprintln!("  {name}: {}", minutes(started.elapsed()));
+    Ok(())
+}
+
+fn run_quiet(c: &mut Command) -> Result<(), String> {
+    let output = c
+        .output()
+        .map_err(|e| format!("cannot start `{}`: {e}", describe(c)))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        Err(format!("`{}` failed ({})", describe(c), output.status))
+    }
+}
+
+/// `frontend.wasm` → `pkg/porchlight.js` + `pkg/porchlight.wasm` (the names Leptos links).
+fn wasm_bindgen(root: &Path, kind: Kind, pkg: &Path) -> Result<(), String> {
+    if pkg.exists() {
+        fs::remove_dir_all(pkg).map_err(|e| format!("cannot empty {}: {e}", pkg.display()))?;
+    }
+    let input = front_wasm(root, kind);
+    run_quiet(
+        cmd("wasm-bindgen", &["--target", "web", "--no-typescript"])
+            .arg("--out-name")
+            .arg(OUTPUT_NAME)
+            .arg("--out-dir")
+            .arg(pkg)
+            .arg(&input),
+    )?;
+    let from = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
+    let to = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+    fs::rename(&from, &to).map_err(|e| format!("cannot rename {}: {e}", from.display()))
+}
+
+/// The size optimizer, from npm's `binaryen` in `end2end/` (installed by `cargo xtask setup`).
+pub fn wasm_opt_path() -> PathBuf {
+    workspace_root().join("end2end/node_modules/.bin/wasm-opt")
+}
+
+fn wasm_opt(pkg: &Path) -> Result<(), String> {
+    let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+    run_quiet(
+        Command::new(wasm_opt_path())
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+            ])
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm),
+    )
+}
+
+/// `style/main.css` → `pkg/porchlight.css`; `public/` → the site root.
+fn copy_assets(root: &Path, site: &Path) -> Result<(), String> {
+    let css = site.join("pkg").join(format!("{OUTPUT_NAME}.css"));
+    fs::copy(root.join("style/main.css"), &css)
+        .map_err(|e| format!("cannot write {}: {e}", css.display()))?;
+    copy_tree(&root.join("public"), site)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `1m05s` or `12s`.
+pub fn minutes(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_print_as_minutes_and_seconds() {
+        assert_eq!(minutes(Duration::from_secs(7)), "7s");
+        assert_eq!(minutes(Duration::from_secs(65)), "1m05s");
+        assert_eq!(minutes(Duration::from_secs(600)), "10m00s");
+    }
+
+    #[test]
+    fn the_progress_count_reads_cargo_compiling_lines() {
+        let log = std::env::temp_dir().join(format!("xtask-progress-{}.log", std::process::id()));
+        fs::write(
+            &log,
+            "   Compiling serde v1.0.0\n   Compiling app v0.1.0\nwarning: x\n   Finished\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(compiled_count(&log), 2);
+        let _ = fs::remove_file(&log);
+    }
+}
