@@ -6,10 +6,7 @@
     reason = "cargo reads a build script's directives from stdout"
 )]
 
-use std::{
-    fmt::Write as _,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=PORCHLIGHT_EMBED_SITE");
@@ -66,8 +63,9 @@ fn literal(s: &str) -> String {
 
 #[cfg(feature = "embed-site")]
 mod embed {
-    use super::{Write as _, files_under, literal};
+    use super::{files_under, literal};
     use std::{
+        fmt::Write as _,
         hash::{DefaultHasher, Hash, Hasher},
         io::Write as _,
         path::Path,

@@ -184,7 +184,7 @@ mod tests {
             .unwrap_or_default()
     }
 
-    fn header_of<'a>(res: &'a Response, name: header::HeaderName) -> &'a str {
+    fn header_of(res: &Response, name: header::HeaderName) -> &str {
         res.headers()
             .get(name)
             .and_then(|v| v.to_str().ok())

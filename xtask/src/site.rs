@@ -47,18 +47,19 @@ pub fn build(kind: Kind) -> Result<Built, String> {
     let mut front = cargo_front(&root, kind);
     let mut server = match kind {
         Kind::Demo => cargo_server(&root, kind),
-        // The release server embeds the site, so only its dependencies can start now.
+        // The release server embeds the site, so it is built now without it (every dependency
+        // with the exact features of the final build) and again, quickly, once the site exists.
         Kind::Release => {
             let mut c = cmd(
                 "cargo",
                 &[
                     "build",
-                    "--release",
                     "-p",
-                    "app",
+                    "server",
+                    "--bin",
+                    "porchlight",
                     "--no-default-features",
-                    "--features",
-                    "ssr",
+                    "--release",
                 ],
             );
             c.current_dir(&root);
@@ -67,16 +68,17 @@ pub fn build(kind: Kind) -> Result<Built, String> {
     };
     let server_step = match kind {
         Kind::Demo => "server (demo profile)",
-        Kind::Release => "server dependencies (release)",
+        Kind::Release => "server without the site (release)",
     };
-    compile_together(
+    let mut builds = Builds::start(
         &logs,
         &mut [
             ("wasm bundle", &mut front, "front.log"),
             (server_step, &mut server, "server.log"),
         ],
     )?;
-
+    // The wasm steps run while the server still compiles.
+    builds.wait(&["wasm bundle"])?;
     step("wasm-bindgen", || {
         wasm_bindgen(&root, kind, &site.join("pkg"))
     })?;
@@ -84,16 +86,19 @@ pub fn build(kind: Kind) -> Result<Built, String> {
         step("wasm-opt -Oz", || wasm_opt(&site.join("pkg")))?;
     }
     step("styles and static files", || copy_assets(&root, &site))?;
+    builds.wait(&[])?;
+    drop(builds);
 
     let binary = match kind {
         Kind::Demo => root.join("target/demo/porchlight"),
         Kind::Release => {
             let mut c = cargo_server(&root, kind);
             c.env("PORCHLIGHT_EMBED_SITE", &site);
-            compile_together(
+            Builds::start(
                 &logs,
                 &mut [("server with the site inside", &mut c, "dist.log")],
-            )?;
+            )?
+            .wait(&[])?;
             root.join("target/release/porchlight")
         }
     };
@@ -169,80 +174,123 @@ fn front_wasm(root: &Path, kind: Kind) -> PathBuf {
         .join("frontend.wasm")
 }
 
-/// Runs cargo builds at once, each logging to its own file, with one progress line for all.
-fn compile_together(logs: &Path, builds: &mut [(&str, &mut Command, &str)]) -> Result<(), String> {
-    let started = Instant::now();
-    let mut running: Vec<(String, Child, PathBuf, Option<Duration>)> = Vec::new();
-    for (name, command, log) in builds.iter_mut() {
-        let path = logs.join(log);
-        let file = fs::File::create(&path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        eprintln!("+ {}  (log: {})", describe(command), path.display());
-        let child = command
-            .stdout(Stdio::null())
-            .stderr(file)
-            .spawn()
-            .map_err(|e| format!("cannot start `{}`: {e}", describe(command)))?;
-        running.push(((*name).to_owned(), child, path, None));
+/// One cargo build in the background.
+struct Running {
+    name: String,
+    child: Child,
+    log: PathBuf,
+    took: Option<Duration>,
+}
+
+/// Cargo builds running side by side, each logging to its own file, with one progress line.
+struct Builds {
+    started: Instant,
+    running: Vec<Running>,
+}
+
+impl Builds {
+    /// Starts every `(name, command, log file)` at once.
+    fn start(logs: &Path, builds: &mut [(&str, &mut Command, &str)]) -> Result<Self, String> {
+        let mut started = Builds {
+            started: Instant::now(),
+            running: Vec::new(),
+        };
+        for (name, command, log) in builds.iter_mut() {
+            let path = logs.join(log);
+            let file = fs::File::create(&path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            eprintln!("+ {}  (log: {})", describe(command), path.display());
+            let child = command
+                .stdout(Stdio::null())
+                .stderr(file)
+                .spawn()
+                .map_err(|e| format!("cannot start `{}`: {e}", describe(command)))?;
+            started.running.push(Running {
+                name: (*name).to_owned(),
+                child,
+                log: path,
+                took: None,
+            });
+        }
+        Ok(started)
     }
-    let mut failed = None;
-    // On a terminal one line redraws twice a second; in a log, a line every 30 seconds.
-    let terminal = std::io::stderr().is_terminal();
-    let mut last_logged = Instant::now();
-    loop {
-        let mut line = String::new();
-        for (name, child, log, done) in &mut running {
-            if done.is_none() {
-                match child.try_wait() {
-                    Ok(Some(status)) => {
-                        *done = Some(started.elapsed());
-                        if !status.success() && failed.is_none() {
-                            failed = Some((name.clone(), log.clone()));
+
+    /// Waits until the builds named in `names` (every build when empty) are done, showing all.
+    fn wait(&mut self, names: &[&str]) -> Result<(), String> {
+        // On a terminal one line redraws twice a second; in a log, a line every 30 seconds.
+        let terminal = std::io::stderr().is_terminal();
+        let mut last_logged = Instant::now();
+        let awaited = |r: &Running| names.is_empty() || names.contains(&r.name.as_str());
+        loop {
+            let mut line = String::new();
+            for r in &mut self.running {
+                if r.took.is_none() {
+                    let status = r
+                        .child
+                        .try_wait()
+                        .map_err(|e| format!("waiting for the {} build: {e}", r.name))?;
+                    if let Some(status) = status {
+                        r.took = Some(self.started.elapsed());
+                        if !status.success() {
+                            return Err(failure(&r.name, &r.log));
                         }
+                        eprintln!(
+                            "{}  {}: {}",
+                            if terminal { "\r\x1b[2K" } else { "" },
+                            r.name,
+                            minutes(self.started.elapsed())
+                        );
                     }
-                    Ok(None) => {}
-                    Err(e) => return Err(format!("waiting for the {name} build: {e}")),
                 }
+                let state = match r.took {
+                    Some(took) => format!("done in {}", minutes(took)),
+                    None => format!("{} crates compiled", compiled_count(&r.log)),
+                };
+                line.push_str(&format!("{}: {state} · ", r.name));
             }
-            let state = match done {
-                Some(took) => format!("done in {}", minutes(*took)),
-                None => format!("{} crates compiled", compiled_count(log)),
-            };
-            line.push_str(&format!("{name}: {state} · "));
-        }
-        let all_done = running.iter().all(|r| r.3.is_some());
-        if terminal {
-            eprint!("\r\x1b[2K  {line}{}", minutes(started.elapsed()));
-            let _ = std::io::stderr().flush();
-            if all_done {
-                eprintln!();
+            if self
+                .running
+                .iter()
+                .filter(|r| awaited(r))
+                .all(|r| r.took.is_some())
+            {
+                if terminal {
+                    eprint!("\r\x1b[2K");
+                }
+                return Ok(());
             }
-        } else if last_logged.elapsed() >= Duration::from_secs(30) {
-            eprintln!("  {line}{}", minutes(started.elapsed()));
-            last_logged = Instant::now();
-        }
-        if all_done {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    if let Some((name, log)) = failed {
-        let text = fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(60).collect();
-        for l in tail.iter().rev() {
-            eprintln!("{l}");
-        }
-        return Err(format!(
-            "the {name} build failed (full log: {})",
-            log.display()
-        ));
-    }
-    for (name, _, _, done) in &running {
-        if let Some(took) = done {
-            eprintln!("  {name}: {}", minutes(*took));
+            if terminal {
+                eprint!("\r\x1b[2K  {line}{}", minutes(self.started.elapsed()));
+                let _ = std::io::stderr().flush();
+            } else if last_logged.elapsed() >= Duration::from_secs(30) {
+                eprintln!("  {line}{}", minutes(self.started.elapsed()));
+                last_logged = Instant::now();
+            }
+            std::thread::sleep(Duration::from_millis(500));
         }
     }
-    Ok(())
+}
+
+impl Drop for Builds {
+    /// A build still running when another failed is stopped with it.
+    fn drop(&mut self) {
+        for r in &mut self.running {
+            if r.took.is_none() {
+                let _ = r.child.kill();
+                let _ = r.child.wait();
+            }
+        }
+    }
+}
+
+/// The last lines of a failed build's log, then the error naming it.
+fn failure(name: &str, log: &Path) -> String {
+    let text = fs::read_to_string(log).unwrap_or_default();
+    let tail: Vec<&str> = text.lines().rev().take(60).collect();
+    for l in tail.iter().rev() {
+        eprintln!("{l}");
+    }
+    format!("the {name} build failed (full log: {})", log.display())
 }
 
 /// How many crates a cargo log says it compiled so far.
