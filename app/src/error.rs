@@ -117,6 +117,37 @@ impl AppError {
     }
 }
 
+/// Server-side failures as the one [`AppError`], with what was being done written to the log.
+#[cfg(feature = "ssr")]
+pub trait Context<T> {
+    /// Any failure is ours: logs `doing` with the cause and answers [`AppError::Internal`].
+    fn context(self, doing: &str) -> Result<T, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+impl<T, E: std::fmt::Display> Context<T> for Result<T, E> {
+    fn context(self, doing: &str) -> Result<T, AppError> {
+        self.map_err(|cause| AppError::internal(doing, cause))
+    }
+}
+
+/// Store results where a missing row is the caller's [`AppError::NotFound`], not our failure.
+#[cfg(feature = "ssr")]
+pub trait FoundContext<T> {
+    /// A missing row answers "not found"; anything else is logged with `doing` as internal.
+    fn found(self, doing: &str) -> Result<T, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+impl<T> FoundContext<T> for Result<T, crate::backend::StoreError> {
+    fn found(self, doing: &str) -> Result<T, AppError> {
+        self.map_err(|e| match e {
+            crate::backend::StoreError::NotFound => AppError::NotFound,
+            other => AppError::internal(doing, other),
+        })
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

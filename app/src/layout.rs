@@ -1,5 +1,7 @@
 //! The frame around every page: skip link, header, main and footer.
 
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
     error::AppError,
     office::{OfficeNav, StaffSummary},
@@ -31,11 +33,7 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
     let _step = crate::backend::request::step("reading the header");
     let state = app_state()?;
     let req = RequestMeta::current(state.public.is_https())?;
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(|e| AppError::internal("reading settings", e))?;
+    let settings = state.store.settings().await.context("reading settings")?;
     let mut info = HeaderData {
         saved_payments: settings.saved_cards_on(),
         business_name: settings.business_name,
@@ -48,7 +46,7 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
                 .store
                 .customer(id)
                 .await
-                .map_err(|e| AppError::internal("reading the customer", e))?;
+                .context("reading the customer")?;
             info.customer = Some(CustomerSummary {
                 name: c.name,
                 email: c.email.to_string(),
@@ -59,7 +57,7 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
                 .store
                 .staff_member(id)
                 .await
-                .map_err(|e| AppError::internal("reading staff", e))?;
+                .context("reading staff")?;
             if !s.disabled {
                 info.staff = Some(StaffSummary {
                     id: s.id,

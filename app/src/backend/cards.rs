@@ -7,6 +7,7 @@ use super::{
     mail::{business_sender, templates},
     store::{ChangeContext, NewCard, SavedCard},
 };
+use crate::error::Context as _;
 use crate::{
     domain::{
         CustomerId, PaymentMethodId,
@@ -21,11 +22,7 @@ pub use templates::CardNotice;
 
 /// Refuses unless the office switched on online payments and the saved-payments beta.
 pub async fn require_enabled(state: &AppState) -> Result<(), AppError> {
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(|e| AppError::internal("reading settings", e))?;
+    let settings = state.store.settings().await.context("reading settings")?;
     if settings.saved_cards_on() {
         Ok(())
     } else {
@@ -38,11 +35,7 @@ pub async fn require_enabled(state: &AppState) -> Result<(), AppError> {
 
 /// Refuses unless online payments are on (the office may add cards without the portal beta).
 pub async fn require_online_payments(state: &AppState) -> Result<(), AppError> {
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(|e| AppError::internal("reading settings", e))?;
+    let settings = state.store.settings().await.context("reading settings")?;
     if settings.online_payments_enabled {
         Ok(())
     } else {

@@ -1,5 +1,7 @@
 //! Outgoing email: SMTP through lettre when configured, otherwise `.eml` files in the outbox.
 
+use crate::error::Context as _;
+
 pub mod templates;
 
 use super::PublicSettings;
@@ -27,11 +29,7 @@ pub struct Email {
 
 /// The business as the sender of customer emails (name and reply-to from the settings).
 pub async fn business_sender(state: &super::AppState) -> Result<Sender, crate::error::AppError> {
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(|e| crate::error::AppError::internal("reading settings", e))?;
+    let settings = state.store.settings().await.context("reading settings")?;
     Ok(Sender {
         name: settings.business_name,
         reply_to: EmailAddress::parse(&settings.reply_to_email).ok(),

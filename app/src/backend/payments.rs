@@ -4,11 +4,12 @@
 //! attempt left pending by a crash is finished the same way.
 
 use super::{
-    AppState, StoreError,
+    AppState,
     gateway::{ChargeOutcome, Decline, GatewayError},
     mail::{business_sender, templates},
     store::{AttemptResult, AttemptStatus, NewAttempt, PaymentAttempt, ReserveError},
 };
+use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{Cents, CustomerId, InvoiceId, PaymentId, PaymentMethodId},
     error::AppError,
@@ -87,10 +88,7 @@ pub async fn pay_with_saved_card(
         .store
         .card(customer, card)
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => AppError::NotFound,
-            other => AppError::internal("reading a card", other),
-        })?;
+        .found("reading a card")?;
     let amount = parse_amount(amount)?;
     let new = NewAttempt {
         key,
@@ -131,7 +129,7 @@ pub async fn pay_with_new_card(
         .store
         .attempt_by_key(&key)
         .await
-        .map_err(|e| AppError::internal("reading a payment attempt", e))?;
+        .context("reading a payment attempt")?;
     if let Some(attempt) = earlier {
         if attempt.customer_id != customer || attempt.invoice_id != invoice {
             return Err(reserve_error(ReserveError::KeyMismatch));
@@ -252,7 +250,7 @@ pub async fn resolve(
         .store
         .finish_attempt(&attempt, &result, state.clock.now(), request_id)
         .await
-        .map_err(|e| AppError::internal("recording a payment", e))?;
+        .context("recording a payment")?;
     let newly_paid =
         matches!(result, AttemptResult::Approved(_)) && finished.status == AttemptStatus::Approved;
     if newly_paid {

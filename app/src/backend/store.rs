@@ -14,13 +14,14 @@ mod throttle;
 mod tokens;
 
 pub use crate::domain::CustomerKind;
+pub use crate::domain::status::{Actor, AttemptStatus, CardAction, InvoiceStatus, JobStatus};
 pub use accounts::{AccountCredentials, AccountInfo};
-pub use cards::{Actor, CardAction, ChangeContext, Deleted, NewCard, SavedCard};
+pub use cards::{ChangeContext, Deleted, NewCard, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
-pub use invoices::{Invoice, InvoiceStatus, NewInvoice, NewInvoiceLine};
-pub use jobs::{Job, JobStatus, NewJob};
+pub use invoices::{Invoice, NewInvoice, NewInvoiceLine};
+pub use jobs::{Job, NewJob};
 pub use payment_methods::PaymentMethodEvent;
-pub use payments::{AttemptResult, AttemptStatus, NewAttempt, PaymentAttempt, ReserveError};
+pub use payments::{AttemptResult, NewAttempt, PaymentAttempt, ReserveError};
 pub use sessions::{Principal, SessionRecord};
 pub use settings::{Settings, SettingsChange};
 pub use staff::{NewStaff, StaffMember};

@@ -1,6 +1,6 @@
 //! The payment-method history ("View History" in the office, "History" in the portal).
 
-use crate::domain::Timestamp;
+use crate::domain::{Timestamp, status::CardAction};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct HistoryRow {
     /// When.
     pub at: Timestamp,
-    /// What happened, in words.
-    pub action: String,
+    /// What happened.
+    pub action: CardAction,
     /// "Visa •••• 4242".
     pub card: String,
     /// "Customer" or the staff member's name.
@@ -23,15 +23,7 @@ impl HistoryRow {
     pub fn from_event(e: crate::backend::store::PaymentMethodEvent) -> Self {
         Self {
             at: e.occurred_at,
-            action: match e.action.as_str() {
-                "added" => "Added",
-                "set_primary" => "Set as primary",
-                "updated" => "Updated",
-                "deleted" => "Deleted",
-                "used_for_payment" => "Used for payment",
-                other => other,
-            }
-            .to_owned(),
+            action: e.action,
             card: format!("{} •••• {}", e.brand, e.last4),
             actor: e
                 .staff
@@ -49,7 +41,7 @@ pub fn HistoryList(rows: Vec<HistoryRow>) -> impl IntoView {
     view! {
         <ol class="timeline">
             {rows.into_iter().map(|h| view! {
-                <li><strong>{h.action}</strong>" · "{h.card}" · by "{h.actor}" · "{h.at.date_time()}</li>
+                <li><strong>{h.action.label()}</strong>" · "{h.card}" · by "{h.actor}" · "{h.at.date_time()}</li>
             }).collect_view()}
         </ol>
     }

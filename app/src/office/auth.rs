@@ -1,5 +1,7 @@
 //! Staff sign-in, the office's guard, and who is signed in.
 
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
     domain::{StaffId, StaffRole},
     error::AppError,
@@ -44,7 +46,7 @@ pub async fn require_staff(
         .store
         .staff_member(id)
         .await
-        .map_err(|e| AppError::internal("reading staff", e))?;
+        .context("reading staff")?;
     if member.disabled {
         return Err(AppError::Unauthenticated);
     }

@@ -1,5 +1,7 @@
 //! Call Booking: create a customer record; the same form edits one later.
 
+#[cfg(feature = "ssr")]
+use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{CustomerId, CustomerKind},
     error::AppError,
@@ -60,7 +62,7 @@ async fn portal_email_changed(
         .store
         .account_info(old.id)
         .await
-        .map_err(|e| AppError::internal("reading an account", e))?
+        .context("reading an account")?
         .is_some();
     let now = state.clock.now();
     for purpose in [TokenPurpose::Invitation, TokenPurpose::PasswordReset] {
@@ -68,19 +70,15 @@ async fn portal_email_changed(
             .store
             .void_tokens(old.id, purpose, now)
             .await
-            .map_err(|e| AppError::internal("voiding links", e))?;
+            .context("voiding links")?;
     }
     if has_account {
         state
             .store
             .delete_sessions_of(Principal::Customer(old.id), None)
             .await
-            .map_err(|e| AppError::internal("ending sessions", e))?;
-        let settings = state
-            .store
-            .settings()
-            .await
-            .map_err(|e| AppError::internal("reading settings", e))?;
+            .context("ending sessions")?;
+        let settings = state.store.settings().await.context("reading settings")?;
         let mail =
             templates::email_changed(&old.email, &old.name, &settings.business_name, new_email);
         let reply_to = crate::domain::EmailAddress::parse(&settings.reply_to_email).ok();
@@ -128,10 +126,7 @@ pub async fn update_customer(
     let (state, _) = super::auth::require_staff(false).await?;
     let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
     let new = parse_customer(&name, &email, &phone, &service_address, &kind)?;
-    let old = state.store.customer(id).await.map_err(|e| match e {
-        crate::backend::StoreError::NotFound => AppError::NotFound,
-        other => AppError::internal("reading a customer", other),
-    })?;
+    let old = state.store.customer(id).await.found("reading a customer")?;
     state
         .store
         .update_customer(id, &new, state.clock.now())

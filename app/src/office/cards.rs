@@ -20,8 +20,8 @@ pub struct AttemptRow {
     pub card: String,
     /// How much.
     pub amount: crate::domain::Cents,
-    /// Paid, Declined, Failed or In progress.
-    pub status: String,
+    /// Paid, declined, failed or in progress.
+    pub status: crate::domain::status::AttemptStatus,
 }
 
 /// The "Online payments" section: every attempt with its card and outcome.
@@ -38,7 +38,7 @@ pub fn PaymentsSection(rows: Vec<AttemptRow>, paging: (u32, u32), path: String) 
                         <thead><tr><th>"Date"</th><th>"Invoice"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| view! {
-                                <tr><td>{r.at.date_time()}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status}</td></tr>
+                                <tr><td>{r.at.date_time()}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status.label()}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>

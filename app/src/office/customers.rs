@@ -1,5 +1,7 @@
 //! `/office/customers`: search by name, email or phone, a page at a time.
 
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
     domain::{CustomerId, CustomerKind},
     error::AppError,
@@ -50,7 +52,7 @@ pub async fn search_customers(query: String, page: i64) -> Result<CustomerList, 
         .store
         .search_customers(&query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         .await
-        .map_err(|e| AppError::internal("searching customers", e))?;
+        .context("searching customers")?;
     Ok(CustomerList {
         rows: found
             .customers

@@ -1,6 +1,8 @@
 //! Settings › Invoicing › Online Payments (admins only), with its change history.
 
 use super::auth::AdminOnly;
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
     domain::Timestamp,
     error::AppError,
@@ -56,21 +58,13 @@ fn setting_label(key: &str) -> String {
 #[server(endpoint = "office/settings")]
 pub async fn online_payments_settings() -> Result<OnlinePaymentsView, AppError> {
     let (state, _) = super::auth::require_staff(true).await?;
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(|e| AppError::internal("reading settings", e))?;
+    let settings = state.store.settings().await.context("reading settings")?;
     let audit = state
         .store
         .settings_audit()
         .await
-        .map_err(|e| AppError::internal("reading the audit", e))?;
-    let staff = state
-        .store
-        .list_staff()
-        .await
-        .map_err(|e| AppError::internal("reading staff", e))?;
+        .context("reading the audit")?;
+    let staff = state.store.list_staff().await.context("reading staff")?;
     let name_of = |id: Option<crate::domain::StaffId>| match id {
         Some(id) => staff
             .iter()
@@ -132,7 +126,7 @@ pub async fn save_online_payments(
         .store
         .update_settings(&new, Some(staff.id), state.clock.now())
         .await
-        .map_err(|e| AppError::internal("saving settings", e))?;
+        .context("saving settings")?;
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! `/office/staff` (admins only): add office users and disable or re-enable them.
 
 use super::auth::AdminOnly;
+#[cfg(feature = "ssr")]
+use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{StaffId, StaffRole},
     error::AppError,
@@ -31,11 +33,7 @@ pub struct StaffRow {
 #[server(endpoint = "office/staff")]
 pub async fn staff_list() -> Result<Vec<StaffRow>, AppError> {
     let (state, me) = super::auth::require_staff(true).await?;
-    let staff = state
-        .store
-        .list_staff()
-        .await
-        .map_err(|e| AppError::internal("reading staff", e))?;
+    let staff = state.store.list_staff().await.context("reading staff")?;
     Ok(staff
         .into_iter()
         .map(|s| StaffRow {
@@ -72,11 +70,7 @@ pub async fn add_staff_member(
     let (Ok(email), Ok(name), Ok(role), Ok(password)) = (email, name, role, password) else {
         return AppError::from_fields(errors);
     };
-    let password_hash = state
-        .passwords
-        .hash(&password)
-        .await
-        .map_err(|e| AppError::internal("hashing", e))?;
+    let password_hash = state.passwords.hash(&password).await.context("hashing")?;
     let new = NewStaff {
         email,
         name,
@@ -110,10 +104,7 @@ pub async fn set_staff_enabled(id: String, enabled: bool) -> Result<(), AppError
         .store
         .set_staff_disabled(id, !enabled)
         .await
-        .map_err(|e| match e {
-            crate::backend::StoreError::NotFound => AppError::NotFound,
-            other => AppError::internal("changing a staff account", other),
-        })?;
+        .found("changing a staff account")?;
     tracing::info!(staff = %id, by = %me.id, enabled, "staff account changed");
     Ok(())
 }

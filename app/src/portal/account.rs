@@ -1,6 +1,8 @@
 //! `/account`: change password, sign out of other devices, last sign-in.
 
 use super::verify::NewPasswordFields;
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
     domain::Timestamp,
     error::AppError,
@@ -27,12 +29,12 @@ pub async fn account_overview() -> Result<AccountFacts, AppError> {
         .store
         .customer(id)
         .await
-        .map_err(|e| AppError::internal("reading the customer", e))?;
+        .context("reading the customer")?;
     let info = state
         .store
         .account_info(id)
         .await
-        .map_err(|e| AppError::internal("reading the account", e))?;
+        .context("reading the account")?;
     Ok(AccountFacts {
         email: customer.email.to_string(),
         last_sign_in: info.and_then(|i| i.last_sign_in_at),

@@ -1,7 +1,12 @@
 //! `/`: what a signed-in customer sees first: balance due, open and paid invoices, service history.
 
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
-    domain::{Cents, InvoiceId, Timestamp},
+    domain::{
+        Cents, InvoiceId, Timestamp,
+        status::{InvoiceStatus, JobStatus},
+    },
     error::AppError,
     ui::Pager,
 };
@@ -24,8 +29,8 @@ pub struct InvoiceLine {
     pub total: Cents,
     /// Still owed.
     pub balance: Cents,
-    /// Open, Partially paid, Paid.
-    pub status: String,
+    /// Open, partially paid or paid.
+    pub status: InvoiceStatus,
 }
 
 /// A visit in the service history.
@@ -37,8 +42,8 @@ pub struct VisitLine {
     pub summary: String,
     /// Technician.
     pub technician: String,
-    /// Scheduled, Completed, Cancelled.
-    pub status: String,
+    /// Scheduled, completed or cancelled.
+    pub status: JobStatus,
 }
 
 /// Everything the dashboard shows.
@@ -86,29 +91,23 @@ pub async fn dashboard_summary(
     visits_page: Option<u32>,
     paid_page: Option<u32>,
 ) -> Result<DashboardData, AppError> {
-    use crate::backend::store::InvoiceStatus;
     let (state, _, id) = super::session::require_customer().await?;
-    let fail = |what: &'static str| move |e| AppError::internal(what, e);
     let customer = state
         .store
         .customer(id)
         .await
-        .map_err(fail("reading the customer"))?;
+        .context("reading the customer")?;
     let invoices = state
         .store
         .invoices_for_customer(id)
         .await
-        .map_err(fail("reading invoices"))?;
+        .context("reading invoices")?;
     let jobs = state
         .store
         .jobs_for_customer(id)
         .await
-        .map_err(fail("reading jobs"))?;
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(fail("reading settings"))?;
+        .context("reading jobs")?;
+    let settings = state.store.settings().await.context("reading settings")?;
     let (mut open, mut paid) = (Vec::new(), Vec::new());
     let mut balance_due = Cents::ZERO;
     for i in invoices.into_iter().filter(|i| !i.voided) {
@@ -120,13 +119,7 @@ pub async fn dashboard_summary(
             due_on: i.due_on,
             total: i.total,
             balance: i.balance(),
-            status: match status {
-                InvoiceStatus::Open => "Open",
-                InvoiceStatus::PartiallyPaid => "Partially paid",
-                InvoiceStatus::Paid => "Paid",
-                InvoiceStatus::Void => "Void",
-            }
-            .to_owned(),
+            status,
         };
         if status == InvoiceStatus::Paid {
             paid.push(line);
@@ -150,12 +143,7 @@ pub async fn dashboard_summary(
                 date: j.scheduled_on,
                 summary: j.summary,
                 technician: j.technician,
-                status: match j.status.as_str() {
-                    "scheduled" => "Scheduled",
-                    "completed" => "Completed",
-                    _ => "Cancelled",
-                }
-                .to_owned(),
+                status: j.status,
             })
             .collect(),
         can_pay: settings.saved_cards_on(),
@@ -217,7 +205,7 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
                         <thead><tr><th>"Date"</th><th>"Work done"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {s.visits.into_iter().map(|v| view! {
-                                <tr><td>{v.date.iso_date()}</td><td>{v.summary}</td><td>{if v.technician.is_empty() { "—".to_owned() } else { v.technician }}</td><td>{v.status}</td></tr>
+                                <tr><td>{v.date.iso_date()}</td><td>{v.summary}</td><td>{if v.technician.is_empty() { "—".to_owned() } else { v.technician }}</td><td>{v.status.label()}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>
@@ -246,7 +234,7 @@ fn InvoiceTable(rows: Vec<InvoiceLine>, can_pay: bool, empty: &'static str) -> i
                 {rows.into_iter().map(|i| view! {
                     <tr>
                         <td><a href=format!("/invoices/{}", i.id)>{i.number.clone()}</a></td><td>{i.issued_on.iso_date()}</td><td>{i.due_on.iso_date()}</td>
-                        <td>{i.total.to_string()}</td><td>{i.balance.to_string()}</td><td>{i.status}</td>
+                        <td>{i.total.to_string()}</td><td>{i.balance.to_string()}</td><td>{i.status.label()}</td>
                         {can_pay.then(|| view! {
                             <td><a class="button button--primary" href=format!("/invoices/{}/pay", i.id)>
                                 "Pay"<span class="visually-hidden">{format!(" {}", i.number)}</span>

@@ -1,8 +1,10 @@
 //! `/invoices/:id`: an invoice's lines, totals, the payments made on it and its balance, with
 //! "Pay" while online payments are on and something is owed.
 
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
-    domain::{Cents, InvoiceId, Timestamp},
+    domain::{Cents, InvoiceId, Timestamp, status::AttemptStatus},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -30,8 +32,8 @@ pub struct PaymentRow {
     pub card: String,
     /// How much.
     pub amount: Cents,
-    /// "Paid" or "Declined".
-    pub status: String,
+    /// Paid, declined, failed or still in progress.
+    pub status: AttemptStatus,
 }
 
 /// Everything the invoice page shows.
@@ -64,16 +66,15 @@ pub struct InvoiceData {
 /// One of the signed-in customer's invoices.
 #[server(endpoint = "invoice")]
 pub async fn invoice_view(id: String, payments_page: Option<u32>) -> Result<InvoiceData, AppError> {
-    use crate::{backend::store::AttemptStatus, domain::paging};
+    use crate::domain::paging;
     const PER_PAGE: u32 = 20;
     let (state, _, customer) = super::session::require_customer().await?;
     let id: InvoiceId = id.parse().map_err(|_| AppError::NotFound)?;
-    let fail = |what: &'static str| move |e| AppError::internal(what, e);
     let invoice = state
         .store
         .invoices_for_customer(customer)
         .await
-        .map_err(fail("reading invoices"))?
+        .context("reading invoices")?
         .into_iter()
         .find(|i| i.id == id && !i.voided)
         .ok_or(AppError::NotFound)?;
@@ -81,24 +82,20 @@ pub async fn invoice_view(id: String, payments_page: Option<u32>) -> Result<Invo
         .store
         .invoice_lines(id)
         .await
-        .map_err(fail("reading invoice lines"))?;
+        .context("reading invoice lines")?;
     let (_, count) = state
         .store
         .attempts_page(customer, Some(id), true, 0, 0)
         .await
-        .map_err(fail("counting payments"))?;
+        .context("counting payments")?;
     let payments_paging = paging::clamp(payments_page, count, PER_PAGE);
     let offset = paging::offset(payments_paging.0, PER_PAGE);
     let (attempts, _) = state
         .store
         .attempts_page(customer, Some(id), true, PER_PAGE, offset)
         .await
-        .map_err(fail("reading payments"))?;
-    let settings = state
-        .store
-        .settings()
-        .await
-        .map_err(fail("reading settings"))?;
+        .context("reading payments")?;
+    let settings = state.store.settings().await.context("reading settings")?;
     Ok(InvoiceData {
         id,
         number: invoice.number.clone(),
@@ -122,12 +119,7 @@ pub async fn invoice_view(id: String, payments_page: Option<u32>) -> Result<Invo
                 at: a.created_at,
                 card: a.card.to_string(),
                 amount: a.amount,
-                status: if a.status == AttemptStatus::Approved {
-                    "Paid"
-                } else {
-                    "Declined"
-                }
-                .to_owned(),
+                status: a.status,
             })
             .collect(),
         can_pay: settings.saved_cards_on() && invoice.balance() > Cents::ZERO,
@@ -205,7 +197,7 @@ fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
                         <thead><tr><th>"Date"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {i.payments.into_iter().map(|p| view! {
-                                <tr><td>{p.at.date_time()}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status}</td></tr>
+                                <tr><td>{p.at.date_time()}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status.label()}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>

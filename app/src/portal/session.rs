@@ -1,5 +1,7 @@
 //! Who is signed in: the header's menu, sign-out and the guard around protected pages.
 
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{domain::next::encode_query_value, error::AppError};
 use leptos::prelude::*;
 use leptos_router::{
@@ -54,7 +56,7 @@ pub async fn current_customer() -> Result<Option<CustomerSummary>, AppError> {
         .store
         .customer(id)
         .await
-        .map_err(|e| AppError::internal("reading the customer", e))?;
+        .context("reading the customer")?;
     Ok(Some(CustomerSummary {
         name: customer.name,
         email: customer.email.to_string(),

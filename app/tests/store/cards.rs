@@ -1,3 +1,4 @@
+use app::domain::status::Named as _;
 use app::{
     backend::{
         Store, StoreError,
@@ -91,7 +92,7 @@ async fn the_first_card_is_primary_whatever_the_box_says_and_a_later_one_can_tak
         .await
         .unwrap()
         .into_iter()
-        .map(|e| format!("{} {}", e.action, e.last4))
+        .map(|e| format!("{} {}", e.action.as_str(), e.last4))
         .collect();
     assert_eq!(
         actions,
@@ -254,5 +255,5 @@ async fn a_card_is_updated_in_place_and_the_change_is_recorded() {
     assert_eq!(updated.nickname, "Work card");
     assert!(updated.is_primary);
     let latest = &store.payment_method_events(maria).await.unwrap()[0];
-    assert_eq!(latest.action, "updated");
+    assert_eq!(latest.action, app::domain::status::CardAction::Updated);
 }

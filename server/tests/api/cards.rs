@@ -2,6 +2,7 @@
 //! functions, their rules, their refusals and the history and emails they leave.
 
 use crate::helpers::{PUBLIC_URL, TestApp, spawn_app};
+use app::domain::status::Named as _;
 use app::{
     backend::store::Settings,
     domain::{CustomerId, StaffRole, tokenization::TokenRequest},
@@ -162,7 +163,7 @@ async fn a_customer_saves_two_cards_switches_the_primary_and_deleting_it_promote
         .unwrap()
         .into_iter()
         .rev()
-        .map(|e| format!("{} {}", e.action, e.last4))
+        .map(|e| format!("{} {}", e.action.as_str(), e.last4))
         .collect();
     assert_eq!(
         history,
@@ -518,7 +519,7 @@ async fn the_office_adds_a_card_and_the_history_names_the_staff_member() {
         .await;
     let record: Value = serde_json::from_str(&record.body).unwrap();
     assert_eq!(record["cards"][0]["last4"], "4242");
-    assert_eq!(record["history"][0]["action"], "Added");
+    assert_eq!(record["history"][0]["action"], "added");
     assert_eq!(record["history"][0]["actor"], "accountant person");
 }
 

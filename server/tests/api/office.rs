@@ -322,7 +322,7 @@ async fn an_invoice_created_by_the_office_shows_on_the_record_with_its_balance()
         .await;
     let value: serde_json::Value = serde_json::from_str(&record.body).unwrap();
     assert_eq!(value["balance_due"], 125_050);
-    assert_eq!(value["invoices"][0]["status"], "Open");
+    assert_eq!(value["invoices"][0]["status"], "open");
     let other = app
         .call("office/customer", &[("id", "999999")], Some(&admin))
         .await;

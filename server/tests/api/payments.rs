@@ -4,6 +4,7 @@ use crate::{
     cards::{PASSWORD, add, card_id, customer, enable, token},
     helpers::{TestApp, spawn_app},
 };
+use app::domain::status::Named as _;
 use app::{
     backend::store::{NewAttempt, NewInvoice, NewInvoiceLine},
     domain::{Cents, CustomerId, InvoiceId},
@@ -364,7 +365,7 @@ async fn the_invoice_shows_its_lines_and_payments_to_its_customer_only() {
     assert_eq!(answer.status, 200, "{}", answer.body);
     let body: Value = serde_json::from_str(&answer.body).unwrap();
     assert_eq!(body["lines"][0]["description"], "Furnace repair");
-    assert_eq!(body["payments"][0]["status"], "Paid");
+    assert_eq!(body["payments"][0]["status"], "approved");
     assert_eq!(body["balance"], 75_00);
     let (_, james) = app
         .customer_with_account("James O'Connor", "james@example.com", PASSWORD)

@@ -1,6 +1,7 @@
 //! Customer account flows: sign in, invitation, verification, password reset and change.
 
 use super::{TOKEN_TTL_SECS, hash_token, random_token, sessions, throttle};
+use crate::error::Context as _;
 use crate::{
     backend::{
         AppState,
@@ -39,7 +40,7 @@ async fn hash(state: &AppState, password: &Password) -> Result<String, AppError>
         .passwords
         .hash(password)
         .await
-        .map_err(|e| AppError::internal("hashing a password", e))
+        .context("hashing a password")
 }
 
 /// Signs a customer in and returns the new session id (a fresh one every time).
@@ -83,7 +84,7 @@ async fn issue(
             now.plus_seconds(TOKEN_TTL_SECS),
         )
         .await
-        .map_err(|e| AppError::internal("issuing a token", e))?;
+        .context("issuing a token")?;
     Ok(Some(raw))
 }
 
@@ -144,7 +145,7 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
         .store
         .customer_by_email(email)
         .await
-        .map_err(|e| AppError::internal("finding a customer", e))?
+        .context("finding a customer")?
     else {
         return Ok(false);
     };
@@ -152,7 +153,7 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
         .store
         .account_info(customer.id)
         .await
-        .map_err(|e| AppError::internal("reading an account", e))?
+        .context("reading an account")?
         .is_some();
     let sender = sender(state).await?;
     let base = state.public.origin();
@@ -198,7 +199,7 @@ pub async fn token_is_valid(
         .store
         .peek_token(&hash, purpose, state.clock.now())
         .await
-        .map_err(|e| AppError::internal("reading a token", e))?;
+        .context("reading a token")?;
     Ok(found.is_some())
 }
 
@@ -239,13 +240,13 @@ pub async fn accept_invitation(
         .store
         .consume_token(&hash_of_token, TokenPurpose::Invitation, now)
         .await
-        .map_err(|e| AppError::internal("using an invitation", e))?
+        .context("using an invitation")?
         .ok_or_else(link_not_valid)?;
     let created = state
         .store
         .create_account(customer, &password_hash, now)
         .await
-        .map_err(|e| AppError::internal("creating an account", e))?;
+        .context("creating an account")?;
     if !created {
         // An account appeared meanwhile: an invitation never replaces a password.
         return Err(link_not_valid());
@@ -254,7 +255,7 @@ pub async fn accept_invitation(
         .store
         .record_sign_in(customer, now)
         .await
-        .map_err(|e| AppError::internal("recording a sign-in", e))?;
+        .context("recording a sign-in")?;
     sessions::end(state, req).await?;
     sessions::start(state, Principal::Customer(customer)).await
 }
@@ -282,7 +283,7 @@ pub async fn send_reset(state: &AppState, email: &EmailAddress) -> Result<(), Ap
         .store
         .account_credentials(email)
         .await
-        .map_err(|e| AppError::internal("finding an account", e))?
+        .context("finding an account")?
     else {
         return Ok(());
     };
@@ -290,7 +291,7 @@ pub async fn send_reset(state: &AppState, email: &EmailAddress) -> Result<(), Ap
         .store
         .customer(credentials.customer_id)
         .await
-        .map_err(|e| AppError::internal("reading a customer", e))?;
+        .context("reading a customer")?;
     if let Some(raw) = issue(state, customer.id, TokenPurpose::PasswordReset).await? {
         let sender = sender(state).await?;
         let link = format!("{}/reset-password?token={raw}", state.public.origin());
@@ -338,29 +339,29 @@ pub async fn reset_password(
             now,
         )
         .await
-        .map_err(|e| AppError::internal("using a reset link", e))?
+        .context("using a reset link")?
         .ok_or_else(link_not_valid)?;
     state
         .store
         .set_account_password(customer, &password_hash)
         .await
-        .map_err(|e| AppError::internal("setting a password", e))?;
+        .context("setting a password")?;
     state
         .store
         .delete_sessions_of(Principal::Customer(customer), None)
         .await
-        .map_err(|e| AppError::internal("ending sessions", e))?;
+        .context("ending sessions")?;
     let email = state
         .store
         .customer(customer)
         .await
-        .map_err(|e| AppError::internal("reading a customer", e))?
+        .context("reading a customer")?
         .email;
     state
         .store
         .clear_events_with_prefix(&format!("login-failure:customer:{}", email.as_str()))
         .await
-        .map_err(|e| AppError::internal("clearing failures", e))?;
+        .context("clearing failures")?;
     Ok(())
 }
 
@@ -383,7 +384,7 @@ pub async fn change_password(
         .store
         .customer(customer)
         .await
-        .map_err(|e| AppError::internal("reading a customer", e))?
+        .context("reading a customer")?
         .email;
     let buckets = throttle::failure_buckets("customer", email.as_str(), req);
     let now = state.clock.now();
@@ -392,12 +393,12 @@ pub async fn change_password(
         .store
         .account_password_hash(customer)
         .await
-        .map_err(|e| AppError::internal("reading a password", e))?;
+        .context("reading a password")?;
     let ok = state
         .passwords
         .verify(current, &stored)
         .await
-        .map_err(|e| AppError::internal("verifying a password", e))?;
+        .context("verifying a password")?;
     if !ok {
         return Err(AppError::invalid(
             "current",
@@ -411,13 +412,13 @@ pub async fn change_password(
         .store
         .set_account_password(customer, &password_hash)
         .await
-        .map_err(|e| AppError::internal("setting a password", e))?;
+        .context("setting a password")?;
     // Reset links asked for before the change must not undo it.
     state
         .store
         .void_tokens(customer, TokenPurpose::PasswordReset, now)
         .await
-        .map_err(|e| AppError::internal("voiding reset links", e))?;
+        .context("voiding reset links")?;
     sessions::end_others(state, session).await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Password sign-in for customers and staff: one code path, the same rules for both.
 
 use super::{sessions, throttle};
+use crate::error::Context as _;
 use crate::{
     backend::{AppState, request::RequestMeta, store::Principal},
     domain::{EmailAddress, Password},
@@ -45,7 +46,7 @@ async fn credentials(
             .await
             .map(|c| c.map(|(id, hash)| (Principal::Staff(id), hash))),
     };
-    found.map_err(|e| AppError::internal("reading credentials", e))
+    found.context("reading credentials")
 }
 
 /// Checks the password (throttled, timing-safe for unknown emails), rotates the session and
@@ -79,17 +80,13 @@ pub async fn sign_in(
     // Unknown emails are checked against a dummy hash so both answers take as long.
     let stored_hash = match &found {
         Some((_, hash)) => hash.clone(),
-        None => state
-            .passwords
-            .dummy_hash()
-            .await
-            .map_err(|e| AppError::internal("dummy hash", e))?,
+        None => state.passwords.dummy_hash().await.context("dummy hash")?,
     };
     let matches = state
         .passwords
         .verify(password, &stored_hash)
         .await
-        .map_err(|e| AppError::internal("verifying a password", e))?;
+        .context("verifying a password")?;
     let Some((principal, old_hash)) = found.filter(|_| matches) else {
         return Err(AppError::Invalid {
             field: None,
@@ -98,13 +95,9 @@ pub async fn sign_in(
     };
     throttle::clear_failures(state, kind.as_str(), email.as_str()).await?;
     let rehash = match Password::parse(password) {
-        Ok(parsed) if state.passwords.needs_rehash(&old_hash) => Some(
-            state
-                .passwords
-                .hash(&parsed)
-                .await
-                .map_err(|e| AppError::internal("rehashing", e))?,
-        ),
+        Ok(parsed) if state.passwords.needs_rehash(&old_hash) => {
+            Some(state.passwords.hash(&parsed).await.context("rehashing")?)
+        }
         _ => None,
     };
     let stored = match principal {
@@ -120,7 +113,7 @@ pub async fn sign_in(
             None => Ok(()),
         },
     };
-    stored.map_err(|e| AppError::internal("recording a sign-in", e))?;
+    stored.context("recording a sign-in")?;
     // Rotation: the old session (if any) ends, a new id is issued.
     sessions::end(state, req).await?;
     let id = sessions::start(state, principal).await?;

@@ -1,6 +1,7 @@
 //! Server-side sessions: random id in an HttpOnly cookie, its HMAC in the database.
 
 use super::{hash_token, random_token};
+use crate::error::Context as _;
 use crate::{
     backend::{
         AppState,
@@ -41,7 +42,7 @@ pub async fn start(state: &AppState, principal: Principal) -> Result<String, App
         .store
         .insert_session(&id_hash(&state.secret, &raw), principal, state.clock.now())
         .await
-        .map_err(|e| AppError::internal("starting a session", e))?;
+        .context("starting a session")?;
     Ok(raw)
 }
 
@@ -60,7 +61,7 @@ pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Sessi
         .store
         .session(&id_hash)
         .await
-        .map_err(|e| AppError::internal("reading a session", e))?;
+        .context("reading a session")?;
     let Some(record) = record else {
         return Ok(None);
     };
@@ -72,7 +73,7 @@ pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Sessi
             .store
             .delete_session(&id_hash)
             .await
-            .map_err(|e| AppError::internal("ending an expired session", e))?;
+            .context("ending an expired session")?;
         return Ok(None);
     }
     if idle >= TOUCH_INTERVAL_SECS {
@@ -81,7 +82,7 @@ pub async fn resolve(state: &AppState, req: &RequestMeta) -> Result<Option<Sessi
             .store
             .touch_session(&id_hash, now)
             .await
-            .map_err(|e| AppError::internal("touching a session", e))?;
+            .context("touching a session")?;
     }
     Ok(Some(Session {
         principal: record.principal,
@@ -97,7 +98,7 @@ pub async fn end(state: &AppState, req: &RequestMeta) -> Result<(), AppError> {
             .store
             .delete_session(&id_hash)
             .await
-            .map_err(|e| AppError::internal("ending a session", e))?;
+            .context("ending a session")?;
     }
     Ok(())
 }
@@ -108,7 +109,7 @@ pub async fn end_others(state: &AppState, session: &Session) -> Result<u64, AppE
         .store
         .delete_sessions_of(session.principal, Some(&session.id_hash))
         .await
-        .map_err(|e| AppError::internal("ending other sessions", e))
+        .context("ending other sessions")
 }
 
 /// The `Set-Cookie` value that stores a session id.

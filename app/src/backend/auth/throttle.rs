@@ -1,5 +1,6 @@
 //! Limits on guessing: per account (in the database) and per peer address.
 
+use crate::error::Context as _;
 use crate::{
     backend::{AppState, request::RequestMeta},
     domain::Timestamp,
@@ -62,7 +63,7 @@ pub async fn count_failure(
             now,
         )
         .await
-        .map_err(|e| AppError::internal("counting sign-in failures", e))?;
+        .context("counting sign-in failures")?;
     if !admitted {
         tracing::warn!("sign-in throttled");
         return Err(AppError::TooManyRequests);
@@ -83,7 +84,7 @@ pub async fn admit(
         .store
         .admit_event(&[(bucket, now.plus_seconds(-window_secs), limit)], now)
         .await
-        .map_err(|e| AppError::internal("counting uses", e))
+        .context("counting uses")
 }
 
 /// Counts one `action` by a signed-in customer; refuses it past `limit` in the short window.
@@ -108,7 +109,7 @@ pub async fn clear_failures(state: &AppState, kind: &str, email: &str) -> Result
         .store
         .clear_events_with_prefix(&format!("login-failure:{kind}:{email}"))
         .await
-        .map_err(|e| AppError::internal("clearing failures", e))
+        .context("clearing failures")
 }
 
 /// Counts one request from the peer address against `limit` per `window_secs`.
@@ -126,12 +127,12 @@ pub async fn check_ip(
         .store
         .record_event(&bucket, now)
         .await
-        .map_err(|e| AppError::internal("recording a request", e))?;
+        .context("recording a request")?;
     let count = state
         .store
         .count_events(&bucket, now.plus_seconds(-window_secs))
         .await
-        .map_err(|e| AppError::internal("counting requests per address", e))?;
+        .context("counting requests per address")?;
     if count > limit {
         tracing::warn!(bucket, count, "address throttled");
         return Err(AppError::TooManyRequests);

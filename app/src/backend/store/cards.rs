@@ -4,8 +4,9 @@
 
 use super::{Backend, Store, StoreError, staff::decode_error};
 use crate::domain::{
-    CustomerId, PaymentMethodId, StaffId, Timestamp,
+    CustomerId, PaymentMethodId, Timestamp,
     card::{Brand, Expiry, Last4, MaskedCard},
+    status::{Actor, CardAction, Named as _},
     tokenization::PaymentToken,
 };
 use sqlx::{Any, AnyConnection, Row, any::AnyRow};
@@ -58,15 +59,6 @@ pub struct NewCard {
     pub nickname: String,
 }
 
-/// Who made a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Actor {
-    /// The customer, in the portal.
-    Customer,
-    /// A member of the office staff.
-    Staff(StaffId),
-}
-
 /// Who, when and in which request a change happened (for the history).
 #[derive(Debug, Clone)]
 pub struct ChangeContext {
@@ -76,33 +68,6 @@ pub struct ChangeContext {
     pub at: Timestamp,
     /// The request id from the log.
     pub request_id: String,
-}
-
-/// What happened to a card, as stored in the history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardAction {
-    /// Saved.
-    Added,
-    /// Made primary.
-    SetPrimary,
-    /// Expiry, ZIP or nickname changed.
-    Updated,
-    /// Removed.
-    Deleted,
-    /// Charged for an invoice.
-    UsedForPayment,
-}
-
-impl CardAction {
-    fn as_str(self) -> &'static str {
-        match self {
-            CardAction::Added => "added",
-            CardAction::SetPrimary => "set_primary",
-            CardAction::Updated => "updated",
-            CardAction::Deleted => "deleted",
-            CardAction::UsedForPayment => "used_for_payment",
-        }
-    }
 }
 
 /// The result of deleting a card.

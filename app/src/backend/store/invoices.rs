@@ -1,7 +1,7 @@
 //! Invoices with line items; balance = total − amount paid, never below zero (a schema CHECK).
 
 use super::{Store, StoreError};
-use crate::domain::{Cents, CustomerId, InvoiceId, JobId, Timestamp};
+use crate::domain::{Cents, CustomerId, InvoiceId, JobId, Timestamp, status::InvoiceStatus};
 use sqlx::Row;
 
 /// One line of an invoice to create.
@@ -28,19 +28,6 @@ pub struct NewInvoice {
     pub due_on: Timestamp,
     /// At least one line.
     pub lines: Vec<NewInvoiceLine>,
-}
-
-/// Where an invoice stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InvoiceStatus {
-    /// Nothing paid yet.
-    Open,
-    /// Some paid, some owed.
-    PartiallyPaid,
-    /// Fully paid.
-    Paid,
-    /// Cancelled by the office.
-    Void,
 }
 
 /// A stored invoice.
@@ -78,15 +65,7 @@ impl Invoice {
 
     /// Open, partially paid, paid or void.
     pub fn status(&self) -> InvoiceStatus {
-        if self.voided {
-            InvoiceStatus::Void
-        } else if self.paid >= self.total {
-            InvoiceStatus::Paid
-        } else if self.paid > Cents::ZERO {
-            InvoiceStatus::PartiallyPaid
-        } else {
-            InvoiceStatus::Open
-        }
+        InvoiceStatus::of(self.total, self.paid, self.voided)
     }
 }
 

@@ -1,39 +1,11 @@
 //! Jobs: the service history shown to customers.
 
 use super::{Store, StoreError, staff::decode_error};
-use crate::domain::{CustomerId, JobId, Timestamp};
+use crate::domain::{
+    CustomerId, JobId, Timestamp,
+    status::{JobStatus, Named as _},
+};
 use sqlx::Row;
-
-/// Where a job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobStatus {
-    /// Booked, not done yet.
-    Scheduled,
-    /// Work done.
-    Completed,
-    /// Called off.
-    Cancelled,
-}
-
-impl JobStatus {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Scheduled => "scheduled",
-            JobStatus::Completed => "completed",
-            JobStatus::Cancelled => "cancelled",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self, sqlx::Error> {
-        match s {
-            "scheduled" => Ok(JobStatus::Scheduled),
-            "completed" => Ok(JobStatus::Completed),
-            "cancelled" => Ok(JobStatus::Cancelled),
-            other => Err(decode_error("jobs.status", other)),
-        }
-    }
-}
 
 /// A job to create.
 #[derive(Debug, Clone)]
@@ -103,7 +75,8 @@ impl Store {
                     scheduled_on: Timestamp::from_unix(row.try_get("scheduled_on")?),
                     summary: row.try_get("summary")?,
                     technician: row.try_get("technician")?,
-                    status: JobStatus::parse(&status)?,
+                    status: JobStatus::parse(&status)
+                        .ok_or_else(|| decode_error("jobs.status", &status))?,
                 })
             })
             .collect()

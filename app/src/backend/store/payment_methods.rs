@@ -1,14 +1,17 @@
 //! The append-only history of a customer's payment methods (written by the saved-cards feature).
 
 use super::{Store, StoreError, staff::decode_error};
-use crate::domain::{CustomerId, StaffId, Timestamp};
+use crate::domain::{
+    CustomerId, StaffId, Timestamp,
+    status::{CardAction, Named as _},
+};
 use sqlx::Row;
 
 /// One recorded change to a payment method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentMethodEvent {
-    /// added, set_primary, updated, deleted or used_for_payment.
-    pub action: String,
+    /// What happened.
+    pub action: CardAction,
     /// Card brand, e.g. "Visa".
     pub brand: String,
     /// Last four digits.
@@ -48,8 +51,10 @@ impl Store {
                     )),
                     None => None,
                 };
+                let action: String = row.try_get("action")?;
                 Ok(PaymentMethodEvent {
-                    action: row.try_get("action")?,
+                    action: CardAction::parse(&action)
+                        .ok_or_else(|| decode_error("payment_method_events.action", &action))?,
                     brand: row.try_get("brand")?,
                     last4: row.try_get("last4")?,
                     staff,

@@ -6,44 +6,10 @@ use super::{Backend, Store, StoreError, staff::decode_error};
 use crate::domain::{
     Cents, CustomerId, InvoiceId, PaymentId, PaymentMethodId, Timestamp,
     card::{Brand, Last4, MaskedCard},
+    status::{AttemptStatus, CardAction, Named as _},
     tokenization::PaymentToken,
 };
 use sqlx::{Row, any::AnyRow};
-
-/// Where an attempt stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttemptStatus {
-    /// Stored; the gateway's answer is not recorded yet.
-    Pending,
-    /// Charged; a payment row exists.
-    Approved,
-    /// The card was declined.
-    Declined,
-    /// The card could not be charged at all (e.g. its token is gone).
-    Failed,
-}
-
-impl AttemptStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            AttemptStatus::Pending => "pending",
-            AttemptStatus::Approved => "approved",
-            AttemptStatus::Declined => "declined",
-            AttemptStatus::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [
-            AttemptStatus::Pending,
-            AttemptStatus::Approved,
-            AttemptStatus::Declined,
-            AttemptStatus::Failed,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
-    }
-}
 
 /// One try to pay an invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,10 +291,11 @@ impl Store {
             sqlx::query(
                 "INSERT INTO payment_method_events (customer_id, payment_method_id, action, brand, last4, \
                  actor_kind, actor_staff_id, occurred_at, request_id) \
-                 VALUES ($1, $2, 'used_for_payment', $3, $4, 'customer', NULL, $5, $6)",
+                 VALUES ($1, $2, $3, $4, $5, 'customer', NULL, $6, $7)",
             )
             .bind(attempt.customer_id.get())
             .bind(attempt.payment_method_id.map(PaymentMethodId::get))
+            .bind(CardAction::UsedForPayment.as_str())
             .bind(attempt.card.brand.name())
             .bind(attempt.card.last4.as_str())
             .bind(at.unix())

@@ -1,5 +1,7 @@
 //! The pay page's server functions: what to show, paying, and the receipt.
 
+#[cfg(feature = "ssr")]
+use crate::error::{Context as _, FoundContext as _};
 use crate::{
     cards_ui::CardRow,
     domain::{Cents, InvoiceId, PaymentId, Timestamp},
@@ -118,12 +120,11 @@ pub async fn pay_page(invoice_id: String) -> Result<PayPageData, AppError> {
     let (state, _, customer) = super::super::session::require_customer().await?;
     cards::require_enabled(&state).await?;
     let invoice_id: InvoiceId = invoice_id.parse().map_err(|_| AppError::NotFound)?;
-    let fail = |what: &'static str| move |e| AppError::internal(what, e);
     let invoice = state
         .store
         .invoices_for_customer(customer)
         .await
-        .map_err(fail("reading invoices"))?
+        .context("reading invoices")?
         .into_iter()
         .find(|i| i.id == invoice_id && !i.voided)
         .ok_or(AppError::NotFound)?;
@@ -132,12 +133,12 @@ pub async fn pay_page(invoice_id: String) -> Result<PayPageData, AppError> {
         .store
         .cards_for_customer(customer)
         .await
-        .map_err(fail("reading cards"))?;
+        .context("reading cards")?;
     let payments = state
         .store
         .payments_for_invoice(invoice_id)
         .await
-        .map_err(fail("reading payments"))?;
+        .context("reading payments")?;
     Ok(PayPageData {
         invoice_id,
         number: invoice.number.clone(),
@@ -178,15 +179,12 @@ pub async fn receipt(payment_id: String) -> Result<ReceiptData, AppError> {
         .store
         .payment_receipt(customer, payment)
         .await
-        .map_err(|e| match e {
-            crate::backend::StoreError::NotFound => AppError::NotFound,
-            other => AppError::internal("reading a receipt", other),
-        })?;
+        .found("reading a receipt")?;
     let business = state
         .store
         .settings()
         .await
-        .map_err(|e| AppError::internal("reading settings", e))?
+        .context("reading settings")?
         .business_name;
     Ok(ReceiptData {
         business,

@@ -1,6 +1,8 @@
 //! The saved-card server functions: each authenticates the customer, checks that the office
 //! switched the feature on, parses its input and calls the card service.
 
+#[cfg(feature = "ssr")]
+use crate::error::Context as _;
 use crate::{
     cards_ui::{CardRow, HistoryRow},
     error::AppError,
@@ -67,12 +69,12 @@ pub async fn payment_methods() -> Result<PaymentMethodsData, AppError> {
         .store
         .cards_for_customer(customer)
         .await
-        .map_err(|e| AppError::internal("reading cards", e))?;
+        .context("reading cards")?;
     let history = state
         .store
         .payment_method_events(customer)
         .await
-        .map_err(|e| AppError::internal("reading card history", e))?;
+        .context("reading card history")?;
     Ok(PaymentMethodsData {
         cards: cards
             .iter()

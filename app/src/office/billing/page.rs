@@ -1,0 +1,98 @@
+//! The add-a-job and create-an-invoice forms on the customer record.
+
+use super::api::{CreateInvoice, CreateJob, INVOICE_LINES};
+use crate::office::record::JobRow;
+use crate::{
+    AppError,
+    domain::{
+        CustomerId,
+        status::{JobStatus, Named as _},
+    },
+    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+};
+use leptos::prelude::*;
+
+/// The add-a-job form.
+#[component]
+pub fn JobForm(customer: CustomerId, action: ServerAction<CreateJob>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <ActionForm action=action attr:novalidate="true" attr:class="form">
+            <input type="hidden" name="customer_id" value=customer.to_string() />
+            <TextField label="Date" name="date" id="job-date" kind="date" error=field_message(error, "date") />
+            <TextField label="Work to do or done" name="summary" id="job-summary" error=field_message(error, "summary") />
+            <TextField label="Technician" name="technician" id="job-technician" optional=true error=field_message(error, "technician") />
+            <div class="field">
+                <label for="job-status">"Status"</label>
+                <select id="job-status" name="status">
+                    {JobStatus::ALL
+                        .iter()
+                        .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+            <SubmitButton label="Add job" busy="Saving…" pending=action.pending() />
+        </ActionForm>
+    }
+}
+
+/// The create-an-invoice form: due date, optional job, up to three lines.
+#[component]
+pub fn InvoiceForm(
+    customer: CustomerId,
+    jobs: Vec<JobRow>,
+    action: ServerAction<CreateInvoice>,
+) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <ActionForm action=action attr:novalidate="true" attr:class="form">
+            <input type="hidden" name="customer_id" value=customer.to_string() />
+            <TextField label="Due date" name="due_on" id="invoice-due" kind="date" error=field_message(error, "due_on") />
+            <div class="field">
+                <label for="invoice-job">"For job (optional)"</label>
+                <select id="invoice-job" name="job_id">
+                    <option value="">"No job"</option>
+                    {jobs.into_iter().map(|j| view! {
+                        <option value=j.id.to_string()>{format!("{} · {}", j.date.iso_date(), j.summary)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field__error" role="alert">{move || field_message(error, "job_id").get()}</p>
+            </div>
+            {(1..=INVOICE_LINES).map(|n| {
+                let (d, q, p) = (format!("description_{n}"), format!("quantity_{n}"), format!("price_{n}"));
+                view! {
+                    <fieldset class="line">
+                        <legend>{format!("Line {n}")}</legend>
+                        <LineField label="Description" name=d.clone() kind="text" error=error />
+                        <LineField label="Quantity" name=q.clone() kind="number" error=error />
+                        <LineField label="Unit price ($)" name=p.clone() kind="text" error=error />
+                    </fieldset>
+                }
+            }).collect_view()}
+            <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+            <SubmitButton label="Create invoice" busy="Saving…" pending=action.pending() />
+        </ActionForm>
+    }
+}
+
+#[component]
+fn LineField(
+    label: &'static str,
+    name: String,
+    kind: &'static str,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("invoice-{name}");
+    let error_id = format!("{id}-error");
+    let field = name.clone();
+    let message = Signal::derive(move || error.get().and_then(|e| e.message_for(&field)));
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name type=kind inputmode=if kind == "number" { "numeric" } else if label.contains("price") { "decimal" } else { "text" }
+                aria-describedby=error_id.clone() aria-invalid=move || message.get().is_some().to_string() />
+            <p id=error_id class="field__error" role="alert">{move || message.get()}</p>
+        </div>
+    }
+}
