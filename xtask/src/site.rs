@@ -45,27 +45,9 @@ pub fn build(kind: Kind) -> Result<Built, String> {
     // The wasm bundle and the server's dependencies compile side by side (two target folders,
     // so neither waits for the other's lock); on two cores this fills the gaps of each.
     let mut front = cargo_front(&root, kind);
-    let mut server = match kind {
-        Kind::Demo => cargo_server(&root, kind),
-        // The release server embeds the site, so it is built now without it (every dependency
-        // with the exact features of the final build) and again, quickly, once the site exists.
-        Kind::Release => {
-            let mut c = cmd(
-                "cargo",
-                &[
-                    "build",
-                    "-p",
-                    "server",
-                    "--bin",
-                    "porchlight",
-                    "--no-default-features",
-                    "--release",
-                ],
-            );
-            c.current_dir(&root);
-            c
-        }
-    };
+    // The release server embeds the site, so it is built now without it (every dependency with
+    // the exact features of the final build) and again, quickly, once the site exists.
+    let mut server = cargo_server(&root, kind, false);
     let server_step = match kind {
         Kind::Demo => "server (demo profile)",
         Kind::Release => "server without the site (release)",
@@ -92,7 +74,7 @@ pub fn build(kind: Kind) -> Result<Built, String> {
     let binary = match kind {
         Kind::Demo => root.join("target/demo/porchlight"),
         Kind::Release => {
-            let mut c = cargo_server(&root, kind);
+            let mut c = cargo_server(&root, kind, true);
             c.env("PORCHLIGHT_EMBED_SITE", &site);
             Builds::start(
                 &logs,
@@ -143,7 +125,7 @@ fn erase_components_for_demo(c: &mut Command, kind: Kind) {
     }
 }
 
-fn cargo_server(root: &Path, kind: Kind) -> Command {
+fn cargo_server(root: &Path, kind: Kind, embed_site: bool) -> Command {
     let mut c = cmd(
         "cargo",
         &[
@@ -157,8 +139,11 @@ fn cargo_server(root: &Path, kind: Kind) -> Command {
     );
     match kind {
         Kind::Demo => c.args(["--profile", "demo"]),
-        Kind::Release => c.args(["--release", "--features", "embed-site"]),
+        Kind::Release => c.arg("--release"),
     };
+    if embed_site {
+        c.args(["--features", "embed-site"]);
+    }
     erase_components_for_demo(&mut c, kind);
     c.current_dir(root);
     c

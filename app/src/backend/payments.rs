@@ -7,7 +7,7 @@ use super::{
     AppState,
     gateway::{ChargeOutcome, Decline, GatewayError},
     mail::{business_sender, templates},
-    store::{AttemptResult, AttemptStatus, NewAttempt, PaymentAttempt, ReserveError},
+    store::{AttemptResult, AttemptStatus, NewAttempt, PaymentAttempt, Reservation, ReserveError},
 };
 use crate::error::{Context as _, FoundContext as _};
 use crate::{
@@ -73,8 +73,62 @@ fn reserve_error(e: ReserveError) -> AppError {
     }
 }
 
+/// Where a payment's money comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentSource {
+    /// A card on file.
+    Saved(PaymentMethodId),
+    /// A card typed on the pay page and tokenized in the browser; `save` keeps it on file.
+    NewCard {
+        /// The processor's one-time token for the card.
+        token: String,
+        /// Whether to keep the card on file.
+        save: bool,
+    },
+}
+
+impl PaymentSource {
+    /// The pay form's choice: a saved card's id or a new card's token, exactly one of them.
+    pub fn parse(
+        payment_method_id: Option<&str>,
+        token: Option<String>,
+        save: bool,
+    ) -> Result<Self, AppError> {
+        match (payment_method_id, token) {
+            (Some(id), None) => id
+                .parse()
+                .map(PaymentSource::Saved)
+                .map_err(|_| AppError::NotFound),
+            (None, Some(token)) => Ok(PaymentSource::NewCard { token, save }),
+            _ => Err(AppError::BadRequest),
+        }
+    }
+}
+
+/// Pays `amount` of a customer's invoice from `source`; a retry with the same key answers as
+/// the first try did and never charges twice.
+#[allow(clippy::too_many_arguments)]
+pub async fn pay(
+    state: &AppState,
+    customer: CustomerId,
+    invoice: InvoiceId,
+    source: PaymentSource,
+    amount: &str,
+    key: &str,
+    ctx: &super::store::ChangeContext,
+) -> Result<Paid, AppError> {
+    match source {
+        PaymentSource::Saved(card) => {
+            pay_with_saved_card(state, customer, invoice, card, amount, key, &ctx.request_id).await
+        }
+        PaymentSource::NewCard { token, save } => {
+            pay_with_new_card(state, customer, invoice, &token, save, amount, key, ctx).await
+        }
+    }
+}
+
 /// Pays `amount` of a customer's invoice with one of their saved cards.
-pub async fn pay_with_saved_card(
+async fn pay_with_saved_card(
     state: &AppState,
     customer: CustomerId,
     invoice: InvoiceId,
@@ -99,7 +153,7 @@ pub async fn pay_with_saved_card(
         card: card.card,
         amount,
     };
-    let (attempt, fresh) = state
+    let Reservation { attempt, fresh } = state
         .store
         .reserve_attempt(&new, state.clock.now())
         .await
@@ -114,7 +168,7 @@ pub async fn pay_with_saved_card(
 /// Pays with a card typed on the pay page (tokenized in the browser), saving it when asked.
 /// A retry with the same key answers as the first try did, without using the token again.
 #[allow(clippy::too_many_arguments)]
-pub async fn pay_with_new_card(
+async fn pay_with_new_card(
     state: &AppState,
     customer: CustomerId,
     invoice: InvoiceId,
@@ -177,7 +231,7 @@ pub async fn pay_with_new_card(
     };
     let reserved = state.store.reserve_attempt(&new, state.clock.now()).await;
     let attempt = match reserved {
-        Ok((attempt, _)) => attempt,
+        Ok(reserved) => reserved.attempt,
         Err(e) => {
             let _ = state.gateway.detach(&token).await;
             return Err(reserve_error(e));
@@ -310,10 +364,9 @@ async fn send_receipt(state: &AppState, attempt: &PaymentAttempt) {
     };
     let number = state
         .store
-        .invoices_for_customer(attempt.customer_id)
+        .invoice_for_customer(attempt.customer_id, attempt.invoice_id)
         .await
         .ok()
-        .and_then(|list| list.into_iter().find(|i| i.id == attempt.invoice_id))
         .map(|i| i.number)
         .unwrap_or_default();
     let mail = templates::receipt(

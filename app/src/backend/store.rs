@@ -21,7 +21,10 @@ pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invoices::{Invoice, NewInvoice, NewInvoiceLine};
 pub use jobs::{Job, NewJob};
 pub use payment_methods::PaymentMethodEvent;
-pub use payments::{AttemptResult, NewAttempt, PaymentAttempt, ReserveError};
+pub use payments::{
+    AttemptPage, AttemptQuery, AttemptResult, NewAttempt, PaymentAttempt, PaymentReceipt,
+    Reservation, ReserveError,
+};
 pub use sessions::{Principal, SessionRecord};
 pub use settings::{Settings, SettingsChange};
 pub use staff::{NewStaff, StaffMember};

@@ -2,7 +2,7 @@
 //! "Pay" while online payments are on and something is owed.
 
 #[cfg(feature = "ssr")]
-use crate::error::Context as _;
+use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{Cents, InvoiceId, Timestamp, status::AttemptStatus},
     error::AppError,
@@ -66,33 +66,37 @@ pub struct InvoiceData {
 /// One of the signed-in customer's invoices.
 #[server(endpoint = "invoice")]
 pub async fn invoice_view(id: String, payments_page: Option<u32>) -> Result<InvoiceData, AppError> {
-    use crate::domain::paging;
+    use crate::backend::store::{AttemptPage, AttemptQuery};
     const PER_PAGE: u32 = 20;
     let (state, _, customer) = super::session::require_customer().await?;
     let id: InvoiceId = id.parse().map_err(|_| AppError::NotFound)?;
     let invoice = state
         .store
-        .invoices_for_customer(customer)
+        .invoice_for_customer(customer, id)
         .await
-        .context("reading invoices")?
-        .into_iter()
-        .find(|i| i.id == id && !i.voided)
-        .ok_or(AppError::NotFound)?;
+        .found("reading an invoice")?;
+    if invoice.voided {
+        return Err(AppError::NotFound);
+    }
     let lines = state
         .store
         .invoice_lines(id)
         .await
         .context("reading invoice lines")?;
-    let (_, count) = state
+    let AttemptPage {
+        attempts,
+        paging: payments_paging,
+    } = state
         .store
-        .attempts_page(customer, Some(id), true, 0, 0)
-        .await
-        .context("counting payments")?;
-    let payments_paging = paging::clamp(payments_page, count, PER_PAGE);
-    let offset = paging::offset(payments_paging.0, PER_PAGE);
-    let (attempts, _) = state
-        .store
-        .attempts_page(customer, Some(id), true, PER_PAGE, offset)
+        .attempts_page(
+            customer,
+            AttemptQuery {
+                invoice: Some(id),
+                settled_only: true,
+                page: payments_page,
+                per_page: PER_PAGE,
+            },
+        )
         .await
         .context("reading payments")?;
     let settings = state.store.settings().await.context("reading settings")?;

@@ -60,6 +60,43 @@ async fn an_invoice_total_is_the_sum_of_its_lines_and_it_gets_a_number() {
 }
 
 #[tokio::test]
+async fn one_invoice_is_read_only_for_the_customer_it_belongs_to() {
+    let (store, _) = fresh_store().await;
+    let owner = customer(&store).await;
+    let other = store
+        .insert_customer(
+            &NewCustomer {
+                name: "Someone Else".into(),
+                email: EmailAddress::parse("else@example.com").unwrap(),
+                phone: String::new(),
+                service_address: String::new(),
+                kind: CustomerKind::Residential,
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let created = store
+        .insert_invoice(&invoice(owner, &[(1, 50_00)]), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.invoice_for_customer(owner, created.id).await.unwrap(),
+        created
+    );
+    assert!(matches!(
+        store.invoice_for_customer(other, created.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .invoice_for_customer(owner, InvoiceId::new(created.id.get() + 1))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
 async fn invoice_numbers_are_distinct() {
     let (store, _) = fresh_store().await;
     let customer_id = customer(&store).await;
@@ -179,10 +216,11 @@ async fn an_invoice_cannot_be_voided_while_a_payment_on_it_is_in_progress() {
         .insert_invoice(&invoice(customer_id, &[(1, 100_00)]), NOW)
         .await
         .unwrap();
-    let (pending, _) = store
+    let pending = store
         .reserve_attempt(&attempt(customer_id, inv.id, "key-1", 100_00), NOW)
         .await
-        .unwrap();
+        .unwrap()
+        .attempt;
     let refused = store.void_invoice(customer_id, inv.id).await;
     assert!(
         matches!(refused, Err(StoreError::PaymentInProgress)),

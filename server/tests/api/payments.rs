@@ -165,12 +165,12 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
         amount: Cents::new(40_00),
     };
     // The server stored the attempt and the gateway charged, then the process died.
-    let (_, fresh) = app
+    let reserved = app
         .store
         .reserve_attempt(&attempt, app.clock.now())
         .await
         .unwrap();
-    assert!(fresh);
+    assert!(reserved.fresh);
     use app::backend::gateway::Gateway;
     app.gateway
         .charge(&saved.token, Cents::new(40_00), key)
@@ -390,7 +390,7 @@ async fn pay_new(
     let (invoice, save) = (invoice.to_string(), save.to_string());
     let answer = app
         .call(
-            "invoices/pay-new-card",
+            "invoices/pay",
             &[
                 ("invoice_id", &invoice),
                 ("token", token),
@@ -452,6 +452,37 @@ async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
         "saved"
     );
     assert_eq!(paid(&app, maria, invoice).await, Cents::new(30_00));
+}
+
+#[tokio::test]
+async fn a_payment_naming_both_a_saved_card_and_a_new_card_or_neither_is_refused_and_charges_nothing()
+ {
+    let app = spawn_app().await;
+    let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    let new_card = token(&app, "5555 5555 5555 4444").await;
+    let invoice_id = invoice.to_string();
+    for (n, source) in [
+        vec![
+            ("payment_method_id", card.as_str()),
+            ("token", new_card.as_str()),
+        ],
+        vec![],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let key = format!("ambiguous-key-{n:06}");
+        let mut form = vec![
+            ("invoice_id", invoice_id.as_str()),
+            ("amount", "10.00"),
+            ("idempotency_key", key.as_str()),
+        ];
+        form.extend(source);
+        let answer = app.call("invoices/pay", &form, Some(&session)).await;
+        assert_eq!(answer.status, 400, "{}", answer.body);
+        assert!(answer.body.contains("BadRequest"), "{}", answer.body);
+    }
+    assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
 }
 
 #[tokio::test]
@@ -552,11 +583,12 @@ async fn long_payment_lists_come_in_pages_on_the_invoice_and_the_office_record()
             card: saved.card.clone(),
             amount: Cents::new(1_00),
         };
-        let (reserved, _) = app
+        let reserved = app
             .store
             .reserve_attempt(&attempt, app.clock.now())
             .await
-            .unwrap();
+            .unwrap()
+            .attempt;
         let declined = AttemptResult::Declined("card_declined".into());
         app.store
             .finish_attempt(&reserved, &declined, app.clock.now(), "")

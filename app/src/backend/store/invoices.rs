@@ -69,6 +69,23 @@ impl Invoice {
     }
 }
 
+const INVOICE_COLUMNS: &str =
+    "id, customer_id, job_id, number, issued_on, due_on, total_cents, paid_cents, voided";
+
+fn invoice_from_row(row: &sqlx::any::AnyRow) -> Result<Invoice, sqlx::Error> {
+    Ok(Invoice {
+        id: InvoiceId::new(row.try_get("id")?),
+        customer_id: CustomerId::new(row.try_get("customer_id")?),
+        job_id: row.try_get::<Option<i64>, _>("job_id")?.map(JobId::new),
+        number: row.try_get("number")?,
+        issued_on: Timestamp::from_unix(row.try_get("issued_on")?),
+        due_on: Timestamp::from_unix(row.try_get("due_on")?),
+        total: Cents::new(row.try_get("total_cents")?),
+        paid: Cents::new(row.try_get("paid_cents")?),
+        voided: row.try_get::<i64, _>("voided")? != 0,
+    })
+}
+
 /// The sum of the lines, or `None` on overflow.
 fn total_of(lines: &[NewInvoiceLine]) -> Option<Cents> {
     lines.iter().try_fold(Cents::ZERO, |sum, line| {
@@ -187,28 +204,34 @@ impl Store {
         &self,
         customer: CustomerId,
     ) -> Result<Vec<Invoice>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, customer_id, job_id, number, issued_on, due_on, total_cents, paid_cents, voided \
-             FROM invoices WHERE customer_id = $1 ORDER BY issued_on DESC, id DESC",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE customer_id = $1 \
+             ORDER BY issued_on DESC, id DESC"
+        )))
         .bind(customer.get())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Invoice {
-                    id: InvoiceId::new(row.try_get("id")?),
-                    customer_id: CustomerId::new(row.try_get("customer_id")?),
-                    job_id: row.try_get::<Option<i64>, _>("job_id")?.map(JobId::new),
-                    number: row.try_get("number")?,
-                    issued_on: Timestamp::from_unix(row.try_get("issued_on")?),
-                    due_on: Timestamp::from_unix(row.try_get("due_on")?),
-                    total: Cents::new(row.try_get("total_cents")?),
-                    paid: Cents::new(row.try_get("paid_cents")?),
-                    voided: row.try_get::<i64, _>("voided")? != 0,
-                })
-            })
-            .collect()
+        Ok(rows
+            .iter()
+            .map(invoice_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// One invoice of this customer; [`StoreError::NotFound`] when it is missing or another's.
+    pub async fn invoice_for_customer(
+        &self,
+        customer: CustomerId,
+        id: InvoiceId,
+    ) -> Result<Invoice, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE customer_id = $1 AND id = $2"
+        )))
+        .bind(customer.get())
+        .bind(id.get())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(invoice_from_row(&row)?)
     }
 }
 

@@ -6,10 +6,57 @@ use super::{Backend, Store, StoreError, staff::decode_error};
 use crate::domain::{
     Cents, CustomerId, InvoiceId, PaymentId, PaymentMethodId, Timestamp,
     card::{Brand, Last4, MaskedCard},
+    paging,
     status::{AttemptStatus, CardAction, Named as _},
     tokenization::PaymentToken,
 };
 use sqlx::{Row, any::AnyRow};
+
+/// What [`Store::reserve_attempt`] found or stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    /// The attempt under the key.
+    pub attempt: PaymentAttempt,
+    /// Whether this call stored it (`false`: the key had been used before).
+    pub fresh: bool,
+}
+
+/// A payment as its receipt shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentReceipt {
+    /// The invoice it paid, e.g. "INV-01001".
+    pub invoice_number: String,
+    /// How much.
+    pub amount: Cents,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// The processor's reference.
+    pub reference: String,
+    /// When.
+    pub paid_at: Timestamp,
+}
+
+/// Which of a customer's attempts to list, and which page of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptQuery {
+    /// Only this invoice's attempts.
+    pub invoice: Option<InvoiceId>,
+    /// Leave out attempts still waiting for the processor.
+    pub settled_only: bool,
+    /// The page asked for (clamped to the pages there are; `None` is the first).
+    pub page: Option<u32>,
+    /// Attempts per page.
+    pub per_page: u32,
+}
+
+/// One page of attempts, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptPage {
+    /// The attempts on this page.
+    pub attempts: Vec<PaymentAttempt>,
+    /// This page's number and how many pages there are (at least one).
+    pub paging: (u32, u32),
+}
 
 /// One try to pay an invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,12 +192,12 @@ fn select(filter: &str) -> sqlx::AssertSqlSafe<String> {
 
 impl Store {
     /// Stores a pending attempt, or returns the one already stored under the same key (same
-    /// invoice, amount and card; anything else is `KeyMismatch`). `Ok((attempt, fresh))`.
+    /// invoice, amount and card; anything else is `KeyMismatch`).
     pub async fn reserve_attempt(
         &self,
         new: &NewAttempt,
         at: Timestamp,
-    ) -> Result<(PaymentAttempt, bool), ReserveError> {
+    ) -> Result<Reservation, ReserveError> {
         let mut tx = self.begin_write().await?;
         // One payer at a time per invoice: SQLite's BEGIN IMMEDIATE, PostgreSQL's row lock.
         let lock = match self.backend() {
@@ -182,7 +229,10 @@ impl Store {
                 && existing.amount == new.amount
                 && existing.token == new.token;
             return if same {
-                Ok((existing, false))
+                Ok(Reservation {
+                    attempt: existing,
+                    fresh: false,
+                })
             } else {
                 Err(ReserveError::KeyMismatch)
             };
@@ -228,7 +278,10 @@ impl Store {
                 .await?,
         )?;
         tx.commit().await?;
-        Ok((attempt, true))
+        Ok(Reservation {
+            attempt,
+            fresh: true,
+        })
     }
 
     /// Records the gateway's answer for a pending attempt, once: an approval adds the payment,
@@ -311,12 +364,12 @@ impl Store {
         Ok(attempt_from_row(&row)?)
     }
 
-    /// One of the customer's payments for its receipt: (invoice number, amount, card, reference, when).
+    /// One of the customer's payments, for its receipt.
     pub async fn payment_receipt(
         &self,
         customer: CustomerId,
         payment: PaymentId,
-    ) -> Result<(String, Cents, String, String, Timestamp), StoreError> {
+    ) -> Result<PaymentReceipt, StoreError> {
         let row = sqlx::query(
             "SELECT i.number, p.amount_cents, p.brand, p.last4, p.reference, p.paid_at FROM payments p \
              JOIN invoices i ON i.id = p.invoice_id WHERE p.id = $1 AND p.customer_id = $2",
@@ -326,17 +379,17 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        Ok((
-            row.try_get("number")?,
-            Cents::new(row.try_get("amount_cents")?),
-            format!(
+        Ok(PaymentReceipt {
+            invoice_number: row.try_get("number")?,
+            amount: Cents::new(row.try_get("amount_cents")?),
+            card: format!(
                 "{} •••• {}",
                 row.try_get::<String, _>("brand")?,
                 row.try_get::<String, _>("last4")?
             ),
-            row.try_get("reference")?,
-            Timestamp::from_unix(row.try_get("paid_at")?),
-        ))
+            reference: row.try_get("reference")?,
+            paid_at: Timestamp::from_unix(row.try_get("paid_at")?),
+        })
     }
 
     /// The attempt stored under an idempotency key, if any.
@@ -348,20 +401,16 @@ impl Store {
         Ok(row.as_ref().map(attempt_from_row).transpose()?)
     }
 
-    /// One page of a customer's attempts, newest first, and how many there are in all;
-    /// `invoice` narrows them to one invoice, `settled_only` leaves out pending ones.
+    /// One page of a customer's attempts, newest first, the page clamped to those there are.
     pub async fn attempts_page(
         &self,
         customer: CustomerId,
-        invoice: Option<InvoiceId>,
-        settled_only: bool,
-        limit: u32,
-        offset: u64,
-    ) -> Result<(Vec<PaymentAttempt>, u64), StoreError> {
+        query: AttemptQuery,
+    ) -> Result<AttemptPage, StoreError> {
         const FILTER: &str = "a.customer_id = $1 AND ($2 = 0 OR a.invoice_id = $2) \
              AND ($3 = 0 OR a.status <> 'pending')";
-        let invoice = invoice.map_or(0, InvoiceId::get);
-        let settled = i64::from(settled_only);
+        let invoice = query.invoice.map_or(0, InvoiceId::get);
+        let settled = i64::from(query.settled_only);
         let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) AS n FROM payment_attempts a WHERE {FILTER}"
         )))
@@ -371,21 +420,29 @@ impl Store {
         .fetch_one(self.pool())
         .await?
         .try_get("n")?;
+        let (page, pages) = paging::clamp(
+            query.page,
+            u64::try_from(total).unwrap_or(0),
+            query.per_page,
+        );
         let rows = sqlx::query(select(&format!(
             "{FILTER} ORDER BY a.id DESC LIMIT $4 OFFSET $5"
         )))
         .bind(customer.get())
         .bind(invoice)
         .bind(settled)
-        .bind(i64::from(limit))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .bind(i64::from(query.per_page))
+        .bind(i64::try_from(paging::offset(page, query.per_page)).unwrap_or(i64::MAX))
         .fetch_all(self.pool())
         .await?;
         let attempts = rows
             .iter()
             .map(attempt_from_row)
             .collect::<Result<_, _>>()?;
-        Ok((attempts, u64::try_from(total).unwrap_or(0)))
+        Ok(AttemptPage {
+            attempts,
+            paging: (page, pages),
+        })
     }
 
     /// Attempts still waiting for the gateway's answer that were started before `before`

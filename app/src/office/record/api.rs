@@ -104,7 +104,7 @@ pub async fn customer_record(
     id: String,
     payments_page: Option<u32>,
 ) -> Result<CustomerFile, AppError> {
-    use crate::domain::paging;
+    use crate::backend::store::{AttemptPage, AttemptQuery};
     let (state, _) = crate::office::auth::require_staff(false).await?;
     let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
     let customer = state.store.customer(id).await.found("reading a customer")?;
@@ -146,20 +146,19 @@ pub async fn customer_record(
         .await
         .found("reading cards")?;
     let now = state.clock.now();
-    let (_, count) = state
-        .store
-        .attempts_page(id, None, false, 0, 0)
-        .await
-        .found("counting payments")?;
-    let payments_paging = paging::clamp(payments_page, count, ATTEMPTS_PER_PAGE);
-    let (attempts, _) = state
+    let AttemptPage {
+        attempts,
+        paging: payments_paging,
+    } = state
         .store
         .attempts_page(
             id,
-            None,
-            false,
-            ATTEMPTS_PER_PAGE,
-            paging::offset(payments_paging.0, ATTEMPTS_PER_PAGE),
+            AttemptQuery {
+                invoice: None,
+                settled_only: false,
+                page: payments_page,
+                per_page: ATTEMPTS_PER_PAGE,
+            },
         )
         .await
         .found("reading payments")?;

@@ -19,51 +19,23 @@ pub struct PaymentDone {
     pub message: String,
 }
 
-/// Pays part or all of one of the customer's invoices with one of their saved cards. The same
-/// `idempotency_key` (created when the pay page was rendered) never charges twice.
+/// Pays part or all of one of the customer's invoices, with a saved card (`payment_method_id`,
+/// the pay form) or with a card typed on the page (`token`, tokenized in the browser; `save`
+/// keeps it on file). The same `idempotency_key` (made when the page was rendered) never charges
+/// twice.
 #[server(endpoint = "invoices/pay")]
 pub async fn pay_invoice(
     invoice_id: String,
-    payment_method_id: String,
     amount: String,
     idempotency_key: String,
-) -> Result<PaymentDone, AppError> {
-    use crate::backend::{auth::throttle, cards, payments, request::request_id};
-    let (state, _, customer) = super::super::session::require_customer().await?;
-    cards::require_enabled(&state).await?;
-    throttle::per_customer(&state, "payment", customer, throttle::PAYMENT_LIMIT).await?;
-    let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
-    let card = payment_method_id.parse().map_err(|_| AppError::NotFound)?;
-    let paid = payments::pay_with_saved_card(
-        &state,
-        customer,
-        invoice,
-        card,
-        &amount,
-        &idempotency_key,
-        &request_id(),
-    )
-    .await?;
-    // Without JavaScript the browser follows this; with it, the page navigates the same way.
-    leptos_axum::redirect(&format!("/payments/{}/receipt", paid.payment_id));
-    Ok(PaymentDone {
-        payment_id: paid.payment_id,
-        message: paid.message,
-    })
-}
-
-/// Pays with a card typed on the pay page: the browser tokenized it; `save` keeps it on file.
-#[server(endpoint = "invoices/pay-new-card")]
-pub async fn pay_invoice_with_new_card(
-    invoice_id: String,
-    token: String,
-    save: bool,
-    amount: String,
-    idempotency_key: String,
+    #[server(default)] payment_method_id: Option<String>,
+    #[server(default)] token: Option<String>,
+    #[server(default)] save: bool,
 ) -> Result<PaymentDone, AppError> {
     use crate::backend::{
         auth::throttle,
-        cards, payments,
+        cards,
+        payments::{self, PaymentSource},
         request::request_id,
         store::{Actor, ChangeContext},
     };
@@ -71,22 +43,23 @@ pub async fn pay_invoice_with_new_card(
     cards::require_enabled(&state).await?;
     throttle::per_customer(&state, "payment", customer, throttle::PAYMENT_LIMIT).await?;
     let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
+    let source = PaymentSource::parse(payment_method_id.as_deref(), token, save)?;
     let ctx = ChangeContext {
         actor: Actor::Customer,
         at: state.clock.now(),
         request_id: request_id(),
     };
-    let paid = payments::pay_with_new_card(
+    let paid = payments::pay(
         &state,
         customer,
         invoice,
-        &token,
-        save,
+        source,
         &amount,
         &idempotency_key,
         &ctx,
     )
     .await?;
+    // Without JavaScript the browser follows this; with it, the page navigates the same way.
     leptos_axum::redirect(&format!("/payments/{}/receipt", paid.payment_id));
     Ok(PaymentDone {
         payment_id: paid.payment_id,
@@ -122,12 +95,12 @@ pub async fn pay_page(invoice_id: String) -> Result<PayPageData, AppError> {
     let invoice_id: InvoiceId = invoice_id.parse().map_err(|_| AppError::NotFound)?;
     let invoice = state
         .store
-        .invoices_for_customer(customer)
+        .invoice_for_customer(customer, invoice_id)
         .await
-        .context("reading invoices")?
-        .into_iter()
-        .find(|i| i.id == invoice_id && !i.voided)
-        .ok_or(AppError::NotFound)?;
+        .found("reading an invoice")?;
+    if invoice.voided {
+        return Err(AppError::NotFound);
+    }
     let now = state.clock.now();
     let cards = state
         .store
@@ -175,7 +148,7 @@ pub struct ReceiptData {
 pub async fn receipt(payment_id: String) -> Result<ReceiptData, AppError> {
     let (state, _, customer) = super::super::session::require_customer().await?;
     let payment: PaymentId = payment_id.parse().map_err(|_| AppError::NotFound)?;
-    let (number, amount, card, reference, paid_at) = state
+    let receipt = state
         .store
         .payment_receipt(customer, payment)
         .await
@@ -188,10 +161,10 @@ pub async fn receipt(payment_id: String) -> Result<ReceiptData, AppError> {
         .business_name;
     Ok(ReceiptData {
         business,
-        number,
-        amount,
-        card,
-        reference,
-        paid_at,
+        number: receipt.invoice_number,
+        amount: receipt.amount,
+        card: receipt.card,
+        reference: receipt.reference,
+        paid_at: receipt.paid_at,
     })
 }

@@ -3,7 +3,7 @@
 //! carries an idempotency key made when the page was rendered, so a double click, a resubmitted
 //! form or a retry charges once.
 
-use super::api::{PayInvoice, PayInvoiceWithNewCard, PayPageData, pay_page};
+use super::api::{PayInvoice, PayPageData, pay_page};
 use crate::{
     cards_ui::{AddCardDialog, NewCardSubmission},
     domain::Cents,
@@ -27,7 +27,7 @@ fn Pay() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let pay = ServerAction::<PayInvoice>::new();
-    let pay_new = ServerAction::<PayInvoiceWithNewCard>::new();
+    let pay_new = ServerAction::<PayInvoice>::new();
     // After a refused payment the form gets a fresh key (and the latest balance).
     let data = Resource::new(move || (id(), pay.version().get()), |(id, _)| pay_page(id));
     view! {
@@ -52,7 +52,7 @@ fn plain(amount: Cents) -> String {
 fn PayForm(
     d: PayPageData,
     pay: ServerAction<PayInvoice>,
-    pay_new: ServerAction<PayInvoiceWithNewCard>,
+    pay_new: ServerAction<PayInvoice>,
 ) -> impl IntoView {
     let error = action_error(pay);
     let heading = format!("Pay invoice {}", d.number);
@@ -64,10 +64,11 @@ fn PayForm(
         let (invoice_id, key) = (d.invoice_id.to_string(), d.key.clone());
         // Each tokenized card is its own payment intent; resubmitting the same token reuses the key.
         let on_token = Callback::new(move |card: NewCardSubmission| {
-            pay_new.dispatch(PayInvoiceWithNewCard {
+            pay_new.dispatch(PayInvoice {
                 invoice_id: invoice_id.clone(),
                 idempotency_key: format!("{key}-{}", card.token),
-                token: card.token,
+                payment_method_id: None,
+                token: Some(card.token),
                 save: card.make_primary,
                 amount: amount.get_untracked(),
             });
