@@ -4,6 +4,7 @@ pub mod card;
 pub mod customer;
 pub mod email;
 pub mod ids;
+pub mod invoice;
 pub mod money;
 pub mod next;
 pub mod paging;

@@ -14,11 +14,12 @@ mod throttle;
 mod tokens;
 
 pub use crate::domain::CustomerKind;
+pub use crate::domain::invoice::NewInvoiceLine;
 pub use crate::domain::status::{Actor, AttemptStatus, CardAction, InvoiceStatus, JobStatus};
 pub use accounts::{AccountCredentials, AccountInfo};
 pub use cards::{ChangeContext, Deleted, NewCard, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
-pub use invoices::{Invoice, NewInvoice, NewInvoiceLine};
+pub use invoices::{Invoice, NewInvoice};
 pub use jobs::{Job, NewJob};
 pub use payment_methods::PaymentMethodEvent;
 pub use payments::{

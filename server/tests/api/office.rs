@@ -115,17 +115,17 @@ fn invoice_form(customer: &str, price: &str) -> Vec<(&'static str, String)> {
         ("due_on", "2026-12-31".into()),
     ];
     form.extend([
-        ("description_1", "Furnace tune-up".to_owned()),
-        ("quantity_1", "1".to_owned()),
-        ("price_1", price.to_owned()),
+        ("lines[0][description]", "Furnace tune-up".to_owned()),
+        ("lines[0][quantity]", "1".to_owned()),
+        ("lines[0][price]", price.to_owned()),
     ]);
     form.extend([
-        ("description_2", String::new()),
-        ("quantity_2", String::new()),
-        ("price_2", String::new()),
-        ("description_3", String::new()),
-        ("quantity_3", String::new()),
-        ("price_3", String::new()),
+        ("lines[1][description]", String::new()),
+        ("lines[1][quantity]", String::new()),
+        ("lines[1][price]", String::new()),
+        ("lines[2][description]", String::new()),
+        ("lines[2][quantity]", String::new()),
+        ("lines[2][price]", String::new()),
     ]);
     form
 }
@@ -636,6 +636,43 @@ async fn changing_a_portal_customers_email_signs_them_out_and_tells_the_old_addr
         notice.contains("To: Maria <maria@example.com>")
             && notice.contains("someone.else@example.com"),
         "{notice}"
+    );
+}
+
+#[tokio::test]
+async fn an_invoice_with_more_lines_than_the_form_has_and_a_stranger_job_is_refused_whole() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let customer = app.add_customer("Maria", "maria@example.com").await;
+    let mut four = invoice_form(&customer.to_string(), "10");
+    four.extend([
+        ("lines[3][description]", "Extra".to_owned()),
+        ("lines[3][quantity]", "1".to_owned()),
+        ("lines[3][price]", "5".to_owned()),
+    ]);
+    let answer = call(&app, "office/invoices/create", &four, Some(&admin)).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    let mut bad = invoice_form(&customer.to_string(), "x");
+    bad[1].1 = "999999".into();
+    let err: app::AppError = serde_json::from_str(
+        &call(&app, "office/invoices/create", &bad, Some(&admin))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(
+        err.message_for("job_id").as_deref(),
+        Some("Choose one of this customer's jobs.")
+    );
+    assert!(err.message_for("price_1").is_some(), "{err:?}");
+    assert!(
+        app.store
+            .invoices_for_customer(customer)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }
 

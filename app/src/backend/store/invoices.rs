@@ -1,19 +1,10 @@
 //! Invoices with line items; balance = total − amount paid, never below zero (a schema CHECK).
 
 use super::{Store, StoreError};
-use crate::domain::{Cents, CustomerId, InvoiceId, JobId, Timestamp, status::InvoiceStatus};
+use crate::domain::{
+    Cents, CustomerId, InvoiceId, JobId, Timestamp, invoice::NewInvoiceLine, status::InvoiceStatus,
+};
 use sqlx::Row;
-
-/// One line of an invoice to create.
-#[derive(Debug, Clone)]
-pub struct NewInvoiceLine {
-    /// What was sold or done.
-    pub description: String,
-    /// How many (≥ 1).
-    pub quantity: i64,
-    /// Price of one.
-    pub unit_price: Cents,
-}
 
 /// An invoice to create; its number and total are computed by the store.
 #[derive(Debug, Clone)]

@@ -59,16 +59,13 @@ pub fn InvoiceForm(
                 </select>
                 <p class="field__error" role="alert">{move || field_message(error, "job_id").get()}</p>
             </div>
-            {(1..=INVOICE_LINES).map(|n| {
-                let (d, q, p) = (format!("description_{n}"), format!("quantity_{n}"), format!("price_{n}"));
-                view! {
-                    <fieldset class="line">
-                        <legend>{format!("Line {n}")}</legend>
-                        <LineField label="Description" name=d.clone() kind="text" error=error />
-                        <LineField label="Quantity" name=q.clone() kind="number" error=error />
-                        <LineField label="Unit price ($)" name=p.clone() kind="text" error=error />
-                    </fieldset>
-                }
+            {(1..=INVOICE_LINES).map(|n| view! {
+                <fieldset class="line">
+                    <legend>{format!("Line {n}")}</legend>
+                    <LineField label="Description" line=n part="description" kind="text" error=error />
+                    <LineField label="Quantity" line=n part="quantity" kind="number" error=error />
+                    <LineField label="Unit price ($)" line=n part="price" kind="text" error=error />
+                </fieldset>
             }).collect_view()}
             <p class="form__error" role="alert">{move || form_message(error).get()}</p>
             <SubmitButton label="Create invoice" busy="Saving…" pending=action.pending() />
@@ -76,16 +73,20 @@ pub fn InvoiceForm(
     }
 }
 
+/// One field of invoice line `line` (from 1): posted as `lines[line-1][part]`, its message
+/// found under `{part}_{line}`.
 #[component]
 fn LineField(
     label: &'static str,
-    name: String,
+    line: usize,
+    part: &'static str,
     kind: &'static str,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("invoice-{name}");
+    let field = format!("{part}_{line}");
+    let name = format!("lines[{}][{part}]", line - 1);
+    let id = format!("invoice-{field}");
     let error_id = format!("{id}-error");
-    let field = name.clone();
     let message = Signal::derive(move || error.get().and_then(|e| e.message_for(&field)));
     view! {
         <div class="field">
