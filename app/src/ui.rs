@@ -3,6 +3,12 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// A page's data could not be loaded: the plain sentence, announced to screen readers.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    view! { <p class="form__error" role="alert">{error.to_string()}</p> }
+}
+
 /// The error of the latest submission of a form's action, if any.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where

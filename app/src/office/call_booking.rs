@@ -5,7 +5,7 @@ use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{CustomerId, CustomerKind},
     error::AppError,
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -242,7 +242,7 @@ fn EditForm() -> impl IntoView {
                             </section>
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                 }
             })}
         </Suspense>

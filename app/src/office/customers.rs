@@ -2,6 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::error::Context as _;
+use crate::ui::LoadError;
 use crate::{
     domain::{CustomerId, CustomerKind},
     error::AppError,
@@ -139,7 +140,7 @@ fn CustomerSearch() -> impl IntoView {
                             </nav>
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                 }
             })}
         </Transition>

@@ -6,7 +6,7 @@ use crate::error::Context as _;
 use crate::{
     domain::Timestamp,
     error::AppError,
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -178,7 +178,7 @@ fn OnlinePaymentsForm() -> impl IntoView {
                             </ActionForm>
                         </section>
                     }.into_any(),
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -205,7 +205,7 @@ fn OnlinePaymentsForm() -> impl IntoView {
                                 </table>
                             </div>
                         }.into_any(),
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     }
                 })}
             </Transition>

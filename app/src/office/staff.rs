@@ -6,7 +6,7 @@ use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{StaffId, StaffRole},
     error::AppError,
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -176,7 +176,7 @@ fn StaffAdmin() -> impl IntoView {
                                 </tbody>
                             </table></div>
                         }.into_any(),
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     }
                 })}
             </Transition>

@@ -6,7 +6,7 @@ use crate::error::Context as _;
 use crate::{
     domain::Timestamp,
     error::AppError,
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -102,7 +102,7 @@ fn AccountDetails() -> impl IntoView {
                                     <dd>{o.last_sign_in.map(crate::domain::Timestamp::date_time).unwrap_or_else(|| "—".to_owned())}</dd>
                                 </dl>
                             }.into_any(),
-                            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <LoadError error=e /> }.into_any(),
                         }
                     })}
                 </Suspense>

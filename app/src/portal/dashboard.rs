@@ -8,7 +8,7 @@ use crate::{
         status::{InvoiceStatus, JobStatus},
     },
     error::AppError,
-    ui::Pager,
+    ui::{LoadError, Pager},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -172,7 +172,7 @@ fn Summary() -> impl IntoView {
             {move || Suspend::new(async move {
                 match summary.await {
                     Ok(s) => view! { <Dashboard s=s /> }.into_any(),
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::error::{Context as _, FoundContext as _};
+use crate::ui::LoadError;
 use crate::{
     domain::{Cents, InvoiceId, Timestamp, status::AttemptStatus},
     error::AppError,
@@ -159,7 +160,7 @@ fn Invoice() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(i) => view! { <InvoiceDetails i=i /> }.into_any(),
-                    Err(e) => view! { <h1>"Invoice"</h1><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <h1>"Invoice"</h1><LoadError error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -6,6 +6,7 @@ use crate::office::{
     billing::{CreateInvoice, CreateJob, InvoiceForm, JobForm, VoidInvoice},
     cards::{OfficeAddPaymentMethod, PaymentMethodsSection, PaymentsSection},
 };
+use crate::ui::LoadError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -57,7 +58,7 @@ fn Record() -> impl IntoView {
             {move || Suspend::new(async move {
                 match record.await {
                     Ok(r) => view! { <RecordView r=r add_job=add_job add_invoice=add_invoice void=void invite=invite add_card=add_card /> }.into_any(),
-                    Err(e) => view! { <Title text="Customer" /><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <Title text="Customer" /><LoadError error=e /> }.into_any(),
                 }
             })}
         </Transition>
@@ -218,7 +219,7 @@ fn History() -> impl IntoView {
                             <HistoryList rows=r.history />
                         </section>
                     }.into_any(),
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -7,7 +7,7 @@ use super::api::{PayInvoice, PayPageData, pay_page};
 use crate::{
     cards_ui::{AddCardDialog, NewCardSubmission},
     domain::Cents,
-    ui::{SubmitButton, action_error, field_message, form_message},
+    ui::{LoadError, SubmitButton, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,7 +36,7 @@ fn Pay() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <PayForm d=d pay=pay pay_new=pay_new /> }.into_any(),
-                    Err(e) => view! { <h1>"Pay an invoice"</h1><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <h1>"Pay an invoice"</h1><LoadError error=e /> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,6 +1,7 @@
 //! `/payments/:id/receipt`: what was paid, with which card, when, and the reference.
 
 use super::api::receipt;
+use crate::ui::LoadError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -38,7 +39,7 @@ fn Receipt() -> impl IntoView {
                         </section>
                         <p><a href="/">"Back to your account"</a></p>
                     }.into_any(),
-                    Err(e) => view! { <h1>"Receipt"</h1><p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <h1>"Receipt"</h1><LoadError error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -6,6 +6,7 @@ use super::api::{
     AddPaymentMethod, DeletePaymentMethod, SetPrimaryPaymentMethod, UpdatePaymentMethod,
     payment_methods,
 };
+use crate::ui::LoadError;
 use crate::{
     cards_ui::{
         AddCardDialog, CardRow, CardSummary, HistoryList, NewCardSubmission, close_dialog,
@@ -82,7 +83,7 @@ fn Cards() -> impl IntoView {
         <div class="notices">
             {move || match notice.get() {
                 Some(Ok(m)) => view! { <p class="toast" role="status">{m}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <LoadError error=e /> }.into_any(),
                 None => view! { <p class="toast toast--empty" role="status"></p> }.into_any(),
             }}
         </div>
@@ -109,7 +110,7 @@ fn Cards() -> impl IntoView {
                             <HistoryList rows=d.history />
                         </details>
                     }.into_any(),
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                 }
             })}
         </Transition>
