@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `staff add`, `demo`.
+//! The command line: `serve` (default), `migrate`, `staff add`, `demo`, `backup`.
 
 use crate::{
     config::{Config, VARIABLES},
@@ -38,6 +38,11 @@ pub enum Command {
         /// Replace whatever the database already holds.
         #[arg(long)]
         force: bool,
+    },
+    /// Copy the SQLite database to a new file while the server keeps running.
+    Backup {
+        /// The file to create (never overwritten).
+        file: std::path::PathBuf,
     },
 }
 
@@ -125,6 +130,15 @@ async fn execute(command: Command) -> Result<(), CliError> {
             )
             .await?;
             eprintln!("porchlight: added {role} {email}");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let store = open_store(&config).await?;
+            store.backup_to(&file).await.map_err(|e| match e {
+                app::backend::store::BackupError::Store(e) => CliError::Store(e),
+                refused => CliError::Input(refused.to_string()),
+            })?;
+            eprintln!("porchlight: database copied to {}", file.display());
             Ok(())
         }
         Command::Demo { force } => {

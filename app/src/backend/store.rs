@@ -1,6 +1,7 @@
 //! Storage on SQLite (default) or PostgreSQL through one set of runtime queries (sqlx `Any`).
 
 mod accounts;
+mod backup;
 mod cards;
 mod customers;
 mod invoices;
@@ -17,6 +18,7 @@ pub use crate::domain::CustomerKind;
 pub use crate::domain::invoice::NewInvoiceLine;
 pub use crate::domain::status::{Actor, AttemptStatus, CardAction, InvoiceStatus, JobStatus};
 pub use accounts::{AccountCredentials, AccountInfo};
+pub use backup::BackupError;
 pub use cards::{ChangeContext, Deleted, NewCard, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invoices::{Invoice, NewInvoice};

@@ -53,7 +53,7 @@ fn help_lists_every_configuration_variable() {
     ] {
         assert!(help.contains(var), "{var} missing from --help");
     }
-    for command in ["serve", "migrate", "staff", "demo"] {
+    for command in ["serve", "migrate", "staff", "demo", "backup"] {
         assert!(help.contains(command), "{command} missing from --help");
     }
 }
@@ -138,4 +138,39 @@ async fn demo_fills_an_empty_database_and_refuses_a_full_one_without_force() {
 
     let forced = porchlight(&["demo", "--force"], &env, "");
     assert!(forced.status.success(), "{}", stderr(&forced));
+}
+
+#[tokio::test]
+async fn backup_copies_a_sqlite_database_that_serves_as_is_and_points_postgres_to_pg_dump() {
+    let (store, url) = fresh_store().await;
+    let env = [("PORCHLIGHT_DATABASE_URL", url.as_str())];
+    assert!(porchlight(&["demo"], &env, "").status.success());
+    let file =
+        std::env::temp_dir().join(format!("porchlight-cli-backup-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let out = porchlight(&["backup", file.to_str().unwrap()], &env, "");
+    if store.backend() == app::backend::store::Backend::Postgres {
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("pg_dump"), "{}", stderr(&out));
+        assert!(!file.exists());
+        return;
+    }
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The copy is a database the binary can use directly: the demo is already in it.
+    let copy_url = format!("sqlite://{}", file.display());
+    let again = porchlight(&["demo"], &[("PORCHLIGHT_DATABASE_URL", &copy_url)], "");
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already holds data"),
+        "{}",
+        stderr(&again)
+    );
+    let twice = porchlight(&["backup", file.to_str().unwrap()], &env, "");
+    assert!(!twice.status.success());
+    assert!(
+        stderr(&twice).contains("already exists"),
+        "{}",
+        stderr(&twice)
+    );
+    let _ = std::fs::remove_file(&file);
 }
