@@ -32,6 +32,8 @@ pub struct TestApp {
     pub public_url: String,
     /// The server's state (for calling background tasks directly).
     pub state: AppState,
+    /// The database URL, for a second server on the same database ([`TestApp::twin`]).
+    pub database_url: String,
 }
 
 /// Starts the application on a random port with a fresh database and outbox.
@@ -64,7 +66,34 @@ async fn spawn_app_with(
     trusted_proxies: TrustedProxies,
     public_url: &str,
 ) -> TestApp {
-    let (store, _) = fresh_store().await;
+    let (store, database_url) = fresh_store().await;
+    serve_on(store, database_url, smtp_url, trusted_proxies, public_url).await
+}
+
+impl TestApp {
+    /// A second server on the same database with the same secret, as a second instance behind
+    /// a load balancer would be: its own process state, its own connection pool.
+    pub async fn twin(&self) -> TestApp {
+        let store = Store::connect(&self.database_url).await.unwrap();
+        let public = &self.state.public;
+        serve_on(
+            store,
+            self.database_url.clone(),
+            public.smtp_url.clone(),
+            public.trusted_proxies.clone(),
+            &self.public_url,
+        )
+        .await
+    }
+}
+
+async fn serve_on(
+    store: Store,
+    database_url: String,
+    smtp_url: Option<String>,
+    trusted_proxies: TrustedProxies,
+    public_url: &str,
+) -> TestApp {
     let outbox = std::env::temp_dir().join(format!("porchlight-outbox-{}", rand_suffix()));
     let public = PublicSettings {
         public_url: public_url.into(),
@@ -114,6 +143,7 @@ async fn spawn_app_with(
         secret,
         public_url: public_url.to_owned(),
         state,
+        database_url,
     }
 }
 
