@@ -5,8 +5,9 @@
 mod http;
 mod server;
 
+pub use server::{Backend, Server, Who};
+
 use http::{Failure, request};
-use server::{Backend, Server, Who};
 use std::{
     collections::BTreeMap,
     net::SocketAddr,

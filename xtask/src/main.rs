@@ -1,6 +1,7 @@
 //! The project runner: `cargo xtask demo` starts the portal with demo data, `cargo xtask test`
 //! runs every check CI runs. Std only, so it compiles in seconds on a fresh machine.
 
+mod lighthouse;
 mod load;
 mod process;
 mod site;
@@ -18,10 +19,14 @@ usage: cargo xtask <command>
           the one file to deploy
   test    install what is missing, then run every check: fmt, clippy (ssr + hydrate),
           unit tests, store tests on SQLite and PostgreSQL, integration tests,
-          Playwright end-to-end tests against the release binary, wasm size budget
+          Playwright end-to-end tests against the release binary (with what a phone
+          transfers, against end2end/budgets.json)
   setup   install everything the commands above use, and cargo-leptos for
           `cargo leptos watch` (wasm32 target, wasm-bindgen, npm's binaryen for wasm-opt,
           Chromium, npm packages)
+  lighthouse [RUNS]
+          Lighthouse (mobile) on /login and a signed-in /payment-methods of the release
+          binary with the demo data: median of RUNS (default 5), against issue 14's goals
   load    signed-in page loads against the release build on SQLite and PostgreSQL while the
           cores are busy; fails on any load slower than 5 s or not answering 200
           (`cargo xtask load --help` for the options)";
@@ -34,6 +39,9 @@ fn main() -> ExitCode {
             .and_then(|()| site::build(site::Kind::Release).map(drop)),
         Some("test") => tools::ensure(tools::Need::Test).and_then(|()| test::run_all()),
         Some("setup") => tools::ensure(tools::Need::Develop),
+        Some("lighthouse") => {
+            tools::ensure(tools::Need::Test).and_then(|()| lighthouse::run(&args[1..]))
+        }
         Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&o).map(drop)),
         Some("busy") => {
             load::spin();
