@@ -32,7 +32,10 @@ pub enum AppError {
     /// The request clashes with the current state (e.g. a duplicate).
     #[error("{0}")]
     Conflict(String),
-    /// The feature is switched off or temporarily not available.
+    /// The business has switched this feature off (a settled choice, not a failure: 409).
+    #[error("{0}")]
+    SwitchedOff(String),
+    /// A service we depend on (the payment processor) cannot be reached just now.
     #[error("{0}")]
     Unavailable(String),
     /// Too many attempts; try again later.
@@ -99,7 +102,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::SwitchedOff(_) => 409,
             AppError::TooManyRequests => 429,
             AppError::Network => 502,
             AppError::Unavailable(_) => 503,

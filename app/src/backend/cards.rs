@@ -26,7 +26,7 @@ pub async fn require_enabled(state: &AppState) -> Result<(), AppError> {
     if settings.saved_cards_on() {
         Ok(())
     } else {
-        Err(AppError::Unavailable(format!(
+        Err(AppError::SwitchedOff(format!(
             "Saved payment methods aren't available right now. Please contact {}.",
             settings.business_name
         )))
@@ -39,7 +39,7 @@ pub async fn require_online_payments(state: &AppState) -> Result<(), AppError> {
     if settings.online_payments_enabled {
         Ok(())
     } else {
-        Err(AppError::Unavailable(
+        Err(AppError::SwitchedOff(
             "Online payments are switched off in Settings › Online Payments.".into(),
         ))
     }

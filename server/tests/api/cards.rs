@@ -324,7 +324,7 @@ async fn card_functions_refuse_when_payments_or_the_beta_are_off_and_store_nothi
         enable(&app, online, beta).await;
         let visa = token(&app, "4242 4242 4242 4242").await;
         let (status, body) = add(&app, &session, &visa, false).await;
-        assert_eq!(status, 503, "{body}");
+        assert_eq!(status, 409, "{body}");
         assert!(body.contains("Saved payment methods aren't available right now"));
         for endpoint in [
             "payment-methods",
@@ -332,7 +332,7 @@ async fn card_functions_refuse_when_payments_or_the_beta_are_off_and_store_nothi
             "payment-methods/delete",
         ] {
             let answer = app.call(endpoint, &[("id", "1")], Some(&session)).await;
-            assert_eq!(answer.status, 503, "{endpoint}: {}", answer.body);
+            assert_eq!(answer.status, 409, "{endpoint}: {}", answer.body);
         }
     }
     assert!(

@@ -8,6 +8,7 @@ mod csrf;
 mod dashboard;
 mod health;
 mod helpers;
+mod hostile;
 mod instances;
 mod office;
 mod pages;

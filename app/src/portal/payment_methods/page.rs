@@ -71,7 +71,7 @@ fn Cards() -> impl IntoView {
             nickname: card.nickname,
         });
     });
-    let unavailable = move || matches!(data.get(), Some(Err(AppError::Unavailable(_))));
+    let unavailable = move || matches!(data.get(), Some(Err(AppError::SwitchedOff(_))));
     view! {
         <div class="page-head">
             <h1>"Saved Payment Methods"</h1>

@@ -1,0 +1,213 @@
+//! Hostile input to every server function, signed in as nobody, a customer and an admin:
+//! malformed, oversized, wrongly typed, unicode-heavy and injection-shaped bodies. Every answer
+//! is a 4xx (or a success) with a plain message, never a 5xx and never an internal detail.
+
+use crate::helpers::{TestApp, spawn_app};
+use app::domain::StaffRole;
+
+/// Every argument name the server functions take (unknown ones are ignored by each function).
+const FIELDS: [&str; 42] = [
+    "amount",
+    "business_name",
+    "confirm",
+    "current",
+    "customer_id",
+    "date",
+    "due_on",
+    "email",
+    "enabled",
+    "expiry",
+    "id",
+    "idempotency_key",
+    "invoice_id",
+    "job_id",
+    "kind",
+    "make_primary",
+    "name",
+    "next",
+    "nickname",
+    "online_payments",
+    "page",
+    "paid_page",
+    "password",
+    "payment_id",
+    "payments_page",
+    "phone",
+    "query",
+    "reply_to_email",
+    "role",
+    "saved_payments",
+    "service_address",
+    "status",
+    "summary",
+    "technician",
+    "token",
+    "visits_page",
+    "zip",
+    "payment_method_id",
+    "save",
+    "lines[0][description]",
+    "lines[0][quantity]",
+    "lines[0][price]",
+];
+
+/// Values that are wrong in some way for almost every field.
+fn hostile_values() -> Vec<String> {
+    vec![
+        String::new(),
+        "-1".into(),
+        "99999999999999999999999999".into(),
+        "1e308".into(),
+        "NaN".into(),
+        "true".into(),
+        "' OR 1=1; DROP TABLE customers; --".into(),
+        "<script>alert(1)</script>".into(),
+        "\u{202e}𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🙂 ﷽ \u{0} \u{ffff}".into(),
+        "../../etc/passwd".into(),
+        "x".repeat(8 * 1024),
+    ]
+}
+
+/// Sends `body` with `content_type` to `path`, from our own origin, with an optional session.
+async fn post(
+    app: &TestApp,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    session: Option<&str>,
+) -> (u16, String) {
+    let mut req = app
+        .client
+        .post(app.url(path))
+        .header("Origin", &app.public_url)
+        .header("Accept", "application/json")
+        .header("Content-Type", content_type)
+        .body(body);
+    if let Some(id) = session {
+        req = req.header("Cookie", format!("porchlight_session={id}"));
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap_or_default())
+}
+
+fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = String::new();
+    for (k, v) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(&urlencode(k));
+        out.push('=');
+        out.push_str(&urlencode(v));
+    }
+    out.into_bytes()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The bodies tried on every function.
+fn bodies() -> Vec<(&'static str, Vec<u8>)> {
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let mut all = vec![
+        (FORM, Vec::new()),
+        (FORM, b"unknown=field&%%%=%zz".to_vec()),
+        (
+            "application/json",
+            br#"{"id": [1, {"x": null}], "amount": -5}"#.to_vec(),
+        ),
+        ("text/plain", b"\x00\xff\xfe not a form".to_vec()),
+        (FORM, form(&[("lines[99999999999][description]", "deep")])),
+    ];
+    for value in hostile_values() {
+        let pairs: Vec<(&str, &str)> = FIELDS.iter().map(|f| (*f, value.as_str())).collect();
+        all.push((FORM, form(&pairs)));
+    }
+    all
+}
+
+/// The server functions, sign-out last so the sessions last the whole run.
+fn server_function_paths() -> Vec<String> {
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    paths.sort_by_key(|p| (p.ends_with("logout") || p.contains("sign-out"), p.clone()));
+    paths.dedup();
+    paths
+}
+
+#[tokio::test]
+async fn no_server_function_answers_hostile_input_with_a_server_error_or_an_internal_detail() {
+    let app = spawn_app().await;
+    let (_, customer) = app
+        .customer_with_account("Maria", "maria@example.com", "lantern porch evening")
+        .await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let paths = server_function_paths();
+    assert!(paths.len() > 30, "{paths:?}");
+    let bodies = bodies();
+    let mut failures = Vec::new();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for path in &paths {
+        for session in [None, Some(customer.as_str()), Some(admin.as_str())] {
+            for (content_type, body) in &bodies {
+                let (status, text) = post(&app, path, content_type, body.clone(), session).await;
+                *statuses.entry(status).or_default() += 1;
+                let leaked = ["sqlx", "panicked", "SQLITE", "syntax error", "thread '"]
+                    .iter()
+                    .any(|word| text.contains(word));
+                if status >= 500 || leaked {
+                    failures.push(format!(
+                        "{path} ({}) {content_type} {} bytes: {status} {}",
+                        if session.is_some() {
+                            "signed in"
+                        } else {
+                            "anonymous"
+                        },
+                        body.len(),
+                        text.chars().take(200).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The sessions held: input reached the functions' own checks, not only the sign-in guard.
+    let count =
+        |range: std::ops::Range<u16>| -> usize { statuses.range(range).map(|(_, n)| n).sum() };
+    assert!(count(200..300) > 0 && count(400..401) > 100, "{statuses:?}");
+    assert!(
+        count(0..1000) >= paths.len() * 3 * bodies.len(),
+        "{statuses:?}"
+    );
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_before_any_function_reads_it() {
+    let app = spawn_app().await;
+    let huge = form(&[("email", &"a".repeat(1024 * 1024))]);
+    for path in ["/api/login", "/api/office/login", "/api/invoices/pay"] {
+        let (status, _) = post(
+            &app,
+            path,
+            "application/x-www-form-urlencoded",
+            huge.clone(),
+            None,
+        )
+        .await;
+        assert_eq!(status, 413, "{path}");
+    }
+}
