@@ -112,6 +112,15 @@ impl Store {
 
     /// Opens a pool; a SQLite file (and its folder) is created when missing.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let size = match Self::backend_of(url)? {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        Self::connect_with_pool_size(url, size).await
+    }
+
+    /// [`Store::connect`] with at most `size` connections (a pool of one shows a leaked one).
+    pub async fn connect_with_pool_size(url: &str, size: u32) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Self::backend_of(url)?;
         let url = match backend {
@@ -134,10 +143,7 @@ impl Store {
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
+            .max_connections(size.max(1))
             .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {

@@ -70,6 +70,22 @@ async fn spawn_app_with(
     serve_on(store, database_url, smtp_url, trusted_proxies, public_url).await
 }
 
+/// Like [`spawn_app`] on a pool of at most `size` database connections.
+pub async fn spawn_app_with_pool_size(size: u32) -> TestApp {
+    let (_, database_url) = fresh_store().await;
+    let store = Store::connect_with_pool_size(&database_url, size)
+        .await
+        .unwrap();
+    serve_on(
+        store,
+        database_url,
+        None,
+        TrustedProxies::default(),
+        PUBLIC_URL,
+    )
+    .await
+}
+
 impl TestApp {
     /// A second server on the same database with the same secret, as a second instance behind
     /// a load balancer would be: its own process state, its own connection pool.

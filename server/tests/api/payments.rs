@@ -2,7 +2,7 @@
 
 use crate::{
     cards::{PASSWORD, add, card_id, customer, enable, token},
-    helpers::{TestApp, spawn_app},
+    helpers::{TestApp, spawn_app, spawn_app_with_pool_size},
 };
 use app::domain::status::Named as _;
 use app::{
@@ -10,7 +10,8 @@ use app::{
     domain::{Cents, CustomerId, InvoiceId},
 };
 use serde_json::Value;
-use std::sync::Arc;
+use sqlx::Connection;
+use std::{sync::Arc, time::Duration};
 
 async fn invoice(app: &TestApp, customer: CustomerId, cents: i64) -> InvoiceId {
     let now = app.clock.now();
@@ -483,6 +484,89 @@ async fn a_payment_naming_both_a_saved_card_and_a_new_card_or_neither_is_refused
         assert!(answer.body.contains("BadRequest"), "{}", answer.body);
     }
     assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
+}
+
+#[tokio::test]
+async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_and_never_overpay() {
+    use app::backend::payments::reconcile_pending;
+    // One connection: a request that kept it (an abandoned transaction) would stall the rest.
+    let app = spawn_app_with_pool_size(1).await;
+    let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    let invoice_id = invoice.to_string();
+    // Under the per-customer payment limit, so the last payment below is not refused for it.
+    let tries = u64::try_from(app::backend::auth::throttle::PAYMENT_LIMIT - 1).unwrap();
+    for n in 0..tries {
+        let impatient = reqwest::Client::builder()
+            .timeout(Duration::from_millis(1 + 2 * n))
+            .build()
+            .unwrap();
+        let key = format!("cut-off-key-{n:08}");
+        let _ = impatient
+            .post(app.url("/api/invoices/pay"))
+            .header("Origin", &app.public_url)
+            .header("Accept", "application/json")
+            .header("Cookie", format!("porchlight_session={session}"))
+            .form(&[
+                ("invoice_id", invoice_id.as_str()),
+                ("payment_method_id", card.as_str()),
+                ("amount", "1.00"),
+                ("idempotency_key", key.as_str()),
+            ])
+            .send()
+            .await;
+    }
+    // The server still answers, through its single connection.
+    let (status, body) = pay(
+        &app,
+        &session,
+        invoice,
+        &card,
+        "1.00",
+        "after-cut-off-key-01",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    if app.store.backend() == app::backend::store::Backend::Postgres {
+        let mut conn = sqlx::AnyConnection::connect(&app.database_url)
+            .await
+            .unwrap();
+        let open: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(open, 0, "transactions left open");
+    }
+    // Whatever was cut off is finished by the background check: no attempt stays pending and the
+    // invoice holds exactly the approved payments.
+    app.clock.advance(1);
+    reconcile_pending(&app.state, 0).await;
+    let far = app.clock.now().plus_seconds(86_400);
+    assert!(app.store.pending_attempts(far).await.unwrap().is_empty());
+    let approved = app
+        .store
+        .attempts_page(
+            maria,
+            app::backend::store::AttemptQuery {
+                invoice: Some(invoice),
+                settled_only: true,
+                page: None,
+                per_page: 100,
+            },
+        )
+        .await
+        .unwrap()
+        .attempts
+        .iter()
+        .filter(|a| a.status == app::domain::status::AttemptStatus::Approved)
+        .count();
+    assert!(approved >= 1);
+    assert_eq!(
+        paid(&app, maria, invoice).await,
+        Cents::new(100 * i64::try_from(approved).unwrap())
+    );
 }
 
 #[tokio::test]
