@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `staff add`, `demo`, `backup`.
+//! The command line: `serve` (default), `migrate`, `staff add`, `demo`, `backup`, `check`.
 
 use crate::{
     config::{Config, VARIABLES},
@@ -39,6 +39,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the rules the data must keep (one primary card, balances, one charge per key).
+    Check,
     /// Copy the SQLite database to a new file while the server keeps running.
     Backup {
         /// The file to create (never overwritten).
@@ -131,6 +133,21 @@ async fn execute(command: Command) -> Result<(), CliError> {
             .await?;
             eprintln!("porchlight: added {role} {email}");
             Ok(())
+        }
+        Command::Check => {
+            let store = open_store(&config).await?;
+            let broken = store.invariant_violations().await?;
+            if broken.is_empty() {
+                eprintln!(
+                    "porchlight: all {} rules hold",
+                    app::backend::Store::invariant_count()
+                );
+                return Ok(());
+            }
+            for v in &broken {
+                eprintln!("porchlight: broken: {} ({})", v.rule, v.subject);
+            }
+            Err(CliError::Other(format!("{} broken rule(s)", broken.len())))
         }
         Command::Backup { file } => {
             let store = open_store(&config).await?;

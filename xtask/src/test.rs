@@ -139,6 +139,27 @@ pub fn run_all() -> Result<(), String> {
     if !ok {
         return Err("the PCI scan found card data (see the lines above)".into());
     }
+    // The rules the data must keep, on what the end-to-end flows left behind.
+    let e2e_db = root.join("target/e2e/porchlight.db");
+    let (ok, _) = run_captured(
+        cmd(built.binary.to_str().unwrap_or("porchlight"), &["check"])
+            .env(
+                "PORCHLIGHT_DATABASE_URL",
+                format!("sqlite://{}", e2e_db.display()),
+            )
+            .env(
+                "PORCHLIGHT_SECRET",
+                "check-needs-no-secret-0123456789abcdef",
+            ),
+    )?;
+    tally.record(
+        "data rules on the e2e database (porchlight check)",
+        usize::from(ok),
+        usize::from(!ok),
+    );
+    if !ok {
+        return Err("the e2e database breaks a data rule (see the lines above)".into());
+    }
 
     eprintln!("\nSummary ({} s):", started.elapsed().as_secs());
     for (group, passed, failed) in &tally.rows {

@@ -53,7 +53,7 @@ fn help_lists_every_configuration_variable() {
     ] {
         assert!(help.contains(var), "{var} missing from --help");
     }
-    for command in ["serve", "migrate", "staff", "demo", "backup"] {
+    for command in ["serve", "migrate", "staff", "demo", "backup", "check"] {
         assert!(help.contains(command), "{command} missing from --help");
     }
 }
@@ -145,6 +145,13 @@ async fn backup_copies_a_sqlite_database_that_serves_as_is_and_points_postgres_t
     let (store, url) = fresh_store().await;
     let env = [("PORCHLIGHT_DATABASE_URL", url.as_str())];
     assert!(porchlight(&["demo"], &env, "").status.success());
+    let checked = porchlight(&["check"], &env, "");
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    assert!(
+        stderr(&checked).contains("rules hold"),
+        "{}",
+        stderr(&checked)
+    );
     let file =
         std::env::temp_dir().join(format!("porchlight-cli-backup-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
@@ -156,6 +163,13 @@ async fn backup_copies_a_sqlite_database_that_serves_as_is_and_points_postgres_t
         return;
     }
     assert!(out.status.success(), "{}", stderr(&out));
+    let checked = porchlight(&["check"], &env, "");
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    assert!(
+        stderr(&checked).contains("rules hold"),
+        "{}",
+        stderr(&checked)
+    );
     // The copy is a database the binary can use directly: the demo is already in it.
     let copy_url = format!("sqlite://{}", file.display());
     let again = porchlight(&["demo"], &[("PORCHLIGHT_DATABASE_URL", &copy_url)], "");

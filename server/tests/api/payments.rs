@@ -570,6 +570,66 @@ async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_a
 }
 
 #[tokio::test]
+async fn the_invariant_check_passes_after_real_payments_and_names_each_broken_rule() {
+    let app = spawn_app().await;
+    let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
+    let (status, body) = pay(
+        &app,
+        &session,
+        invoice,
+        &card,
+        "40.00",
+        "invariant-key-000001",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let declined = token(&app, "4000 0000 0000 0002").await;
+    add(&app, &session, &declined, false).await;
+    let declined_card = card_id(&app, maria, "0002").await;
+    let (status, _) = pay(
+        &app,
+        &session,
+        invoice,
+        &declined_card,
+        "5.00",
+        "invariant-key-000002",
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(app.store.invariant_violations().await.unwrap(), vec![]);
+
+    // Break two rules behind the application's back; the check names both.
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE invoices SET paid_cents = paid_cents - 1 WHERE id = $1")
+        .bind(invoice.get())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE payment_methods SET is_primary = 0 WHERE customer_id = $1")
+        .bind(maria.get())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let rules: Vec<&str> = app
+        .store
+        .invariant_violations()
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.rule)
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "a customer with saved cards has exactly one primary card",
+            "an invoice's paid amount covers its online payments",
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_card_released() {
     use app::backend::{
         gateway::Gateway,
