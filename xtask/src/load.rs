@@ -2,6 +2,7 @@
 //! while busy loops keep every core busy. Fails on any load that misses its deadline or answers
 //! anything but 200.
 
+pub mod crash;
 mod http;
 mod server;
 

@@ -27,6 +27,9 @@ usage: cargo xtask <command>
   lighthouse [RUNS]
           Lighthouse (mobile) on /login and a signed-in /payment-methods of the release
           binary with the demo data: median of RUNS (default 5), against issue 14's goals
+  crash   payments in flight while the release server is killed with SIGKILL and restarted,
+          on SQLite and PostgreSQL: acknowledged payments kept, nothing charged twice,
+          every data rule intact (part of `test`)
   load    signed-in page loads against the release build on SQLite and PostgreSQL while the
           cores are busy; fails on any load slower than 5 s or not answering 200
           (`cargo xtask load --help` for the options)";
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Some("lighthouse") => {
             tools::ensure(tools::Need::Test).and_then(|()| lighthouse::run(&args[1..]))
         }
+        Some("crash") => crash(),
         Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&o).map(drop)),
         Some("busy") => {
             load::spin();
@@ -59,6 +63,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The crash test on both backends against the release binary.
+fn crash() -> Result<(), String> {
+    let binary = process::workspace_root().join("target/release/porchlight");
+    for backend in [load::Backend::Sqlite, load::Backend::Postgres] {
+        eprintln!("{}", load::crash::run(&binary, backend)?);
+    }
+    Ok(())
 }
 
 /// Runs `f`, then prints how long it took under `name`.

@@ -113,6 +113,28 @@ pub fn run_all() -> Result<(), String> {
         failed,
     );
     result?;
+    // Payments in flight while the server is killed (SIGKILL) and restarted, on both backends.
+    let mut crashed = (0, 0);
+    for backend in [crate::load::Backend::Sqlite, crate::load::Backend::Postgres] {
+        match crate::load::crash::run(&built.binary, backend) {
+            Ok(report) => {
+                eprintln!("{report}");
+                crashed.0 += 1;
+            }
+            Err(e) => {
+                eprintln!("crash test on {}: {e}", backend.name());
+                crashed.1 += 1;
+            }
+        }
+    }
+    tally.record(
+        "crash: SIGKILL during payments, restart (SQLite, PostgreSQL)",
+        crashed.0,
+        crashed.1,
+    );
+    if crashed.1 > 0 {
+        return Err("the crash test failed (see the lines above)".into());
+    }
     let (ok, out) = run_captured(
         cmd("npx", &["playwright", "test", "--reporter=list"])
             .current_dir(root.join("end2end"))

@@ -54,6 +54,8 @@ pub struct Server {
     dir: PathBuf,
     postgres: Option<(String, String)>,
     keep: bool,
+    binary: String,
+    database_url: String,
 }
 
 impl Server {
@@ -84,35 +86,13 @@ impl Server {
         };
         let addr = free_port()?;
         let log = dir.join("server.log");
-        let env = |c: &mut Command| {
-            c.env("PORCHLIGHT_DATABASE_URL", &url)
-                .env("PORCHLIGHT_PUBLIC_URL", format!("http://{addr}"))
-                .env(
-                    "PORCHLIGHT_SECRET",
-                    "load-test-secret-0123456789abcdef0123456789",
-                )
-                .env("PORCHLIGHT_OUTBOX_DIR", dir.join("outbox"))
-                .env("LEPTOS_SITE_ADDR", addr.to_string())
-                .env("RUST_LOG", "info")
-                .current_dir(&dir);
-        };
         let bin = binary.to_string_lossy().into_owned();
-        let mut demo = cmd(&bin, &["demo", "--force"]);
-        env(&mut demo);
+        let mut demo = command(&bin, &["demo", "--force"], &url, addr, &dir);
         let (ok, out) = run_captured(&mut demo)?;
         if !ok {
             return Err(format!("loading the demo data failed: {out}"));
         }
-        let log_file =
-            std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
-        let mut serve = cmd(&bin, &["serve"]);
-        env(&mut serve);
-        let child = serve
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
-            .stderr(log_file)
-            .spawn()
-            .map_err(|e| format!("starting {bin}: {e}"))?;
+        let child = spawn_serve(&bin, &url, addr, &dir, &log)?;
         let server = Self {
             addr,
             log,
@@ -120,9 +100,39 @@ impl Server {
             dir,
             postgres,
             keep: false,
+            binary: bin,
+            database_url: url,
         };
         server.wait_until_healthy()?;
         Ok(server)
+    }
+
+    /// Kills the server with SIGKILL (no shutdown of any kind), starts it again on the same
+    /// database and port, and waits until it answers.
+    pub fn kill_and_restart(&mut self) -> Result<(), String> {
+        self.child
+            .kill()
+            .map_err(|e| format!("killing the server: {e}"))?;
+        let _ = self.child.wait();
+        self.child = spawn_serve(
+            &self.binary,
+            &self.database_url,
+            self.addr,
+            &self.dir,
+            &self.log,
+        )?;
+        self.wait_until_healthy()
+    }
+
+    /// `porchlight check` on the server's database: whether every data rule holds, and its output.
+    pub fn check(&self) -> Result<(bool, String), String> {
+        run_captured(&mut command(
+            &self.binary,
+            &["check"],
+            &self.database_url,
+            self.addr,
+            &self.dir,
+        ))
     }
 
     fn wait_until_healthy(&self) -> Result<(), String> {
@@ -239,6 +249,43 @@ impl Drop for Server {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// `binary args` with the run's configuration.
+fn command(binary: &str, args: &[&str], url: &str, addr: SocketAddr, dir: &Path) -> Command {
+    let mut c = cmd(binary, args);
+    c.env("PORCHLIGHT_DATABASE_URL", url)
+        .env("PORCHLIGHT_PUBLIC_URL", format!("http://{addr}"))
+        .env(
+            "PORCHLIGHT_SECRET",
+            "load-test-secret-0123456789abcdef0123456789",
+        )
+        .env("PORCHLIGHT_OUTBOX_DIR", dir.join("outbox"))
+        .env("LEPTOS_SITE_ADDR", addr.to_string())
+        .env("RUST_LOG", "info")
+        .current_dir(dir);
+    c
+}
+
+/// Starts `binary serve`, its output appended to `log`.
+fn spawn_serve(
+    binary: &str,
+    url: &str,
+    addr: SocketAddr,
+    dir: &Path,
+    log: &Path,
+) -> Result<Child, String> {
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map_err(|e| format!("opening {}: {e}", log.display()))?;
+    command(binary, &["serve"], url, addr, dir)
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| format!("starting {binary}: {e}"))
 }
 
 fn psql(url: &str, sql: &str) -> Result<(), String> {
