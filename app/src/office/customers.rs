@@ -118,7 +118,7 @@ fn CustomerSearch() -> impl IntoView {
                         let link = move |p: i64| format!("?q={}&page={p}", crate::domain::next::encode_query_value(&q()));
                         view! {
                             <p class="muted" role="status">{format!("{} customer{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead><tr><th>"Name"</th><th>"Email"</th><th>"Phone"</th><th>"Type"</th></tr></thead>
                                     <tbody>

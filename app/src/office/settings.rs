@@ -189,7 +189,7 @@ fn OnlinePaymentsForm() -> impl IntoView {
                     match history.await.map(|v| v.audit) {
                         Ok(audit) if audit.is_empty() => view! { <p>"No changes recorded yet."</p> }.into_any(),
                         Ok(audit) => view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead><tr><th>"When"</th><th>"Who"</th><th>"Setting"</th><th>"Change"</th></tr></thead>
                                     <tbody>

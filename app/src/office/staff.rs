@@ -148,7 +148,7 @@ fn StaffAdmin() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(rows) => view! {
-                            <div class="table-wrap"><table>
+                            <div class="table-wrap" tabindex="0"><table>
                                 <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|s| {

@@ -201,7 +201,7 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
                 view! { <p class="empty">"No visits on record yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap"><table>
+                    <div class="table-wrap" tabindex="0"><table>
                         <thead><tr><th>"Date"</th><th>"Work done"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {s.visits.into_iter().map(|v| view! {
@@ -227,7 +227,7 @@ fn InvoiceTable(rows: Vec<InvoiceLine>, can_pay: bool, empty: &'static str) -> i
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
     view! {
-        <div class="table-wrap"><table>
+        <div class="table-wrap" tabindex="0"><table>
             <thead><tr><th>"Invoice"</th><th>"Date"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th>
                 {can_pay.then(|| view! { <th><span class="visually-hidden">"Pay"</span></th> })}</tr></thead>
             <tbody>

@@ -177,7 +177,7 @@ fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
         <p>{format!("Issued {} · due {}", i.issued_on.iso_date(), i.due_on.iso_date())}</p>
         <section class="card" aria-labelledby="lines-heading">
             <h2 id="lines-heading">"Charges"</h2>
-            <div class="table-wrap"><table>
+            <div class="table-wrap" tabindex="0"><table>
                 <thead><tr><th>"Description"</th><th>"Quantity"</th><th>"Price"</th><th>"Amount"</th></tr></thead>
                 <tbody>
                     {i.lines.into_iter().map(|l| {
@@ -198,7 +198,7 @@ fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
                 view! { <p class="empty">"No online payments yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap"><table>
+                    <div class="table-wrap" tabindex="0"><table>
                         <thead><tr><th>"Date"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {i.payments.into_iter().map(|p| view! {

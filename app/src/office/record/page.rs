@@ -131,7 +131,7 @@ fn RecordView(
                     view! { <p class="empty">"No jobs yet."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-wrap"><table>
+                        <div class="table-wrap" tabindex="0"><table>
                             <thead><tr><th>"Date"</th><th>"Work"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
                             <tbody>
                                 {r.jobs.clone().into_iter().map(|j| view! {
@@ -154,7 +154,7 @@ fn RecordView(
                     view! { <p class="empty">"No invoices yet."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-wrap"><table>
+                        <div class="table-wrap" tabindex="0"><table>
                             <thead><tr><th>"Number"</th><th>"Issued"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                             <tbody>
                                 {r.invoices.clone().into_iter().map(|i| {
