@@ -1,24 +1,16 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { officeAdmin, officePassword } from "../playwright.config";
+import { maria, signIn } from "./support/session";
 
 // axe-core at WCAG 2.1 AA on every kind of page, signed out, as a customer and in the office, on
 // the desktop and the phone viewport (each project runs this file).
-const maria = { email: "maria.gonzalez@example.com", password: "brightside-maria-demo" };
 
 async function violations(page: Page, path: string) {
   await page.goto(path);
   await page.waitForLoadState("networkidle");
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return results.violations.map((v) => `${path}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
-async function signIn(page: Page, path: string, email: string, password: string, button: string) {
-  await page.goto(path);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: button }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith("login"));
 }
 
 test("signed-out pages have no WCAG 2.1 AA violations", async ({ page }) => {
