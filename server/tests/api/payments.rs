@@ -31,11 +31,8 @@ async fn invoice(app: &TestApp, customer: CustomerId, cents: i64) -> InvoiceId {
 
 async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents {
     app.store
-        .invoices_for_customer(customer)
+        .invoice_for_customer(customer, invoice)
         .await
-        .unwrap()
-        .into_iter()
-        .find(|i| i.id == invoice)
         .unwrap()
         .paid
 }
