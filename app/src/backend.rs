@@ -7,6 +7,7 @@ pub mod gateway;
 pub mod mail;
 pub mod passwords;
 pub mod payments;
+pub mod records;
 pub mod request;
 pub mod secret;
 pub mod state;

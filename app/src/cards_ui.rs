@@ -1,10 +1,10 @@
 //! Card pieces shared by the portal and the office: the card row, the history list and the
 //! "Add New Card" dialog that tokenizes in the browser.
 
-mod dialog;
-mod history;
-mod row;
-mod tokenize;
+pub mod dialog;
+pub mod history;
+pub mod row;
+pub mod tokenize;
 
 pub use dialog::{AddCardDialog, NewCardSubmission};
 pub use history::{HistoryList, HistoryRow};

@@ -14,7 +14,7 @@ pub mod status;
 pub mod time;
 pub mod tokenization;
 
-pub use customer::{CustomerDetails, CustomerKind, Phone};
+pub use customer::{CustomerDetails, CustomerKind, Phone, PortalStatus};
 pub use email::EmailAddress;
 pub use ids::{CustomerId, InvoiceId, JobId, PaymentId, PaymentMethodId, StaffId};
 pub use money::Cents;

@@ -1,14 +1,14 @@
 //! The office side: staff sign-in, settings, Call Booking, customers, jobs and invoices.
 
-mod auth;
-mod billing;
-mod call_booking;
-mod cards;
-mod customers;
-mod nav;
-mod record;
-mod settings;
-mod staff;
+pub mod auth;
+pub mod billing;
+pub mod call_booking;
+pub mod cards;
+pub mod customers;
+pub mod nav;
+pub mod record;
+pub mod settings;
+pub mod staff;
 
 pub use auth::{OfficeLoginPage, OfficeShell, StaffSummary};
 pub use call_booking::{CallBookingPage, EditCustomerPage};

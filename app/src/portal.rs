@@ -1,15 +1,15 @@
 //! The customer side of the portal: one module per feature.
 
-mod account;
-mod dashboard;
-mod invitation;
-mod invoice;
-mod login;
-mod password_reset;
-mod pay;
-mod payment_methods;
-mod session;
-mod verify;
+pub mod account;
+pub mod dashboard;
+pub mod invitation;
+pub mod invoice;
+pub mod login;
+pub mod password_reset;
+pub mod pay;
+pub mod payment_methods;
+pub mod session;
+pub mod verify;
 
 pub use account::AccountPage;
 pub use dashboard::DashboardPage;

@@ -2,11 +2,117 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::params::Params;
 
 /// A page's data could not be loaded: the plain sentence, announced to screen readers.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
     view! { <p class="form__error" role="alert">{error.to_string()}</p> }
+}
+
+/// A resource's data drawn by `children` once loaded: a status line while the first load runs,
+/// the last data while it reloads, and the plain sentence (under `heading`, if given) on failure.
+#[component]
+pub fn Loaded<T, V, F>(
+    /// The data.
+    resource: Resource<Result<T, AppError>>,
+    /// What the status line says while loading, e.g. "Loading your cards…".
+    loading: &'static str,
+    /// Page title and heading shown above the error when the page has nothing else to show.
+    #[prop(optional)]
+    heading: Option<&'static str>,
+    /// Draws the data.
+    children: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <p role="status">{loading}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => children(data).into_any(),
+                        Err(error) => view! {
+                            {heading.map(|text| view! { <leptos_meta::Title text=text /><h1>{text}</h1> })}
+                            <LoadError error />
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// A count of successful changes: key a resource on it to reload after a change, but not after a
+/// refused form (which keeps its input and messages).
+#[derive(Clone, Copy)]
+pub struct Changes(RwSignal<u32>);
+
+impl Changes {
+    /// No changes yet.
+    pub fn new() -> Self {
+        Changes(RwSignal::new(0))
+    }
+
+    /// Also counts each successful result of `action` from now on.
+    pub fn track<I, O>(self, action: ServerAction<I>) -> Self
+    where
+        I: leptos::server_fn::ServerFn<Output = O, Error = AppError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        O: Clone + Send + Sync + 'static,
+    {
+        Effect::new(move |_| {
+            if matches!(action.value().get(), Some(Ok(_))) {
+                self.bump();
+            }
+        });
+        self
+    }
+
+    /// Counts one change.
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+
+    /// The count, tracked.
+    pub fn get(self) -> u32 {
+        self.0.get()
+    }
+}
+
+impl Default for Changes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The `:id` segment of a route, as text: the server function parses it at its edge and answers
+/// "not found" for an unusable one.
+#[derive(leptos::Params, Clone, Debug, PartialEq)]
+pub struct IdPath {
+    /// The segment, if the route has one.
+    pub id: Option<String>,
+}
+
+/// The current route's `:id` (empty when missing), tracked.
+pub fn use_id() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params::<IdPath>();
+    move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.id.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// The error of the latest submission of a form's action, if any.
@@ -34,6 +140,34 @@ pub fn form_message(error: Signal<Option<AppError>>) -> Signal<Option<String>> {
             .filter(|e| e.field().is_none())
             .map(|e| e.to_string())
     })
+}
+
+/// The ids that tie an input to its hint and error message.
+pub struct FieldIds {
+    /// `id` of the error message.
+    pub error_id: String,
+    /// `id` of the hint.
+    pub hint_id: String,
+    /// The input's `aria-describedby`: the hint (if any), then the error.
+    pub described: String,
+}
+
+impl FieldIds {
+    /// The ids for the input `id`, with or without a hint.
+    pub fn new(id: &str, has_hint: bool) -> Self {
+        let error_id = format!("{id}-error");
+        let hint_id = format!("{id}-hint");
+        let described = if has_hint {
+            format!("{hint_id} {error_id}")
+        } else {
+            error_id.clone()
+        };
+        FieldIds {
+            error_id,
+            hint_id,
+            described,
+        }
+    }
 }
 
 /// A labelled input with its error message announced to screen readers.
@@ -64,13 +198,11 @@ pub fn TextField(
     #[prop(optional)]
     optional: bool,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = if hint.is_some() {
-        format!("{hint_id} {error_id}")
-    } else {
-        error_id.clone()
-    };
+    let FieldIds {
+        error_id,
+        hint_id,
+        described,
+    } = FieldIds::new(id, hint.is_some());
     view! {
         <div class="field">
             <label for=id>{label}</label>

@@ -25,7 +25,7 @@ impl Clock {
         }
     }
 
-    /// Now.
+    /// The current time (the set one, in tests).
     pub fn now(&self) -> Timestamp {
         match &self.manual {
             Some(at) => Timestamp::from_unix(at.load(Ordering::SeqCst)),

@@ -15,7 +15,7 @@ use std::fmt;
 /// What the processor knows about a tokenized card: never the number or security code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardDetails {
-    /// Network.
+    /// The card network.
     pub brand: Brand,
     /// Last four digits.
     pub last4: Last4,

@@ -7,9 +7,9 @@ use tokio::sync::{OnceCell, Semaphore};
 
 /// Memory cost in KiB (OWASP's minimum for argon2id with t = 2).
 pub const MEMORY_KIB: u32 = 19_456;
-/// Iterations.
+/// Passes over the memory (t).
 pub const ITERATIONS: u32 = 2;
-/// Lanes.
+/// Lanes (p): each hash runs on one thread.
 pub const PARALLELISM: u32 = 1;
 
 /// Why hashing or verifying could not run.

@@ -84,6 +84,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// `Ok` when a statement changed exactly one row, [`StoreError::NotFound`] when it changed none.
+    pub(crate) fn one_row(done: sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
     /// Maps a unique-constraint violation to [`StoreError::Duplicate`], passing anything else through.
     pub(crate) fn unique(err: sqlx::Error, what: &'static str) -> Self {
         match &err {

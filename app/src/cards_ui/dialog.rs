@@ -171,13 +171,11 @@ pub fn AddCardDialog(
                       hint: Option<&'static str>| {
         let name = CARD_FIELDS[i];
         let id = format!("card-{name}");
-        let error_id = format!("{id}-error");
-        let hint_id = format!("{id}-hint");
-        let described = if hint.is_some() {
-            format!("{hint_id} {error_id}")
-        } else {
-            error_id.clone()
-        };
+        let crate::ui::FieldIds {
+            error_id,
+            hint_id,
+            described,
+        } = crate::ui::FieldIds::new(&id, hint.is_some());
         view! {
             <div class=format!("field field--{name}")>
                 <label for=id.clone()>{label}</label>

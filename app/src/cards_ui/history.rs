@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 /// A payment-method history entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRow {
-    /// When.
     pub at: Timestamp,
     /// What happened.
     pub action: CardAction,

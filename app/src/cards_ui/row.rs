@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A saved card's display data (never more than brand and last 4 of the number).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardRow {
-    /// Id.
     pub id: PaymentMethodId,
-    /// Network.
     pub brand: Brand,
     /// Last four digits.
     pub last4: Last4,

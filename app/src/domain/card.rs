@@ -10,13 +10,13 @@ use std::fmt;
 /// Card networks Porchlight accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Brand {
-    /// Visa.
+    /// Visa (starts with 4).
     Visa,
     /// Mastercard (51–55 and the 2-series 2221–2720).
     Mastercard,
     /// American Express.
     Amex,
-    /// Discover.
+    /// Discover (6011, 644–649, 65).
     Discover,
     /// Diners Club.
     Diners,

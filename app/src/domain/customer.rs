@@ -1,6 +1,18 @@
 //! Customer record input: names, phone numbers, addresses and the residential/commercial type.
 
+use super::Timestamp;
 use serde::{Deserialize, Serialize};
+
+/// Whether a customer can use the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortalStatus {
+    /// Never invited, or the invitation expired.
+    NoAccount,
+    /// An invitation link is waiting to be used.
+    InvitationSent,
+    /// Signed up; the latest sign-in if any.
+    Active(Option<Timestamp>),
+}
 
 /// Residential or commercial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

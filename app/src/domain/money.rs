@@ -90,6 +90,15 @@ impl Cents {
         self.0.checked_add(other.0).map(Cents)
     }
 
+    /// The sum of `amounts`, saturating at the largest amount instead of overflowing.
+    pub fn sum(amounts: impl IntoIterator<Item = Cents>) -> Cents {
+        Cents(
+            amounts
+                .into_iter()
+                .fold(0i64, |sum, c| sum.saturating_add(c.0)),
+        )
+    }
+
     /// Subtracts an amount, or `None` on overflow.
     pub fn checked_sub(self, other: Cents) -> Option<Cents> {
         self.0.checked_sub(other.0).map(Cents)

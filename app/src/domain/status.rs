@@ -175,13 +175,13 @@ impl AttemptStatus {
 /// What happened to a saved card, as its history records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardAction {
-    /// Saved.
+    /// Saved for the first time.
     Added,
     /// Made primary.
     SetPrimary,
     /// Expiry, ZIP or nickname changed.
     Updated,
-    /// Removed.
+    /// Removed by the customer or the office.
     Deleted,
     /// Charged for an invoice.
     UsedForPayment,

@@ -1,7 +1,7 @@
 //! Jobs and invoices: created from the customer record; unpaid invoices can be voided.
 
-mod api;
-mod page;
+pub mod api;
+pub mod page;
 
 pub use api::{CreateInvoice, CreateJob, VoidInvoice};
 pub use page::{InvoiceForm, JobForm};

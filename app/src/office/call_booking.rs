@@ -5,11 +5,10 @@ use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{CustomerId, CustomerKind},
     error::AppError,
-    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{Loaded, SubmitButton, TextField, action_error, field_message, form_message, use_id},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// Turns the form into a store record, or every field's error.
 #[cfg(feature = "ssr")]
@@ -212,17 +211,14 @@ pub fn EditCustomerPage() -> impl IntoView {
 
 #[component]
 fn EditForm() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let id = use_id();
     let record = Resource::new(id, |id| super::record::customer_record(id, None));
     let update = ServerAction::<UpdateCustomer>::new();
     let error = action_error(update);
     view! {
         <h1>"Edit customer"</h1>
-        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match record.await {
-                    Ok(r) => {
+        <Loaded resource=record loading="Loading…" let:r>
+            {{
                         let values = CustomerValues {
                             name: r.name.clone(),
                             email: r.email.clone(),
@@ -241,10 +237,7 @@ fn EditForm() -> impl IntoView {
                                 </ActionForm>
                             </section>
                         }.into_any()
-                    }
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }}
+        </Loaded>
     }
 }

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 /// An online payment attempt as the office sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttemptRow {
-    /// When.
     pub at: crate::domain::Timestamp,
     /// Invoice number.
     pub invoice: String,

@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::error::Context as _;
-use crate::ui::LoadError;
+use crate::ui::Loaded;
 use crate::{
     domain::{CustomerId, CustomerKind},
     error::AppError,
@@ -20,11 +20,8 @@ pub const PAGE_SIZE: i64 = 20;
 pub struct CustomerRow {
     /// Record id.
     pub id: CustomerId,
-    /// Name.
     pub name: String,
-    /// Email.
     pub email: String,
-    /// Phone.
     pub phone: String,
     /// Residential or commercial.
     pub kind: CustomerKind,
@@ -104,16 +101,15 @@ fn CustomerSearch() -> impl IntoView {
                 <button type="submit" class="button">"Search"</button>
             </div>
         </Form>
-        <Transition fallback=|| view! { <p role="status">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok(list) if list.rows.is_empty() => view! {
+        <Loaded resource=results loading="Searching…" let:list>
+            {if list.rows.is_empty() {
+                view! {
                         <div class="empty">
                             <p>{if q().is_empty() { "No customers yet.".to_owned() } else { format!("No customers match “{}”.", q()) }}</p>
                             <a href="/office/call-booking">"Book a customer through Call Booking"</a>
                         </div>
-                    }.into_any(),
-                    Ok(list) => {
+                    }.into_any()
+            } else {
                         let pages = (list.total + PAGE_SIZE - 1) / PAGE_SIZE;
                         let link = move |p: i64| format!("?q={}&page={p}", crate::domain::next::encode_query_value(&q()));
                         view! {
@@ -139,10 +135,7 @@ fn CustomerSearch() -> impl IntoView {
                                 {(list.page < pages).then(|| view! { <a href=link(list.page + 1)>"Next"</a> })}
                             </nav>
                         }.into_any()
-                    }
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+            }}
+        </Loaded>
     }
 }

@@ -6,7 +6,7 @@ use crate::error::Context as _;
 use crate::{
     domain::Timestamp,
     error::AppError,
-    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{Loaded, SubmitButton, TextField, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,15 +15,12 @@ use serde::{Deserialize, Serialize};
 /// One recorded settings change, as the audit list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
-    /// When.
     pub at: Timestamp,
     /// Who (staff name, or "command line").
     pub who: String,
     /// Which setting, in words.
     pub setting: String,
-    /// Before.
     pub old_value: String,
-    /// After.
     pub new_value: String,
 }
 
@@ -152,11 +149,8 @@ fn OnlinePaymentsForm() -> impl IntoView {
         <AdminOnly>
         <p class="breadcrumb">"Settings › Invoicing"</p>
         <h1>"Online Payments"</h1>
-        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => view! {
-                        <section class="card">
+        <Loaded resource=data loading="Loading…" let:v>
+            <section class="card">
                             <p class="notice notice--ok" role="status">{saved}</p>
                             <ActionForm action=save attr:novalidate="true" attr:class="form">
                                 <label class="switch">
@@ -177,23 +171,19 @@ fn OnlinePaymentsForm() -> impl IntoView {
                                 <SubmitButton label="Save settings" busy="Saving…" pending=save.pending() />
                             </ActionForm>
                         </section>
-                    }.into_any(),
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        </Loaded>
         <section class="card" aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Change history"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match history.await.map(|v| v.audit) {
-                        Ok(audit) if audit.is_empty() => view! { <p>"No changes recorded yet."</p> }.into_any(),
-                        Ok(audit) => view! {
+            <Loaded resource=history loading="Loading…" let:v>
+                {if v.audit.is_empty() {
+                    view! { <p>"No changes recorded yet."</p> }.into_any()
+                } else {
+                    view! {
                             <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead><tr><th>"When"</th><th>"Who"</th><th>"Setting"</th><th>"Change"</th></tr></thead>
                                     <tbody>
-                                        {audit.into_iter().map(|row| view! {
+                                        {v.audit.into_iter().map(|row| view! {
                                             <tr>
                                                 <td>{row.at.date_time()}</td>
                                                 <td>{row.who}</td>
@@ -204,11 +194,9 @@ fn OnlinePaymentsForm() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
-                        Err(e) => view! { <LoadError error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    }.into_any()
+                }}
+            </Loaded>
         </section>
         </AdminOnly>
     }

@@ -6,7 +6,7 @@ use crate::error::{Context as _, FoundContext as _};
 use crate::{
     domain::{StaffId, StaffRole},
     error::AppError,
-    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{Loaded, SubmitButton, TextField, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,13 +15,10 @@ use serde::{Deserialize, Serialize};
 /// One staff member in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffRow {
-    /// Id.
     pub id: StaffId,
-    /// Name.
     pub name: String,
     /// Sign-in email.
     pub email: String,
-    /// Role.
     pub role: StaffRole,
     /// Disabled accounts cannot sign in.
     pub disabled: bool,
@@ -144,11 +141,8 @@ fn StaffAdmin() -> impl IntoView {
         <section class="card" aria-labelledby="staff-list-heading">
             <h2 id="staff-list-heading">"Office users"</h2>
             <p class="form__error" role="alert">{toggle_error}</p>
-            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(rows) => view! {
-                            <div class="table-wrap" tabindex="0"><table>
+            <Loaded resource=list loading="Loading…" let:rows>
+                <div class="table-wrap" tabindex="0"><table>
                                 <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|s| {
@@ -175,11 +169,7 @@ fn StaffAdmin() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table></div>
-                        }.into_any(),
-                        Err(e) => view! { <LoadError error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            </Loaded>
         </section>
         <section class="card" aria-labelledby="add-staff-heading">
             <h2 id="add-staff-heading">"Add a staff member"</h2>

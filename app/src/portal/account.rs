@@ -6,7 +6,7 @@ use crate::error::Context as _;
 use crate::{
     domain::Timestamp,
     error::AppError,
-    ui::{LoadError, SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{Loaded, SubmitButton, TextField, action_error, field_message, form_message},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -92,20 +92,13 @@ fn AccountDetails() -> impl IntoView {
         <div class="stack">
             <section class="card" aria-labelledby="account-facts">
                 <h2 id="account-facts">"Sign-in details"</h2>
-                <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match overview.await {
-                            Ok(o) => view! {
-                                <dl class="facts">
+                <Loaded resource=overview loading="Loading…" let:o>
+                    <dl class="facts">
                                     <dt>"Email"</dt><dd>{o.email}</dd>
                                     <dt>"Last sign-in"</dt>
                                     <dd>{o.last_sign_in.map(crate::domain::Timestamp::date_time).unwrap_or_else(|| "—".to_owned())}</dd>
                                 </dl>
-                            }.into_any(),
-                            Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                </Loaded>
             </section>
             <section class="card" aria-labelledby="change-password-heading">
                 <h2 id="change-password-heading">"Change password"</h2>

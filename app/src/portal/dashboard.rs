@@ -1,50 +1,14 @@
 //! `/`: what a signed-in customer sees first: balance due, open and paid invoices, service history.
 
-#[cfg(feature = "ssr")]
-use crate::error::Context as _;
 use crate::{
-    domain::{
-        Cents, InvoiceId, Timestamp,
-        status::{InvoiceStatus, JobStatus},
-    },
+    domain::Cents,
     error::AppError,
-    ui::{LoadError, Pager},
+    rows::{InvoiceRow, JobRow, JobTable, invoice_cells},
+    ui::{Loaded, Pager},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
-
-/// An invoice as the customer sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceLine {
-    /// Id.
-    pub id: InvoiceId,
-    /// Number, e.g. INV-01042.
-    pub number: String,
-    /// Issued.
-    pub issued_on: Timestamp,
-    /// Due.
-    pub due_on: Timestamp,
-    /// Total.
-    pub total: Cents,
-    /// Still owed.
-    pub balance: Cents,
-    /// Open, partially paid or paid.
-    pub status: InvoiceStatus,
-}
-
-/// A visit in the service history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VisitLine {
-    /// Day.
-    pub date: Timestamp,
-    /// Work done.
-    pub summary: String,
-    /// Technician.
-    pub technician: String,
-    /// Scheduled, completed or cancelled.
-    pub status: JobStatus,
-}
 
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,11 +18,11 @@ pub struct DashboardData {
     /// Sum of open balances.
     pub balance_due: Cents,
     /// Invoices with something left to pay, newest first.
-    pub open: Vec<InvoiceLine>,
+    pub open: Vec<InvoiceRow>,
     /// Paid invoices, newest first.
-    pub paid: Vec<InvoiceLine>,
+    pub paid: Vec<InvoiceRow>,
     /// Jobs, newest first.
-    pub visits: Vec<VisitLine>,
+    pub visits: Vec<JobRow>,
     /// Whether invoices can be paid online (and cards saved).
     pub can_pay: bool,
     /// (page, pages) of the service history.
@@ -92,61 +56,24 @@ pub async fn dashboard_summary(
     paid_page: Option<u32>,
 ) -> Result<DashboardData, AppError> {
     let (state, _, id) = super::session::require_customer().await?;
-    let customer = state
-        .store
-        .customer(id)
-        .await
-        .context("reading the customer")?;
-    let invoices = state
-        .store
-        .invoices_for_customer(id)
-        .await
-        .context("reading invoices")?;
-    let jobs = state
-        .store
-        .jobs_for_customer(id)
-        .await
-        .context("reading jobs")?;
-    let settings = state.store.settings().await.context("reading settings")?;
-    let (mut open, mut paid) = (Vec::new(), Vec::new());
-    let mut balance_due = Cents::ZERO;
-    for i in invoices.into_iter().filter(|i| !i.voided) {
-        let status = i.status();
-        let line = InvoiceLine {
-            id: i.id,
-            number: i.number.clone(),
-            issued_on: i.issued_on,
-            due_on: i.due_on,
-            total: i.total,
-            balance: i.balance(),
-            status,
-        };
-        if status == InvoiceStatus::Paid {
-            paid.push(line);
-        } else {
-            balance_due = balance_due.checked_add(line.balance).unwrap_or(balance_due);
-            open.push(line);
-        }
-    }
+    let overview = crate::backend::records::overview(&state, id).await?;
+    let (paid, open): (Vec<InvoiceRow>, Vec<InvoiceRow>) = overview
+        .invoices
+        .into_iter()
+        .map(InvoiceRow::from)
+        .partition(|i| i.status == crate::domain::status::InvoiceStatus::Paid);
+    let jobs = overview.jobs.into_iter().map(JobRow::from).collect();
     let (paid, paid_paging) = page_of(paid, paid_page);
-    let (jobs, visits_paging) = page_of(jobs, visits_page);
+    let (visits, visits_paging) = page_of(jobs, visits_page);
     Ok(DashboardData {
-        name: customer.name,
-        balance_due,
+        name: overview.customer.name,
+        balance_due: Cents::sum(open.iter().map(|i| i.balance)),
         open,
         paid,
+        visits,
         visits_paging,
         paid_paging,
-        visits: jobs
-            .into_iter()
-            .map(|j| VisitLine {
-                date: j.scheduled_on,
-                summary: j.summary,
-                technician: j.technician,
-                status: j.status,
-            })
-            .collect(),
-        can_pay: settings.saved_cards_on(),
+        can_pay: overview.can_pay,
     })
 }
 
@@ -168,14 +95,9 @@ fn Summary() -> impl IntoView {
         |(visits, paid)| dashboard_summary(visits, paid),
     );
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading your account…"</p> }>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(s) => view! { <Dashboard s=s /> }.into_any(),
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=summary loading="Loading your account…" let:s>
+            <Dashboard s />
+        </Loaded>
     }
 }
 
@@ -197,20 +119,7 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="visits-heading">
             <h2 id="visits-heading">"Service history"</h2>
-            {if s.visits.is_empty() {
-                view! { <p class="empty">"No visits on record yet."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap" tabindex="0"><table>
-                        <thead><tr><th>"Date"</th><th>"Work done"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
-                        <tbody>
-                            {s.visits.into_iter().map(|v| view! {
-                                <tr><td>{v.date.iso_date()}</td><td>{v.summary}</td><td>{if v.technician.is_empty() { "—".to_owned() } else { v.technician }}</td><td>{v.status.label()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
-                }.into_any()
-            }}
+            <JobTable rows=s.visits empty="No visits on record yet." />
             <Pager paging=s.visits_paging path="/" param="visits" label="Service history pages" />
         </section>
         <section class="card" aria-labelledby="paid-heading">
@@ -222,7 +131,7 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
 }
 
 #[component]
-fn InvoiceTable(rows: Vec<InvoiceLine>, can_pay: bool, empty: &'static str) -> impl IntoView {
+fn InvoiceTable(rows: Vec<InvoiceRow>, can_pay: bool, empty: &'static str) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
@@ -233,8 +142,8 @@ fn InvoiceTable(rows: Vec<InvoiceLine>, can_pay: bool, empty: &'static str) -> i
             <tbody>
                 {rows.into_iter().map(|i| view! {
                     <tr>
-                        <td><a href=format!("/invoices/{}", i.id)>{i.number.clone()}</a></td><td>{i.issued_on.iso_date()}</td><td>{i.due_on.iso_date()}</td>
-                        <td>{i.total.to_string()}</td><td>{i.balance.to_string()}</td><td>{i.status.label()}</td>
+                        <td><a href=format!("/invoices/{}", i.id)>{i.number.clone()}</a></td>
+                        {invoice_cells(&i)}
                         {can_pay.then(|| view! {
                             <td><a class="button button--primary" href=format!("/invoices/{}/pay", i.id)>
                                 "Pay"<span class="visually-hidden">{format!(" {}", i.number)}</span>

@@ -17,6 +17,54 @@ pub async fn request_invitation(email: String) -> Result<(), AppError> {
     accounts::request_invitation(&state, &req, &email).await
 }
 
+/// The frame of a page that takes an email address and always answers "check your email":
+/// the form in `children` until `done`, then the confirmation.
+#[component]
+pub fn EmailRequestPage(
+    /// Page title.
+    title: &'static str,
+    /// The visible heading.
+    heading: &'static str,
+    /// Whether the request was accepted.
+    #[prop(into)]
+    done: Signal<bool>,
+    /// What the email would be for, e.g. "a link to reset your password".
+    what: &'static str,
+    /// The explanation and the form.
+    children: ChildrenFn,
+) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <section class="card narrow" aria-labelledby="email-request-heading">
+            <h1 id="email-request-heading">{heading}</h1>
+            <Show when=move || done.get() fallback=move || children()>
+                <CheckYourEmail what />
+            </Show>
+            <p class="aside"><a href="/login">"Back to Login"</a></p>
+        </section>
+    }
+}
+
+/// The email field, the form's own error and the submit button of an email request form.
+#[component]
+pub fn EmailRequestFields(
+    /// `id` of the email input.
+    id: &'static str,
+    /// The form's latest error.
+    error: Signal<Option<AppError>>,
+    /// The submit button's label.
+    submit: &'static str,
+    /// Whether the request is being sent.
+    #[prop(into)]
+    pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <TextField label="Email" name="email" id=id kind="email" autocomplete="email" error=field_message(error, "email") />
+        <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+        <SubmitButton label=submit busy="Sending…" pending />
+    }
+}
+
 /// The confirmation shown after any accepted request for an email link.
 #[component]
 pub fn CheckYourEmail(
@@ -41,23 +89,11 @@ pub fn RequestInvitationPage() -> impl IntoView {
     let error = action_error(request);
     let done = move || matches!(request.value().get(), Some(Ok(())));
     view! {
-        <Title text="Request an invitation" />
-        <section class="card narrow" aria-labelledby="invite-heading">
-            <h1 id="invite-heading">"Request an invitation"</h1>
-            <Show
-                when=done
-                fallback=move || view! {
-                    <p>"Enter the email address the office has on file for you. We'll email you a link to set up your Customer Portal account."</p>
-                    <ActionForm action=request attr:novalidate="true" attr:class="form">
-                        <TextField label="Email" name="email" id="invite-email" kind="email" autocomplete="email" error=field_message(error, "email") />
-                        <p class="form__error" role="alert">{move || form_message(error).get()}</p>
-                        <SubmitButton label="Send invitation" busy="Sending…" pending=request.pending() />
-                    </ActionForm>
-                }
-            >
-                <CheckYourEmail what="a link to set up your account" />
-            </Show>
-            <p class="aside"><a href="/login">"Back to Login"</a></p>
-        </section>
+        <EmailRequestPage title="Request an invitation" heading="Request an invitation" done=Signal::derive(done) what="a link to set up your account">
+            <p>"Enter the email address the office has on file for you. We'll email you a link to set up your Customer Portal account."</p>
+            <ActionForm action=request attr:novalidate="true" attr:class="form">
+                <EmailRequestFields id="invite-email" error submit="Send invitation" pending=request.pending() />
+            </ActionForm>
+        </EmailRequestPage>
     }
 }

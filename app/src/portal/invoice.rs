@@ -3,14 +3,13 @@
 
 #[cfg(feature = "ssr")]
 use crate::error::{Context as _, FoundContext as _};
-use crate::ui::LoadError;
+use crate::ui::{Loaded, use_id};
 use crate::{
     domain::{Cents, InvoiceId, Timestamp, status::AttemptStatus},
     error::AppError,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// One line of an invoice.
@@ -27,7 +26,6 @@ pub struct LineRow {
 /// A payment on the invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentRow {
-    /// When.
     pub at: Timestamp,
     /// "Visa •••• 4242".
     pub card: String,
@@ -40,17 +38,11 @@ pub struct PaymentRow {
 /// Everything the invoice page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceData {
-    /// Id.
     pub id: InvoiceId,
-    /// Number.
     pub number: String,
-    /// Issued.
     pub issued_on: Timestamp,
-    /// Due.
     pub due_on: Timestamp,
-    /// Lines.
     pub lines: Vec<LineRow>,
-    /// Total.
     pub total: Cents,
     /// Paid so far.
     pub paid: Cents,
@@ -142,7 +134,7 @@ pub fn InvoicePage() -> impl IntoView {
 
 #[component]
 fn Invoice() -> impl IntoView {
-    let params = use_params_map();
+    let id = use_id();
     let query = leptos_router::hooks::use_query_map();
     let data = Resource::new(
         move || {
@@ -150,20 +142,15 @@ fn Invoice() -> impl IntoView {
                 .read()
                 .get("payments")
                 .and_then(|p| p.parse::<u32>().ok());
-            (params.read().get("id").unwrap_or_default(), page)
+            (id(), page)
         },
         |(id, page)| invoice_view(id, page),
     );
     view! {
         <p class="breadcrumb"><a href="/">"Your account"</a>" › Invoice"</p>
-        <Suspense fallback=|| view! { <p role="status">"Loading the invoice…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(i) => view! { <InvoiceDetails i=i /> }.into_any(),
-                    Err(e) => view! { <h1>"Invoice"</h1><LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data loading="Loading the invoice…" heading="Invoice" let:i>
+            <InvoiceDetails i />
+        </Loaded>
     }
 }
 

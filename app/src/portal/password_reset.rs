@@ -1,15 +1,14 @@
 //! "Forgot password?" and the reset link's page.
 
 use super::{
-    invitation::CheckYourEmail,
+    invitation::{EmailRequestFields, EmailRequestPage},
     verify::{NewPasswordFields, OneTimeLinkPage},
 };
 use crate::{
     error::AppError,
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{SubmitButton, action_error, form_message},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// Emails a reset link if the address has an account; answers the same way for every email.
@@ -51,24 +50,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let error = action_error(request);
     let done = move || matches!(request.value().get(), Some(Ok(())));
     view! {
-        <Title text="Forgot password" />
-        <section class="card narrow" aria-labelledby="forgot-heading">
-            <h1 id="forgot-heading">"Reset your password"</h1>
-            <Show
-                when=done
-                fallback=move || view! {
-                    <p>"Enter your account's email address and we'll send you a link to choose a new password."</p>
-                    <ActionForm action=request attr:novalidate="true" attr:class="form">
-                        <TextField label="Email" name="email" id="forgot-email" kind="email" autocomplete="email" error=field_message(error, "email") />
-                        <p class="form__error" role="alert">{move || form_message(error).get()}</p>
-                        <SubmitButton label="Send reset link" busy="Sending…" pending=request.pending() />
-                    </ActionForm>
-                }
-            >
-                <CheckYourEmail what="a link to reset your password" />
-            </Show>
-            <p class="aside"><a href="/login">"Back to Login"</a></p>
-        </section>
+        <EmailRequestPage title="Forgot password" heading="Reset your password" done=Signal::derive(done) what="a link to reset your password">
+            <p>"Enter your account's email address and we'll send you a link to choose a new password."</p>
+            <ActionForm action=request attr:novalidate="true" attr:class="form">
+                <EmailRequestFields id="forgot-email" error submit="Send reset link" pending=request.pending() />
+            </ActionForm>
+        </EmailRequestPage>
     }
 }
 

@@ -1,6 +1,6 @@
 //! `/payment-methods` ("Saved Payment Methods"): the customer's cards on file.
 
-mod api;
-mod page;
+pub mod api;
+pub mod page;
 
 pub use page::PaymentMethodsPage;

@@ -107,11 +107,7 @@ impl Store {
                 .bind(customer.get())
                 .execute(self.pool())
                 .await?;
-        if done.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        }
+        StoreError::one_row(done)
     }
 
     /// Notes a successful sign-in.

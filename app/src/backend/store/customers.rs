@@ -132,11 +132,7 @@ impl Store {
         .execute(self.pool())
         .await
         .map_err(|e| StoreError::unique(e, "customer email"))?;
-        if done.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        }
+        StoreError::one_row(done)
     }
 
     /// Customers whose name, email or phone contains `query` (case-insensitive), by name.

@@ -183,11 +183,7 @@ impl Store {
         .bind(id.get())
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        }
+        StoreError::one_row(done)
     }
 
     /// A customer's invoices, newest first.

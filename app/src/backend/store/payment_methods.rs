@@ -18,7 +18,7 @@ pub struct PaymentMethodEvent {
     pub last4: String,
     /// The staff member who acted, or `None` for the customer.
     pub staff: Option<(StaffId, String)>,
-    /// When.
+    /// When it happened.
     pub occurred_at: Timestamp,
 }
 

@@ -29,13 +29,13 @@ impl Settings {
 pub struct SettingsChange {
     /// Who changed it (`None` for the command line).
     pub staff_id: Option<StaffId>,
-    /// When.
+    /// When it changed.
     pub changed_at: Timestamp,
     /// Which setting.
     pub setting: String,
-    /// Before.
+    /// The value before.
     pub old_value: String,
-    /// After.
+    /// The value after.
     pub new_value: String,
 }
 

@@ -1,7 +1,7 @@
 //! The add-a-job and create-an-invoice forms on the customer record.
 
 use super::api::{CreateInvoice, CreateJob, INVOICE_LINES};
-use crate::office::record::JobRow;
+use crate::rows::JobRow;
 use crate::{
     AppError,
     domain::{

@@ -1,15 +1,16 @@
 //! `/office/customers/:id` and its payment history page.
 
-use super::api::{CustomerFile, InviteCustomer, PortalStatus, customer_record};
+use super::api::{CustomerFile, InviteCustomer, customer_record};
 use crate::cards_ui::HistoryList;
+use crate::domain::PortalStatus;
 use crate::office::{
     billing::{CreateInvoice, CreateJob, InvoiceForm, JobForm, VoidInvoice},
     cards::{OfficeAddPaymentMethod, PaymentMethodsSection, PaymentsSection},
 };
-use crate::ui::LoadError;
+use crate::rows::{JobTable, invoice_cells};
+use crate::ui::{Changes, Loaded, use_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// `/office/customers/:id`.
 #[component]
@@ -21,27 +22,18 @@ pub fn CustomerRecordPage() -> impl IntoView {
 
 #[component]
 fn Record() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let id = use_id();
     let add_job = ServerAction::<CreateJob>::new();
     let add_invoice = ServerAction::<CreateInvoice>::new();
     let void = ServerAction::<VoidInvoice>::new();
     let invite = ServerAction::<InviteCustomer>::new();
     let add_card = ServerAction::<OfficeAddPaymentMethod>::new();
-    // Reload only after a successful change, so a refused form keeps its input and messages.
-    let changes = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        let ok = [
-            matches!(add_job.value().get(), Some(Ok(_))),
-            matches!(add_invoice.value().get(), Some(Ok(_))),
-            matches!(void.value().get(), Some(Ok(_))),
-            matches!(invite.value().get(), Some(Ok(_))),
-            matches!(add_card.value().get(), Some(Ok(_))),
-        ];
-        if ok.contains(&true) {
-            changes.update(|n| *n += 1);
-        }
-    });
+    let changes = Changes::new()
+        .track(add_job)
+        .track(add_invoice)
+        .track(void)
+        .track(invite)
+        .track(add_card);
     let query = leptos_router::hooks::use_query_map();
     let payments_page = move || {
         query
@@ -54,14 +46,9 @@ fn Record() -> impl IntoView {
         |(id, page, _)| customer_record(id, page),
     );
     view! {
-        <Transition fallback=|| view! { <p role="status">"Loading the customer…"</p> }>
-            {move || Suspend::new(async move {
-                match record.await {
-                    Ok(r) => view! { <RecordView r=r add_job=add_job add_invoice=add_invoice void=void invite=invite add_card=add_card /> }.into_any(),
-                    Err(e) => view! { <Title text="Customer" /><LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=record loading="Loading the customer…" heading="Customer" let:r>
+            <RecordView r add_job add_invoice void invite add_card />
+        </Loaded>
     }
 }
 
@@ -127,20 +114,7 @@ fn RecordView(
 
             <section class="card" aria-labelledby="jobs-heading">
                 <h2 id="jobs-heading">"Jobs"</h2>
-                {if r.jobs.is_empty() {
-                    view! { <p class="empty">"No jobs yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-wrap" tabindex="0"><table>
-                            <thead><tr><th>"Date"</th><th>"Work"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
-                            <tbody>
-                                {r.jobs.clone().into_iter().map(|j| view! {
-                                    <tr><td>{j.date.iso_date()}</td><td>{j.summary}</td><td>{j.technician}</td><td>{j.status.label()}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table></div>
-                    }.into_any()
-                }}
+                <JobTable rows=r.jobs.clone() empty="No jobs yet." />
                 <details class="add">
                     <summary>"Add a job"</summary>
                     <JobForm customer=id action=add_job />
@@ -162,12 +136,8 @@ fn RecordView(
                                     view! {
                                         <tr>
                                             <td>{i.number.clone()}</td>
-                                            <td>{i.issued_on.iso_date()}</td>
-                                            <td>{i.due_on.iso_date()}</td>
-                                            <td>{i.total.to_string()}</td>
-                                            <td>{i.balance.to_string()}</td>
-                                            <td>{i.status.label()}</td>
-                                            <td>{i.can_void.then(|| view! {
+                                            {invoice_cells(&i)}
+                                            <td>{i.can_void().then(|| view! {
                                                 <details class="confirm">
                                                     <summary>"Void…"</summary>
                                                     <ActionForm action=void attr:class="inline-form">
@@ -204,24 +174,16 @@ pub fn PaymentHistoryPage() -> impl IntoView {
 
 #[component]
 fn History() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let id = use_id();
     let record = Resource::new(id, |id| customer_record(id, None));
     view! {
         <Title text="Payment method history" />
-        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match record.await {
-                    Ok(r) => view! {
-                        <p class="breadcrumb"><a href=format!("/office/customers/{}", r.id)>{r.name.clone()}</a>" › Payment Methods"</p>
-                        <h1>"Payment method history"</h1>
-                        <section class="card">
-                            <HistoryList rows=r.history />
-                        </section>
-                    }.into_any(),
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=record loading="Loading…" let:r>
+            <p class="breadcrumb"><a href=format!("/office/customers/{}", r.id)>{r.name.clone()}</a>" › Payment Methods"</p>
+            <h1>"Payment method history"</h1>
+            <section class="card">
+                <HistoryList rows=r.history />
+            </section>
+        </Loaded>
     }
 }

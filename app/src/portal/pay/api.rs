@@ -139,7 +139,6 @@ pub struct ReceiptData {
     pub card: String,
     /// The processor's reference.
     pub reference: String,
-    /// When.
     pub paid_at: Timestamp,
 }
 

@@ -7,11 +7,10 @@ use super::api::{PayInvoice, PayPageData, pay_page};
 use crate::{
     cards_ui::{AddCardDialog, NewCardSubmission},
     domain::Cents,
-    ui::{LoadError, SubmitButton, action_error, field_message, form_message},
+    ui::{Loaded, SubmitButton, action_error, field_message, form_message, use_id},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// `/invoices/:id/pay`.
 #[component]
@@ -24,22 +23,16 @@ pub fn PayPage() -> impl IntoView {
 
 #[component]
 fn Pay() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let id = use_id();
     let pay = ServerAction::<PayInvoice>::new();
     let pay_new = ServerAction::<PayInvoice>::new();
     // After a refused payment the form gets a fresh key (and the latest balance).
     let data = Resource::new(move || (id(), pay.version().get()), |(id, _)| pay_page(id));
     view! {
         <p class="breadcrumb"><a href="/">"Your account"</a>" › Pay an invoice"</p>
-        <Transition fallback=|| view! { <p role="status">"Loading the invoice…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <PayForm d=d pay=pay pay_new=pay_new /> }.into_any(),
-                    Err(e) => view! { <h1>"Pay an invoice"</h1><LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data loading="Loading the invoice…" heading="Pay an invoice" let:d>
+            <PayForm d pay pay_new />
+        </Loaded>
     }
 }
 

@@ -1,10 +1,9 @@
 //! `/payments/:id/receipt`: what was paid, with which card, when, and the reference.
 
 use super::api::receipt;
-use crate::ui::LoadError;
+use crate::ui::{Loaded, use_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// `/payments/:id/receipt`.
 #[component]
@@ -17,31 +16,24 @@ pub fn ReceiptPage() -> impl IntoView {
 
 #[component]
 fn Receipt() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), receipt);
+    let data = Resource::new(use_id(), receipt);
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading the receipt…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! {
-                        <h1>"Payment received"</h1>
-                        <section class="card" aria-labelledby="receipt-heading">
-                            <h2 id="receipt-heading">"Receipt"</h2>
-                            <dl class="facts">
-                                <dt>"Paid to"</dt><dd>{r.business}</dd>
-                                <dt>"Invoice"</dt><dd>{r.number}</dd>
-                                <dt>"Amount"</dt><dd>{r.amount.to_string()}</dd>
-                                <dt>"Card"</dt><dd>{r.card}</dd>
-                                <dt>"Date"</dt><dd>{r.paid_at.date_time()}</dd>
-                                <dt>"Reference"</dt><dd>{r.reference}</dd>
-                            </dl>
-                            <p>"A copy of this receipt was emailed to you."</p>
-                        </section>
-                        <p><a href="/">"Back to your account"</a></p>
-                    }.into_any(),
-                    Err(e) => view! { <h1>"Receipt"</h1><LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data loading="Loading the receipt…" heading="Receipt" let:r>
+            <h1>"Payment received"</h1>
+            <section class="card" aria-labelledby="receipt-heading">
+                <h2 id="receipt-heading">"Receipt"</h2>
+                <dl class="facts">
+                    <dt>"Paid to"</dt><dd>{r.business}</dd>
+                    <dt>"Invoice"</dt><dd>{r.number}</dd>
+                    <dt>"Amount"</dt><dd>{r.amount.to_string()}</dd>
+                    <dt>"Card"</dt><dd>{r.card}</dd>
+                    <dt>"Date"</dt><dd>{r.paid_at.date_time()}</dd>
+                    <dt>"Reference"</dt><dd>{r.reference}</dd>
+                </dl>
+                <p>"A copy of this receipt was emailed to you."</p>
+            </section>
+            <p><a href="/">"Back to your account"</a></p>
+
+        </Loaded>
     }
 }

@@ -6,7 +6,7 @@ use super::api::{
     AddPaymentMethod, DeletePaymentMethod, SetPrimaryPaymentMethod, UpdatePaymentMethod,
     payment_methods,
 };
-use crate::ui::LoadError;
+use crate::ui::{Changes, LoadError, Loaded};
 use crate::{
     cards_ui::{
         AddCardDialog, CardRow, CardSummary, HistoryList, NewCardSubmission, close_dialog,
@@ -44,12 +44,12 @@ fn Cards() -> impl IntoView {
     };
     // The latest result of any action, for the live region; a success also reloads the list.
     let notice = RwSignal::new(None::<Result<String, AppError>>);
-    let changes = RwSignal::new(0u32);
+    let changes = Changes::new();
     let watch = move |value: Signal<Option<Result<String, AppError>>>, errors_here: bool| {
         Effect::new(move |_| {
             if let Some(result) = value.get() {
                 if result.is_ok() {
-                    changes.update(|n| *n += 1);
+                    changes.bump();
                     // The list re-renders in place: dialogs that did their job must not stay open.
                     close_open_dialogs(".pm-list");
                 }
@@ -87,11 +87,8 @@ fn Cards() -> impl IntoView {
                 None => view! { <p class="toast toast--empty" role="status"></p> }.into_any(),
             }}
         </div>
-        <Transition fallback=|| view! { <p role="status">"Loading your cards…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! {
-                        {if d.cards.is_empty() {
+        <Loaded resource=data loading="Loading your cards…" let:d>
+            {if d.cards.is_empty() {
                             view! {
                                 <section class="card empty-state">
                                     <h2>"No saved cards yet"</h2>
@@ -109,11 +106,7 @@ fn Cards() -> impl IntoView {
                             <summary>"History"</summary>
                             <HistoryList rows=d.history />
                         </details>
-                    }.into_any(),
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        </Loaded>
     }
 }
 
