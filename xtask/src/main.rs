@@ -1,8 +1,9 @@
-//! The project runner: `cargo xtask demo` starts the portal with demo data, `cargo xtask test`
-//! runs every check CI runs. Std only, so it compiles in seconds on a fresh machine.
+//! The project runner: `cargo xtask setup` installs the tools, `cargo xtask demo` starts the
+//! portal with demo data, `cargo xtask test` runs every check CI runs. Std only, so it compiles in seconds on a fresh machine.
 
 mod lighthouse;
 mod load;
+mod postgres;
 mod process;
 mod site;
 mod test;
@@ -13,17 +14,17 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  demo    install what is missing, build a quick debug build and serve the portal with
-          demo data (a second run starts in seconds)
+  setup   install everything the commands below use: the wasm32 target, wasm-bindgen,
+          Node.js and the npm packages (binaryen's wasm-opt, Playwright), rustfmt and
+          clippy, Chromium, PostgreSQL, and cargo-leptos for `cargo leptos watch`; skips
+          whatever is there, so a second run takes seconds
+  demo    build a quick debug build and serve the portal with demo data (a second run
+          starts in seconds)
   dist    build the release binary, target/release/porchlight, with the site inside it:
           the one file to deploy
-  test    install what is missing, then run every check: fmt, clippy (ssr + hydrate),
-          unit tests, store tests on SQLite and PostgreSQL, integration tests,
-          Playwright end-to-end tests against the release binary (with what a phone
-          transfers, against end2end/budgets.json)
-  setup   install everything the commands above use, and cargo-leptos for
-          `cargo leptos watch` (wasm32 target, wasm-bindgen, npm's binaryen for wasm-opt,
-          Chromium, npm packages)
+  test    run every check: fmt, clippy (ssr + hydrate), unit tests, store tests on SQLite
+          and PostgreSQL, integration tests, Playwright end-to-end tests against the release
+          binary (with what a phone transfers, against end2end/budgets.json)
   lighthouse [RUNS]
           Lighthouse (mobile) on /login and a signed-in /payment-methods of the release
           binary with the demo data: median of RUNS (default 5), against issue 14's goals
@@ -32,18 +33,21 @@ usage: cargo xtask <command>
           every data rule intact (part of `test`)
   load    signed-in page loads against the release build on SQLite and PostgreSQL while the
           cores are busy; fails on any load slower than 5 s or not answering 200
-          (`cargo xtask load --help` for the options)";
+          (`cargo xtask load --help` for the options)
+
+demo, dist, test and lighthouse install nothing: they first check for what they use, name
+each missing tool on a line of its own and stop; `cargo xtask setup` installs it.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("demo") => timed("tools", || tools::ensure(tools::Need::Demo)).and_then(|()| demo()),
-        Some("dist") => tools::ensure(tools::Need::Build)
+        Some("demo") => tools::check(tools::Need::Demo).and_then(|()| demo()),
+        Some("dist") => tools::check(tools::Need::Build)
             .and_then(|()| site::build(site::Kind::Release).map(drop)),
-        Some("test") => tools::ensure(tools::Need::Test).and_then(|()| test::run_all()),
-        Some("setup") => tools::ensure(tools::Need::Develop),
+        Some("test") => tools::check(tools::Need::Test).and_then(|()| test::run_all()),
+        Some("setup") => timed("setup", tools::setup),
         Some("lighthouse") => {
-            tools::ensure(tools::Need::Test).and_then(|()| lighthouse::run(&args[1..]))
+            tools::check(tools::Need::Test).and_then(|()| lighthouse::run(&args[1..]))
         }
         Some("crash") => crash(),
         Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&o).map(drop)),

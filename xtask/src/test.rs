@@ -1,17 +1,7 @@
 //! `cargo xtask test`: every check, in the order that fails fastest, with counts per group.
 
-use crate::{
-    process::{cmd, run, run_captured, workspace_root},
-    tools::apt_install,
-};
-use std::{
-    net::{TcpStream, ToSocketAddrs},
-    process::Command,
-    time::{Duration, Instant},
-};
-
-/// The PostgreSQL server the store tests create their databases on.
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+use crate::process::{cmd, run, run_captured, workspace_root};
+use std::{process::Command, time::Instant};
 
 /// Cargo flags shared by every Rust test group, so they all reuse one build.
 const TEST_PACKAGES: &[&str] = &[
@@ -61,8 +51,8 @@ pub fn run_all() -> Result<(), String> {
     ]))?;
 
     cargo_tests(&mut tally, "unit tests", &["--lib", "--bins"], &[])?;
-    let pg = postgres_url();
-    ensure_postgres(&pg)?;
+    let pg = crate::postgres::url();
+    crate::postgres::ensure_running(&pg)?;
     for (suite, name) in [
         ("store", "store tests"),
         ("api", "server integration tests"),
@@ -263,92 +253,6 @@ fn playwright_counts(out: &str) -> (usize, usize) {
     (count("passed"), count("failed") + count("flaky"))
 }
 
-/// Host and port of a postgres:// URL (defaults: 127.0.0.1, 5432).
-fn host_port(url: &str) -> (String, u16) {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse().unwrap_or(5432)),
-        None => (host_port, 5432),
-    };
-    (
-        if host.is_empty() {
-            "127.0.0.1".to_owned()
-        } else {
-            host.to_owned()
-        },
-        port,
-    )
-}
-
-fn answers(host: &str, port: u16) -> bool {
-    (host, port)
-        .to_socket_addrs()
-        .map(|mut addrs| {
-            addrs.any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok())
-        })
-        .unwrap_or(false)
-}
-
-/// The PostgreSQL server tests create their databases on (`PORCHLIGHT_TEST_POSTGRES_URL`).
-pub fn postgres_url() -> String {
-    std::env::var("PORCHLIGHT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
-}
-
-/// Makes sure PostgreSQL answers, installing and starting a local one when needed.
-pub fn ensure_postgres(url: &str) -> Result<(), String> {
-    let (host, port) = host_port(url);
-    if answers(&host, port) {
-        return Ok(());
-    }
-    let local = matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1");
-    let fail = |why: &str| {
-        format!(
-            "PostgreSQL does not answer at {host}:{port} ({why}); start it or set PORCHLIGHT_TEST_POSTGRES_URL"
-        )
-    };
-    if !local {
-        return Err(fail("not a local server, so not started here"));
-    }
-    let fresh_install = !std::path::Path::new("/etc/postgresql").exists();
-    if fresh_install {
-        apt_install(&["postgresql"]).map_err(|e| fail(&e))?;
-    }
-    let versions = std::fs::read_dir("/etc/postgresql").map_err(|e| fail(&e.to_string()))?;
-    for version in versions.flatten() {
-        let version = version.file_name().to_string_lossy().into_owned();
-        if fresh_install {
-            // A server installed just for the tests trusts loopback, as the test URL expects.
-            trust_loopback(&format!("/etc/postgresql/{version}/main/pg_hba.conf"))
-                .map_err(|e| fail(&e))?;
-        }
-        let _ = run(&mut cmd(
-            "pg_ctlcluster",
-            &["--skip-systemctl-redirect", &version, "main", "start"],
-        ));
-    }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if answers(&host, port) {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    Err(fail("started it, but it still does not answer"))
-}
-
-/// Puts `host all all 127.0.0.1/32 trust` first in a pg_hba.conf.
-fn trust_loopback(path: &str) -> Result<(), String> {
-    let current = std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
-    let line = "host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n";
-    if current.starts_with(line) {
-        return Ok(());
-    }
-    std::fs::write(path, format!("{line}{current}")).map_err(|e| format!("writing {path}: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,21 +270,5 @@ mod tests {
             (5, 0)
         );
         assert_eq!(playwright_counts("  1 failed\n  4 passed (9s)\n"), (4, 1));
-    }
-
-    #[test]
-    fn postgres_urls_give_host_and_port() {
-        assert_eq!(
-            host_port("postgres://postgres@127.0.0.1:5432/postgres"),
-            ("127.0.0.1".into(), 5432)
-        );
-        assert_eq!(
-            host_port("postgres://u:p@db.internal/x?sslmode=disable"),
-            ("db.internal".into(), 5432)
-        );
-        assert_eq!(
-            host_port("postgresql://localhost:6543"),
-            ("localhost".into(), 6543)
-        );
     }
 }

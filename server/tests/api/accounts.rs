@@ -1,6 +1,41 @@
-use crate::helpers::{spawn_app, token_in};
+use crate::helpers::{PASSWORD, spawn_app, token_in};
+use app::{
+    AppError,
+    portal::{
+        account::ChangePassword,
+        invitation::RequestInvitation,
+        login::Login,
+        password_reset::{ForgotPassword, ResetPassword},
+        verify::{AcceptInvitation, InvitationStatus},
+    },
+};
 
-const PASSWORD: &str = "lantern porch evening";
+fn login(email: &str, password: &str, next: Option<&str>) -> Login {
+    Login {
+        email: email.into(),
+        password: password.into(),
+        next: next.map(str::to_owned),
+    }
+}
+
+fn accept(token: &str, password: &str, confirm: &str) -> AcceptInvitation {
+    AcceptInvitation {
+        token: token.into(),
+        password: password.into(),
+        confirm: confirm.into(),
+    }
+}
+
+fn status(token: &str) -> InvitationStatus {
+    InvitationStatus {
+        token: token.into(),
+    }
+}
+
+/// Whether `result` refuses the invitation link as no longer valid.
+fn link_refused(result: &Result<(), AppError>) -> bool {
+    matches!(result, Err(err) if err.message_for("token").is_some_and(|m| m.contains("no longer valid")))
+}
 
 #[tokio::test]
 async fn login_answers_identically_for_an_unknown_email_and_a_wrong_password() {
@@ -8,30 +43,18 @@ async fn login_answers_identically_for_an_unknown_email_and_a_wrong_password() {
     app.customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
     let wrong = app
-        .call(
-            "login",
-            &[
-                ("email", "maria@example.com"),
-                ("password", "not the password"),
-            ],
-            None,
-        )
+        .call_answer(login("maria@example.com", "not the password", None), None)
         .await;
     let unknown = app
-        .call(
-            "login",
-            &[
-                ("email", "nobody@example.com"),
-                ("password", "not the password"),
-            ],
-            None,
-        )
+        .call_answer(login("nobody@example.com", "not the password", None), None)
         .await;
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
-    assert!(
-        wrong.body.contains("Email or password is incorrect."),
-        "{}",
-        wrong.body
+    assert_eq!(
+        wrong.result,
+        Err(AppError::Invalid {
+            field: None,
+            message: "Email or password is incorrect.".into()
+        })
     );
     assert!(wrong.session.is_none() && unknown.session.is_none());
 }
@@ -40,20 +63,11 @@ async fn login_answers_identically_for_an_unknown_email_and_a_wrong_password() {
 async fn request_invitation_answers_identically_for_known_and_unknown_emails() {
     let app = spawn_app().await;
     app.add_customer("Maria", "maria@example.com").await;
-    let known = app
-        .call(
-            "request-invitation",
-            &[("email", "MARIA@example.com")],
-            None,
-        )
-        .await;
-    let unknown = app
-        .call(
-            "request-invitation",
-            &[("email", "nobody@example.com")],
-            None,
-        )
-        .await;
+    let request = |email: &str| RequestInvitation {
+        email: email.into(),
+    };
+    let known = app.call_answer(request("MARIA@example.com"), None).await;
+    let unknown = app.call_answer(request("nobody@example.com"), None).await;
     assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
     let mail = app.email(1).await;
     assert!(mail.contains("To: Maria <maria@example.com>"), "{mail}");
@@ -69,12 +83,11 @@ async fn forgot_password_answers_identically_for_known_and_unknown_emails() {
     let app = spawn_app().await;
     app.customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
-    let known = app
-        .call("forgot-password", &[("email", "maria@example.com")], None)
-        .await;
-    let unknown = app
-        .call("forgot-password", &[("email", "nobody@example.com")], None)
-        .await;
+    let forgot = |email: &str| ForgotPassword {
+        email: email.into(),
+    };
+    let known = app.call_answer(forgot("maria@example.com"), None).await;
+    let unknown = app.call_answer(forgot("nobody@example.com"), None).await;
     assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
     assert!(app.email(2).await.contains("/reset-password?token="));
 }
@@ -83,13 +96,7 @@ async fn forgot_password_answers_identically_for_known_and_unknown_emails() {
 async fn an_invitation_token_is_stored_only_as_a_hash_and_works_once() {
     let app = spawn_app().await;
     app.add_customer("Maria", "maria@example.com").await;
-    app.call(
-        "request-invitation",
-        &[("email", "maria@example.com")],
-        None,
-    )
-    .await;
-    let token = token_in(&app.email(1).await, "/verify?token=");
+    let token = app.invitation_token("maria@example.com").await;
     assert!(token.len() >= 43, "at least 256 bits: {token}");
     let stored = app.store.all_token_hashes().await.unwrap();
     assert_eq!(stored.len(), 1);
@@ -98,91 +105,40 @@ async fn an_invitation_token_is_stored_only_as_a_hash_and_works_once() {
         "raw token in the database"
     );
 
-    let form = [
-        ("token", token.as_str()),
-        ("password", PASSWORD),
-        ("confirm", PASSWORD),
-    ];
-    let first = app.call("accept-invitation", &form, None).await;
-    assert_eq!(first.status, 200, "{}", first.body);
+    let first = app
+        .call_answer(accept(&token, PASSWORD, PASSWORD), None)
+        .await;
+    assert!(first.result.is_ok(), "{}", first.body);
     assert_eq!(first.location.as_deref(), Some("/"));
     let session = first.session.expect("signed in after accepting");
     assert_eq!(app.whoami(&session).await.as_deref(), Some("Maria"));
 
-    let again = app.call("accept-invitation", &form, None).await;
-    assert_eq!(again.status, 400);
-    assert!(again.body.contains("no longer valid"), "{}", again.body);
+    let again = app.call(accept(&token, PASSWORD, PASSWORD), None).await;
+    assert!(link_refused(&again), "{again:?}");
 }
 
 #[tokio::test]
 async fn an_invitation_link_expires_after_60_minutes() {
     let app = spawn_app().await;
     app.add_customer("Maria", "maria@example.com").await;
-    app.call(
-        "request-invitation",
-        &[("email", "maria@example.com")],
-        None,
-    )
-    .await;
-    let token = token_in(&app.email(1).await, "/verify?token=");
+    let token = app.invitation_token("maria@example.com").await;
     app.clock.advance(60 * 60 + 1);
-    let status = app
-        .call("invitation-status", &[("token", &token)], None)
-        .await;
-    assert_eq!(status.body, "false");
-    let late = app
-        .call(
-            "accept-invitation",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(late.status, 400);
-    assert!(late.body.contains("no longer valid"));
+    assert_eq!(app.call(status(&token), None).await, Ok(false));
+    let late = app.call(accept(&token, PASSWORD, PASSWORD), None).await;
+    assert!(link_refused(&late), "{late:?}");
 }
 
 #[tokio::test]
 async fn a_new_invitation_makes_the_older_link_invalid() {
     let app = spawn_app().await;
     app.add_customer("Maria", "maria@example.com").await;
-    app.call(
-        "request-invitation",
-        &[("email", "maria@example.com")],
-        None,
-    )
-    .await;
-    let old = token_in(&app.email(1).await, "/verify?token=");
-    app.call(
-        "request-invitation",
-        &[("email", "maria@example.com")],
-        None,
-    )
-    .await;
-    let new = token_in(&app.email(2).await, "/verify?token=");
+    let old = app.invitation_token("maria@example.com").await;
+    let new = app.invitation_token("maria@example.com").await;
     assert_ne!(old, new);
-    assert_eq!(
-        app.call("invitation-status", &[("token", &old)], None)
-            .await
-            .body,
-        "false"
-    );
-    assert_eq!(
-        app.call("invitation-status", &[("token", &new)], None)
-            .await
-            .body,
-        "true"
-    );
+    assert_eq!(app.call(status(&old), None).await, Ok(false));
+    assert_eq!(app.call(status(&new), None).await, Ok(true));
     let tampered = format!("{}x", &new[..new.len() - 1]);
-    assert_eq!(
-        app.call("invitation-status", &[("token", &tampered)], None)
-            .await
-            .body,
-        "false"
-    );
+    assert_eq!(app.call(status(&tampered), None).await, Ok(false));
 }
 
 #[tokio::test]
@@ -190,12 +146,10 @@ async fn an_existing_account_gets_a_sign_in_reminder_instead_of_an_invitation() 
     let app = spawn_app().await;
     app.customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
-    app.call(
-        "request-invitation",
-        &[("email", "maria@example.com")],
-        None,
-    )
-    .await;
+    let request = RequestInvitation {
+        email: "maria@example.com".into(),
+    };
+    app.call(request, None).await.unwrap();
     let mail = app.email(2).await;
     assert!(mail.contains("already have an account"), "{mail}");
     assert!(!mail.contains("/verify?token="));
@@ -205,13 +159,7 @@ async fn an_existing_account_gets_a_sign_in_reminder_instead_of_an_invitation() 
 async fn weak_too_long_and_too_common_passwords_each_get_their_own_message() {
     let app = spawn_app().await;
     app.add_customer("Maria", "maria@example.com").await;
-    app.call(
-        "request-invitation",
-        &[("email", "maria@example.com")],
-        None,
-    )
-    .await;
-    let token = token_in(&app.email(1).await, "/verify?token=");
+    let token = app.invitation_token("maria@example.com").await;
     let long = "x".repeat(129);
     for (password, confirm, message) in [
         ("short", "short", "Use at least 8 characters."),
@@ -223,25 +171,16 @@ async fn weak_too_long_and_too_common_passwords_each_get_their_own_message() {
             "The two passwords don't match.",
         ),
     ] {
-        let answer = app
-            .call(
-                "accept-invitation",
-                &[
-                    ("token", &token),
-                    ("password", password),
-                    ("confirm", confirm),
-                ],
-                None,
-            )
-            .await;
-        assert_eq!(answer.status, 400, "{password}");
-        assert!(answer.body.contains(message), "{password}: {}", answer.body);
+        let err = app
+            .call(accept(&token, password, confirm), None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 400, "{password}: {err:?}");
+        assert!(err.to_string().contains(message), "{password}: {err:?}");
     }
     assert_eq!(
-        app.call("invitation-status", &[("token", &token)], None)
-            .await
-            .body,
-        "true",
+        app.call(status(&token), None).await,
+        Ok(true),
         "refusals use nothing up"
     );
 }
@@ -252,27 +191,14 @@ async fn a_next_address_on_another_site_is_ignored() {
     app.customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
     let evil = app
-        .call(
-            "login",
-            &[
-                ("email", "maria@example.com"),
-                ("password", PASSWORD),
-                ("next", "https://evil.example"),
-            ],
+        .call_answer(
+            login("maria@example.com", PASSWORD, Some("https://evil.example")),
             None,
         )
         .await;
     assert_eq!(evil.location.as_deref(), Some("/"));
     let ours = app
-        .call(
-            "login",
-            &[
-                ("email", "maria@example.com"),
-                ("password", PASSWORD),
-                ("next", "/account"),
-            ],
-            None,
-        )
+        .call_answer(login("maria@example.com", PASSWORD, Some("/account")), None)
         .await;
     assert_eq!(ours.location.as_deref(), Some("/account"));
 }
@@ -283,21 +209,18 @@ async fn a_password_reset_ends_other_sessions_and_only_the_new_password_works() 
     let (_, first_session) = app
         .customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
-    app.call("forgot-password", &[("email", "maria@example.com")], None)
-        .await;
+    let forgot = ForgotPassword {
+        email: "maria@example.com".into(),
+    };
+    app.call(forgot, None).await.unwrap();
     let token = token_in(&app.email(2).await, "/reset-password?token=");
     let new_password = "kettle meadow copper";
-    let reset = app
-        .call(
-            "reset-password",
-            &[
-                ("token", &token),
-                ("password", new_password),
-                ("confirm", new_password),
-            ],
-            None,
-        )
-        .await;
+    let reset = ResetPassword {
+        token,
+        password: new_password.into(),
+        confirm: new_password.into(),
+    };
+    let reset = app.call_answer(reset, None).await;
     assert_eq!(
         reset.location.as_deref(),
         Some("/login?reset=1"),
@@ -311,13 +234,10 @@ async fn a_password_reset_ends_other_sessions_and_only_the_new_password_works() 
         "other sessions ended"
     );
     let old = app
-        .call(
-            "login",
-            &[("email", "maria@example.com"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
-    assert_eq!(old.status, 400);
+        .call(login("maria@example.com", PASSWORD, None), None)
+        .await
+        .unwrap_err();
+    assert_eq!(old.status(), 400, "{old:?}");
     app.login("maria@example.com", new_password).await;
 }
 
@@ -329,34 +249,19 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
         .await;
     let laptop = app.login("maria@example.com", PASSWORD).await;
     let new_password = "kettle meadow copper";
-    let wrong = app
-        .call(
-            "change-password",
-            &[
-                ("current", "guess"),
-                ("password", new_password),
-                ("confirm", new_password),
-            ],
-            Some(&laptop),
-        )
-        .await;
+    let change = |current: &str| ChangePassword {
+        current: current.into(),
+        password: new_password.into(),
+        confirm: new_password.into(),
+    };
+    let wrong = app.call(change("guess"), Some(&laptop)).await.unwrap_err();
     assert!(
-        wrong.body.contains("current password is not correct"),
-        "{}",
-        wrong.body
+        wrong
+            .to_string()
+            .contains("current password is not correct"),
+        "{wrong:?}"
     );
-    let ok = app
-        .call(
-            "change-password",
-            &[
-                ("current", PASSWORD),
-                ("password", new_password),
-                ("confirm", new_password),
-            ],
-            Some(&laptop),
-        )
-        .await;
-    assert_eq!(ok.status, 200, "{}", ok.body);
+    app.call(change(PASSWORD), Some(&laptop)).await.unwrap();
     assert_eq!(app.whoami(&phone).await, None);
     assert_eq!(app.whoami(&laptop).await.as_deref(), Some("Maria"));
 }

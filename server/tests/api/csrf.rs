@@ -60,17 +60,10 @@ async fn a_post_from_our_own_origin_reaches_the_server_function() {
 async fn a_malformed_server_function_call_gets_a_plain_error_without_internals() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(app.url("/api/login"))
-        .header("Origin", PUBLIC_URL)
-        .header("Accept", "application/json")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("unexpected=field")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 400);
-    let body = res.text().await.unwrap();
+        .post_form("login", &[("unexpected", "field")], None)
+        .await;
+    assert_eq!(res.status, 400);
+    let body = res.body;
     assert_eq!(
         serde_json::from_str::<app::AppError>(&body).unwrap(),
         app::AppError::BadRequest

@@ -1,15 +1,31 @@
+//! The test server and its clients: the typed server function client ([`TestApp::call`]), a raw
+//! form poster for input the functions' own arguments cannot express, and shared fixtures.
+
 use app::{
+    AppError,
     backend::{
         AppState, Clock, PasswordHasher, PublicSettings, Secret, Store,
         gateway::sandbox::SandboxGateway,
         mail::Mailer,
         request::TrustedProxies,
-        store::{CustomerKind, NewCustomer},
+        store::{CustomerKind, NewCustomer, NewInvoice, NewInvoiceLine, Settings},
         testing::fresh_store,
     },
-    domain::{CustomerId, EmailAddress, Timestamp},
+    domain::{Cents, CustomerId, EmailAddress, InvoiceId, Timestamp, tokenization::TokenRequest},
+    office::auth::OfficeLogin,
+    portal::{
+        invitation::RequestInvitation, login::Login, payment_methods::api::AddPaymentMethod,
+        payment_methods::api::PaymentMethods, session::CurrentCustomer, verify::AcceptInvitation,
+    },
 };
 use leptos::config::LeptosOptions;
+use leptos::server_fn::{
+    Bytes, ContentType as _, Http, ServerFn,
+    codec::{FromRes, IntoReq, Json, PostUrl},
+    error::{FromServerFnError, ServerFnErrorErr},
+    request::ClientReq,
+    response::ClientRes,
+};
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 /// The public URL every test app believes it is served at.
@@ -18,15 +34,27 @@ pub const PUBLIC_URL: &str = "http://portal.test";
 /// The public URL of [`spawn_app_over_https`].
 pub const HTTPS_PUBLIC_URL: &str = "https://portal.test";
 
+/// The customers' password in every test that does not care which it is.
+pub const PASSWORD: &str = "lantern porch evening";
+
+/// The password of every staff member made by [`TestApp::staff_session`].
+pub const STAFF_PASSWORD: &str = "office desk lamp";
+
 /// A running server on its own database and outbox.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
+    /// Its database.
     pub store: Store,
+    /// An HTTP client that does not follow redirects.
     pub client: reqwest::Client,
+    /// Its clock, moved by hand.
     pub clock: Clock,
+    /// The folder its emails are written to.
     pub outbox: PathBuf,
+    /// Its sandbox payment processor.
     pub gateway: SandboxGateway,
+    /// Its signing key.
     pub secret: Secret,
     /// The origin the app believes it is served on.
     pub public_url: String,
@@ -167,17 +195,343 @@ fn rand_suffix() -> String {
     format!("{}-{}", std::process::id(), uuid::Uuid::new_v4())
 }
 
-/// A server function's answer: status, body and the session cookie it set, if any.
-pub struct Answer {
+/// A server function the typed client can call: its arguments go as server_fn's own URL-encoded
+/// POST body, its answer comes back as JSON and its failures as [`AppError`]. A function declared
+/// with another encoding or error type does not compile here.
+pub trait Callable:
+    ServerFn<
+        Protocol = Http<PostUrl, Json>,
+        Error = AppError,
+        Output: FromRes<Json, Incoming, AppError>,
+    > + IntoReq<PostUrl, Outgoing, AppError>
+{
+}
+
+impl<F> Callable for F where
+    F: ServerFn<
+            Protocol = Http<PostUrl, Json>,
+            Error = AppError,
+            Output: FromRes<Json, Incoming, AppError>,
+        > + IntoReq<PostUrl, Outgoing, AppError>
+{
+}
+
+/// A typed server function call's whole answer, for tests that check more than the result.
+#[derive(Debug)]
+pub struct Answer<T> {
+    /// The HTTP status: 200 for a result, the error's own status for an error (checked).
     pub status: u16,
+    /// The body exactly as sent.
     pub body: String,
+    /// The `Location` header: where a redirecting function sends the browser.
     pub location: Option<String>,
+    /// The session cookie the answer set, if any.
+    pub session: Option<String>,
+    /// The body decoded as the function's output or its [`AppError`].
+    pub result: Result<T, AppError>,
+}
+
+/// A raw form post's answer: status, body, `Location` and the session cookie it set, if any.
+#[derive(Debug)]
+pub struct FormAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body as sent.
+    pub body: String,
+    /// The `Location` header.
+    pub location: Option<String>,
+    /// The session cookie the answer set, if any.
     pub session: Option<String>,
 }
 
+/// A request as server_fn's client code builds it (method, path, headers, body), to be sent by
+/// [`TestApp::call_answer`] with our origin and cookie.
+pub struct Outgoing {
+    method: http::Method,
+    path: String,
+    query: Option<String>,
+    content_type: String,
+    accepts: String,
+    body: Bytes,
+}
+
+impl Outgoing {
+    fn new(path: &str, content_type: &str, accepts: &str, method: http::Method) -> Self {
+        Outgoing {
+            method,
+            path: path.to_owned(),
+            query: None,
+            content_type: content_type.to_owned(),
+            accepts: accepts.to_owned(),
+            body: Bytes::new(),
+        }
+    }
+}
+
+/// The bodies the test client does not send (no server function of ours takes them).
+fn unsupported<E: FromServerFnError>(what: &str) -> E {
+    E::from_server_fn_error(ServerFnErrorErr::Request(format!(
+        "the test client does not send {what} bodies"
+    )))
+}
+
+impl<E: FromServerFnError> ClientReq<E> for Outgoing {
+    type FormData = ();
+
+    fn try_new_req_query(
+        path: &str,
+        content_type: &str,
+        accepts: &str,
+        query: &str,
+        method: http::Method,
+    ) -> Result<Self, E> {
+        let mut req = Outgoing::new(path, content_type, accepts, method);
+        req.query = Some(query.to_owned());
+        Ok(req)
+    }
+
+    fn try_new_req_text(
+        path: &str,
+        content_type: &str,
+        accepts: &str,
+        body: String,
+        method: http::Method,
+    ) -> Result<Self, E> {
+        let mut req = Outgoing::new(path, content_type, accepts, method);
+        req.body = Bytes::from(body);
+        Ok(req)
+    }
+
+    fn try_new_req_bytes(
+        path: &str,
+        content_type: &str,
+        accepts: &str,
+        body: Bytes,
+        method: http::Method,
+    ) -> Result<Self, E> {
+        let mut req = Outgoing::new(path, content_type, accepts, method);
+        req.body = body;
+        Ok(req)
+    }
+
+    fn try_new_req_form_data(_: &str, _: &str, _: &str, _: (), _: http::Method) -> Result<Self, E> {
+        Err(unsupported("form-data"))
+    }
+
+    fn try_new_req_multipart(_: &str, _: &str, _: (), _: http::Method) -> Result<Self, E> {
+        Err(unsupported("multipart"))
+    }
+
+    fn try_new_req_streaming(
+        _: &str,
+        _: &str,
+        _: &str,
+        _: impl futures::Stream<Item = Bytes> + Send + 'static,
+        _: http::Method,
+    ) -> Result<Self, E> {
+        Err(unsupported("streaming"))
+    }
+}
+
+/// A received answer, handed to server_fn's own decoding of the function's output.
+pub struct Incoming {
+    status: u16,
+    location: String,
+    /// Whether it redirects (a server function's `redirect` always sets `Location`).
+    redirect: bool,
+    body: Bytes,
+}
+
+impl<E: FromServerFnError> ClientRes<E> for Incoming {
+    async fn try_into_string(self) -> Result<String, E> {
+        String::from_utf8(self.body.to_vec())
+            .map_err(|e| E::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string())))
+    }
+
+    async fn try_into_bytes(self) -> Result<Bytes, E> {
+        Ok(self.body)
+    }
+
+    fn try_into_stream(
+        self,
+    ) -> Result<impl futures::Stream<Item = Result<Bytes, Bytes>> + Send + Sync + 'static, E> {
+        Ok(futures::stream::iter([Ok(self.body)]))
+    }
+
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    fn status_text(&self) -> String {
+        http::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    fn has_redirect(&self) -> bool {
+        self.redirect
+    }
+}
+
 impl TestApp {
+    /// This server's address for `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The session cookie's name on this server (`__Host-` over https).
+    fn session_cookie(&self) -> &'static str {
+        app::backend::request::session_cookie_name(self.public_url.starts_with("https:"))
+    }
+
+    /// `req` as sent from our own origin, with the session cookie when there is one.
+    fn as_ours(
+        &self,
+        mut req: reqwest::RequestBuilder,
+        session: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        req = req.header("Origin", &self.public_url);
+        if let Some(id) = session {
+            req = req.header("Cookie", format!("{}={id}", self.session_cookie()));
+        }
+        req
+    }
+
+    /// Sends `req` and reads the answer: status, body, `Location` and the session cookie.
+    async fn send(&self, req: reqwest::RequestBuilder) -> FormAnswer {
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let cookie = self.session_cookie();
+        let session = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.strip_prefix(cookie)
+                    .and_then(|rest| rest.strip_prefix('='))
+                    .map(|rest| rest.split(';').next().unwrap().to_owned())
+            })
+            .filter(|v| !v.is_empty());
+        FormAnswer {
+            status,
+            body: res.text().await.unwrap(),
+            location,
+            session,
+        }
+    }
+
+    /// The request [`TestApp::call`] sends for `args` (server_fn's own encoding, our origin, the
+    /// session cookie), built on `client`: for tests that need a client of their own.
+    pub fn request<F: Callable>(
+        &self,
+        client: &reqwest::Client,
+        args: F,
+        session: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let path = F::PATH;
+        let out =
+            <F as IntoReq<PostUrl, Outgoing, AppError>>::into_req(args, path, Json::CONTENT_TYPE)
+                .unwrap_or_else(|e| {
+                    panic!("{path}: server_fn could not encode the arguments: {e}")
+                });
+        let url = match &out.query {
+            Some(query) => format!("{}?{query}", self.url(&out.path)),
+            None => self.url(&out.path),
+        };
+        let req = client
+            .request(out.method, url)
+            .header("Accept", out.accepts)
+            .header("Content-Type", out.content_type)
+            .body(out.body);
+        self.as_ours(req, session)
+    }
+
+    /// Calls a server function as its own client would: `args` encoded by server_fn, the JSON
+    /// answer decoded into its output and an error answer into its [`AppError`].
+    pub async fn call<F: Callable>(
+        &self,
+        args: F,
+        session: Option<&str>,
+    ) -> Result<F::Output, AppError> {
+        self.call_answer(args, session).await.result
+    }
+
+    /// Like [`TestApp::call`], keeping the status, body, `Location` and session cookie.
+    ///
+    /// Panics when the status disagrees with the result (a success not 200, an error with another
+    /// status than its own) or an error body is not exactly the error's own encoding.
+    pub async fn call_answer<F: Callable>(
+        &self,
+        args: F,
+        session: Option<&str>,
+    ) -> Answer<F::Output> {
+        let path = F::PATH;
+        let raw = self.send(self.request(&self.client, args, session)).await;
+        let body = Bytes::from(raw.body.clone().into_bytes());
+        let result = if (400..=599).contains(&raw.status) {
+            let err = AppError::de(body.clone());
+            assert_eq!(
+                err.ser(),
+                body,
+                "{path}: the error answer is not an encoded AppError: {}",
+                raw.body
+            );
+            assert_eq!(
+                raw.status,
+                err.status(),
+                "{path}: the status does not match {err:?}"
+            );
+            Err(err)
+        } else {
+            let incoming = Incoming {
+                status: raw.status,
+                location: raw.location.clone().unwrap_or_default(),
+                redirect: raw.location.is_some(),
+                body,
+            };
+            let output = <F::Output as FromRes<Json, Incoming, AppError>>::from_res(incoming).await;
+            assert!(
+                output.is_ok() && raw.status == 200,
+                "{path}: status {} with an unreadable or unexpected answer: {}",
+                raw.status,
+                raw.body
+            );
+            output
+        };
+        Answer {
+            status: raw.status,
+            body: raw.body,
+            location: raw.location,
+            session: raw.session,
+            result,
+        }
+    }
+
+    /// POSTs a hand-written form to `/api/{endpoint}` from our own origin, asking for JSON: only
+    /// for input the function's own arguments cannot express (malformed, hostile).
+    pub async fn post_form(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        session: Option<&str>,
+    ) -> FormAnswer {
+        let req = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Accept", "application/json")
+            .form(form);
+        self.send(self.as_ours(req, session)).await
     }
 
     /// Adds a customer record (as the office's Call Booking would).
@@ -195,58 +549,20 @@ impl TestApp {
             .unwrap()
     }
 
-    /// POSTs a form to a server function from our own origin, with an optional session cookie.
-    pub async fn call(
-        &self,
-        endpoint: &str,
-        form: &[(&str, &str)],
-        session: Option<&str>,
-    ) -> Answer {
-        let mut req = self
-            .client
-            .post(self.url(&format!("/api/{endpoint}")))
-            .header("Origin", &self.public_url)
-            .header("Accept", "application/json")
-            .form(form);
-        let cookie =
-            app::backend::request::session_cookie_name(self.public_url.starts_with("https:"));
-        if let Some(id) = session {
-            req = req.header("Cookie", format!("{cookie}={id}"));
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        let header = |name: &str| {
-            res.headers()
-                .get(name)
-                .map(|v| v.to_str().unwrap().to_owned())
-        };
-        let location = header("location");
-        let session = res
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| {
-                c.strip_prefix(cookie)
-                    .and_then(|rest| rest.strip_prefix('='))
-                    .map(|rest| rest.split(';').next().unwrap().to_owned())
-            })
-            .filter(|v| !v.is_empty());
-        Answer {
-            status,
-            body: res.text().await.unwrap(),
-            location,
-            session,
-        }
-    }
-
     /// Signs in and returns the session id.
     pub async fn login(&self, email: &str, password: &str) -> String {
         let answer = self
-            .call("login", &[("email", email), ("password", password)], None)
+            .call_answer(
+                Login {
+                    email: email.into(),
+                    password: password.into(),
+                    next: None,
+                },
+                None,
+            )
             .await;
         assert!(
-            answer.status == 200 && answer.location.is_some(),
+            answer.result.is_ok() && answer.location.is_some(),
             "login failed: {}",
             answer.body
         );
@@ -255,13 +571,10 @@ impl TestApp {
 
     /// The signed-in customer's name for a session, or `None`.
     pub async fn whoami(&self, session: &str) -> Option<String> {
-        let answer = self.call("me", &[], Some(session)).await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
-        value
-            .get("name")
-            .and_then(|n| n.as_str())
-            .map(str::to_owned)
+        self.call(CurrentCustomer {}, Some(session))
+            .await
+            .expect("asking who is signed in")
+            .map(|customer| customer.name)
     }
 
     /// Waits for the `n`th email (1-based, by arrival) in the outbox and returns its decoded text.
@@ -291,6 +604,20 @@ impl TestApp {
             .unwrap_or(0)
     }
 
+    /// Asks for an invitation to `email` and returns the token from the email it sends.
+    pub async fn invitation_token(&self, email: &str) -> String {
+        let before = self.email_count();
+        self.call(
+            RequestInvitation {
+                email: email.into(),
+            },
+            None,
+        )
+        .await
+        .expect("requesting an invitation");
+        token_in(&self.email(before + 1).await, "/verify?token=")
+    }
+
     /// Creates a customer with a portal account (invitation accepted) and returns the session.
     pub async fn customer_with_account(
         &self,
@@ -299,25 +626,146 @@ impl TestApp {
         password: &str,
     ) -> (CustomerId, String) {
         let id = self.add_customer(name, email).await;
-        let before = self.email_count();
-        let answer = self
-            .call("request-invitation", &[("email", email)], None)
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let token = token_in(&self.email(before + 1).await, "/verify?token=");
+        let token = self.invitation_token(email).await;
         let accepted = self
-            .call(
-                "accept-invitation",
-                &[
-                    ("token", &token),
-                    ("password", password),
-                    ("confirm", password),
-                ],
+            .call_answer(
+                AcceptInvitation {
+                    token,
+                    password: password.into(),
+                    confirm: password.into(),
+                },
                 None,
             )
             .await;
-        assert!(accepted.location.is_some(), "{}", accepted.body);
-        (id, accepted.session.unwrap())
+        assert!(
+            accepted.result.is_ok() && accepted.location.is_some(),
+            "{}",
+            accepted.body
+        );
+        (id, accepted.session.expect("signed in after accepting"))
+    }
+
+    /// Switches online payments and saved cards (the beta) on or off, as the office would.
+    pub async fn enable_payments(&self, online: bool, saved_cards: bool) {
+        let settings = Settings {
+            online_payments_enabled: online,
+            saved_payments_enabled: saved_cards,
+            business_name: "Brightside Heating & Plumbing".into(),
+            reply_to_email: "office@brightside.example".into(),
+        };
+        self.store
+            .update_settings(&settings, None, self.clock.now())
+            .await
+            .unwrap();
+    }
+
+    /// Maria Gonzalez with a portal account ([`PASSWORD`]), online payments and saved cards on:
+    /// (id, session).
+    pub async fn paying_customer(&self, email: &str) -> (CustomerId, String) {
+        self.enable_payments(true, true).await;
+        self.customer_with_account("Maria Gonzalez", email, PASSWORD)
+            .await
+    }
+
+    /// POSTs a card to the sandbox gateway as the browser does: (status, JSON body).
+    pub async fn tokenize(&self, form: &TokenRequest) -> (u16, serde_json::Value) {
+        let res = self
+            .client
+            .post(self.url("/gateway/v1/tokens"))
+            .header("Origin", &self.public_url)
+            .json(form)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.json().await.unwrap())
+    }
+
+    /// A fresh gateway token for a card `number` (see [`card_form`]).
+    pub async fn card_token(&self, number: &str) -> String {
+        let (status, body) = self.tokenize(&card_form(number)).await;
+        assert_eq!(status, 200, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Saves the card behind `token` for the signed-in customer; the confirmation or refusal.
+    pub async fn add_card(
+        &self,
+        session: &str,
+        token: &str,
+        make_primary: bool,
+    ) -> Result<String, AppError> {
+        let args = AddPaymentMethod {
+            token: token.into(),
+            make_primary,
+            nickname: String::new(),
+        };
+        self.call(args, Some(session)).await
+    }
+
+    /// Tokenizes and saves card `number` for the signed-in customer; panics if it is refused.
+    pub async fn save_card(&self, session: &str, number: &str, make_primary: bool) {
+        let token = self.card_token(number).await;
+        self.add_card(session, &token, make_primary)
+            .await
+            .unwrap_or_else(|e| panic!("saving {number}: {e:?}"));
+    }
+
+    /// The id of the customer's saved card ending in `last4`, as the forms send it.
+    pub async fn card_id(&self, customer: CustomerId, last4: &str) -> String {
+        self.store
+            .cards_for_customer(customer)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.card.last4.as_str() == last4)
+            .unwrap_or_else(|| panic!("no saved card ending in {last4}"))
+            .id
+            .to_string()
+    }
+
+    /// The signed-in customer's cards as the portal lists them: (last4, is_primary), primary
+    /// first.
+    pub async fn cards(&self, session: &str) -> Vec<(String, bool)> {
+        self.call(PaymentMethods {}, Some(session))
+            .await
+            .expect("listing the cards")
+            .cards
+            .into_iter()
+            .map(|c| (c.last4.as_str().to_owned(), c.is_primary))
+            .collect()
+    }
+
+    /// Issues an open invoice of one line ("Furnace repair") for `cents`, due in 30 days.
+    pub async fn invoice(&self, customer: CustomerId, cents: i64) -> InvoiceId {
+        let now = self.clock.now();
+        let new = NewInvoice {
+            customer_id: customer,
+            job_id: None,
+            issued_on: now,
+            due_on: now.plus_seconds(30 * 86_400),
+            lines: vec![NewInvoiceLine {
+                description: "Furnace repair".into(),
+                quantity: 1,
+                unit_price: Cents::new(cents),
+            }],
+        };
+        self.store.insert_invoice(&new, now).await.unwrap().id
+    }
+}
+
+/// Maria Gonzalez's card `number`, expiring 12/30, as typed into the card form.
+pub fn card_form(number: &str) -> TokenRequest {
+    TokenRequest {
+        number: number.into(),
+        expiry: "12/30".into(),
+        cvc: if number.starts_with("37") {
+            "1234"
+        } else {
+            "123"
+        }
+        .into(),
+        zip: "94107".into(),
+        name: "Maria Gonzalez".into(),
     }
 }
 
@@ -342,11 +790,10 @@ pub fn token_in(email: &str, marker: &str) -> String {
 }
 
 impl TestApp {
-    /// Adds a staff member and signs them in; returns the session id.
+    /// Adds a staff member (password [`STAFF_PASSWORD`]) and signs them in; returns the session.
     pub async fn staff_session(&self, role: app::domain::StaffRole, email: &str) -> String {
-        let password = "office desk lamp";
         let hash = PasswordHasher::new(1)
-            .hash(&app::domain::Password::parse(password).unwrap())
+            .hash(&app::domain::Password::parse(STAFF_PASSWORD).unwrap())
             .await
             .unwrap();
         let staff = app::backend::store::NewStaff {
@@ -360,17 +807,20 @@ impl TestApp {
             .await
             .unwrap();
         let answer = self
-            .call(
-                "office/login",
-                &[("email", email), ("password", password)],
+            .call_answer(
+                OfficeLogin {
+                    email: email.into(),
+                    password: STAFF_PASSWORD.into(),
+                    next: None,
+                },
                 None,
             )
             .await;
         assert!(
-            answer.location.is_some(),
+            answer.result.is_ok() && answer.location.is_some(),
             "staff login failed: {}",
             answer.body
         );
-        answer.session.unwrap()
+        answer.session.expect("a staff session cookie")
     }
 }

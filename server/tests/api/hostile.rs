@@ -2,7 +2,7 @@
 //! malformed, oversized, wrongly typed, unicode-heavy and injection-shaped bodies. Every answer
 //! is a 4xx (or a success) with a plain message, never a 5xx and never an internal detail.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
 use app::domain::StaffRole;
 
 /// Every argument name the server functions take (unknown ones are ignored by each function).
@@ -132,7 +132,7 @@ fn server_function_paths() -> Vec<String> {
 async fn no_server_function_answers_hostile_input_with_a_server_error_or_an_internal_detail() {
     let app = spawn_app().await;
     let (_, customer) = app
-        .customer_with_account("Maria", "maria@example.com", "lantern porch evening")
+        .customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
     let admin = app
         .staff_session(StaffRole::Admin, "alex@office.example")

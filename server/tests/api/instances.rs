@@ -1,10 +1,20 @@
 //! Two servers on one database, as behind a load balancer: sessions, sign-out and throttling
 //! are the database's, so each instance honours what the other did.
 
-use crate::helpers::spawn_app;
-use app::backend::auth::throttle::SHORT_LIMIT;
+use crate::helpers::{PASSWORD, spawn_app};
+use app::{
+    AppError,
+    backend::auth::throttle::SHORT_LIMIT,
+    portal::{login::Login, session::Logout},
+};
 
-const PASSWORD: &str = "lantern porch evening";
+fn login(email: &str, password: &str) -> Login {
+    Login {
+        email: email.into(),
+        password: password.into(),
+        next: None,
+    }
+}
 
 #[tokio::test]
 async fn a_session_from_one_instance_works_on_the_other_until_either_signs_it_out() {
@@ -17,7 +27,7 @@ async fn a_session_from_one_instance_works_on_the_other_until_either_signs_it_ou
     let again = two.login("maria@example.com", PASSWORD).await;
     assert_eq!(one.whoami(&again).await.as_deref(), Some("Maria"));
 
-    let out = two.call("logout", &[], Some(&session)).await;
+    let out = two.call_answer(Logout {}, Some(&session)).await;
     assert_eq!(out.location.as_deref(), Some("/login?signed_out=1"));
     assert_eq!(one.whoami(&session).await, None);
     assert_eq!(two.whoami(&session).await, None);
@@ -32,23 +42,14 @@ async fn wrong_passwords_spread_over_both_instances_count_as_one_series() {
         .await;
     for n in 0..SHORT_LIMIT {
         let app = if n % 2 == 0 { &one } else { &two };
-        let answer = app
-            .call(
-                "login",
-                &[("email", "maria@example.com"), ("password", "wrong guess")],
-                None,
-            )
-            .await;
-        assert_eq!(answer.status, 400, "{}", answer.body);
+        let err = app
+            .call(login("maria@example.com", "wrong guess"), None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 400, "{err:?}");
     }
     for app in [&one, &two] {
-        let blocked = app
-            .call(
-                "login",
-                &[("email", "maria@example.com"), ("password", PASSWORD)],
-                None,
-            )
-            .await;
-        assert_eq!(blocked.status, 429, "{}", blocked.body);
+        let blocked = app.call(login("maria@example.com", PASSWORD), None).await;
+        assert_eq!(blocked, Err(AppError::TooManyRequests));
     }
 }

@@ -1,95 +1,115 @@
-use crate::helpers::{TestApp, spawn_app};
-use app::domain::{CustomerId, StaffRole};
+use crate::helpers::{Callable, PASSWORD, STAFF_PASSWORD, TestApp, spawn_app};
+use app::{
+    AppError,
+    domain::{CustomerId, PortalStatus, StaffRole, invoice::LineInput, status::InvoiceStatus},
+    office::{
+        auth::{CurrentStaff, OfficeLogin, OfficeLogout},
+        billing::{CreateInvoice, CreateJob, VoidInvoice},
+        call_booking::{CreateCustomer, UpdateCustomer},
+        cards::OfficeAddPaymentMethod,
+        customers::SearchCustomers,
+        record::api::{CustomerRecord, InviteCustomer},
+        settings::{OnlinePaymentsSettings, SaveOnlinePayments},
+        staff::{AddStaffMember, SetStaffEnabled, StaffList},
+    },
+    portal::dashboard::DashboardSummary,
+};
+use leptos::server_fn::ServerFn as _;
+use std::{future::Future, pin::Pin};
 
-const PASSWORD: &str = "lantern porch evening";
+/// A call in flight, its output dropped.
+type Pending<'a> = Pin<Box<dyn Future<Output = Result<(), AppError>> + 'a>>;
 
-/// Every office server function with a plausible form.
-fn office_calls(customer: CustomerId) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+/// A server function with its arguments, of whichever type: for running many in a loop.
+trait AnyCall {
+    /// The function's path.
+    fn path(&self) -> &'static str;
+    /// Calls it with a copy of the arguments.
+    fn call<'a>(&'a self, app: &'a TestApp, session: Option<&'a str>) -> Pending<'a>;
+}
+
+impl<F: Callable + Clone + 'static> AnyCall for F {
+    fn path(&self) -> &'static str {
+        F::PATH
+    }
+
+    fn call<'a>(&'a self, app: &'a TestApp, session: Option<&'a str>) -> Pending<'a> {
+        Box::pin(async move { app.call(self.clone(), session).await.map(drop) })
+    }
+}
+
+/// Every office server function with plausible arguments.
+fn office_calls(customer: CustomerId) -> Vec<Box<dyn AnyCall>> {
     let id = customer.to_string();
     vec![
-        ("office/settings", vec![]),
-        (
-            "office/settings/save",
-            vec![
-                ("business_name", "X".into()),
-                ("reply_to_email", String::new()),
-                ("online_payments", "on".into()),
-            ],
-        ),
-        (
-            "office/customers",
-            vec![("query", String::new()), ("page", "1".into())],
-        ),
-        ("office/customers/create", customer_form("new@example.com")),
-        (
-            "office/customers/update",
-            [vec![("id", id.clone())], customer_form("maria@example.com")].concat(),
-        ),
-        ("office/customer", vec![("id", id.clone())]),
-        ("office/customers/invite", vec![("id", id.clone())]),
-        (
-            "office/jobs/create",
-            vec![
-                ("customer_id", id.clone()),
-                ("date", "2026-11-20".into()),
-                ("summary", "Tune-up".into()),
-                ("technician", "Dave".into()),
-                ("status", "completed".into()),
-            ],
-        ),
-        ("office/invoices/create", invoice_form(&id, "100.00")),
-        (
-            "office/invoices/void",
-            vec![("customer_id", id.clone()), ("invoice_id", "1".into())],
-        ),
-        (
-            "office/payment-methods/add",
-            vec![
-                ("customer_id", id.clone()),
-                ("token", "tok_abcdefghijklmnop".into()),
-                ("make_primary", "false".into()),
-                ("nickname", String::new()),
-            ],
-        ),
-        ("office/staff", vec![]),
-        (
-            "office/staff/add",
-            vec![
-                ("name", "Robin".into()),
-                ("email", "robin@office.example".into()),
-                ("role", "admin".into()),
-                ("password", "a long and private phrase".into()),
-            ],
-        ),
-        (
-            "office/staff/set-enabled",
-            vec![("id", "1".into()), ("enabled", "false".into())],
-        ),
+        Box::new(OnlinePaymentsSettings {}),
+        Box::new(SaveOnlinePayments {
+            online_payments: Some("on".into()),
+            saved_payments: None,
+            business_name: "X".into(),
+            reply_to_email: String::new(),
+        }),
+        Box::new(SearchCustomers {
+            query: String::new(),
+            page: 1,
+        }),
+        Box::new(customer_form("new@example.com")),
+        Box::new(update_form(&id, "maria@example.com")),
+        Box::new(record(&id)),
+        Box::new(InviteCustomer { id: id.clone() }),
+        Box::new(CreateJob {
+            customer_id: id.clone(),
+            date: "2026-11-20".into(),
+            summary: "Tune-up".into(),
+            technician: "Dave".into(),
+            status: "completed".into(),
+        }),
+        Box::new(invoice_form(&id, "100.00")),
+        Box::new(VoidInvoice {
+            customer_id: id.clone(),
+            invoice_id: "1".into(),
+        }),
+        Box::new(OfficeAddPaymentMethod {
+            customer_id: id.clone(),
+            token: "tok_abcdefghijklmnop".into(),
+            make_primary: false,
+            nickname: String::new(),
+        }),
+        Box::new(StaffList {}),
+        Box::new(AddStaffMember {
+            name: "Robin".into(),
+            email: "robin@office.example".into(),
+            role: "admin".into(),
+            password: "a long and private phrase".into(),
+        }),
+        Box::new(SetStaffEnabled {
+            id: "1".into(),
+            enabled: false,
+        }),
     ]
 }
 
 /// Office functions anyone may call: signing in and out, and asking who is signed in.
-const OPEN_OFFICE_FUNCTIONS: [&str; 3] = ["office/login", "office/logout", "office/me"];
+fn open_office_functions() -> [&'static str; 3] {
+    [OfficeLogin::PATH, OfficeLogout::PATH, CurrentStaff::PATH]
+}
 
 #[test]
 fn the_list_covers_every_office_server_function() {
     let listed: Vec<&str> = office_calls(CustomerId::new(1))
-        .into_iter()
-        .map(|(endpoint, _)| endpoint)
+        .iter()
+        .map(|call| call.path())
         .collect();
     let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
-        .filter_map(|(path, _)| path.strip_prefix("/api/"))
-        .filter(|p| p.starts_with("office/"))
+        .map(|(path, _)| path)
+        .filter(|p| p.starts_with("/api/office/"))
         .collect();
-    for endpoint in &listed {
-        assert!(
-            registered.contains(endpoint),
-            "{endpoint} is not a server function"
-        );
+    for path in &listed {
+        assert!(registered.contains(path), "{path} is not a server function");
     }
     let mut missing: Vec<&str> = registered
         .into_iter()
-        .filter(|p| !listed.contains(p) && !OPEN_OFFICE_FUNCTIONS.contains(p))
+        .filter(|p| !listed.contains(p) && !open_office_functions().contains(p))
         .collect();
     missing.sort();
     assert!(
@@ -98,46 +118,64 @@ fn the_list_covers_every_office_server_function() {
     );
 }
 
-fn customer_form(email: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("name", "Maria Gonzalez".into()),
-        ("email", email.into()),
-        ("phone", "(555) 201-4455".into()),
-        ("service_address", "14 Orchard Lane".into()),
-        ("kind", "residential".into()),
-    ]
+fn customer_form(email: &str) -> CreateCustomer {
+    CreateCustomer {
+        name: "Maria Gonzalez".into(),
+        email: email.into(),
+        phone: "(555) 201-4455".into(),
+        service_address: "14 Orchard Lane".into(),
+        kind: "residential".into(),
+    }
 }
 
-fn invoice_form(customer: &str, price: &str) -> Vec<(&'static str, String)> {
-    let mut form = vec![
-        ("customer_id", customer.to_owned()),
-        ("job_id", String::new()),
-        ("due_on", "2026-12-31".into()),
-    ];
-    form.extend([
-        ("lines[0][description]", "Furnace tune-up".to_owned()),
-        ("lines[0][quantity]", "1".to_owned()),
-        ("lines[0][price]", price.to_owned()),
-    ]);
-    form.extend([
-        ("lines[1][description]", String::new()),
-        ("lines[1][quantity]", String::new()),
-        ("lines[1][price]", String::new()),
-        ("lines[2][description]", String::new()),
-        ("lines[2][quantity]", String::new()),
-        ("lines[2][price]", String::new()),
-    ]);
-    form
+fn update_form(id: &str, email: &str) -> UpdateCustomer {
+    let CreateCustomer {
+        name,
+        email,
+        phone,
+        service_address,
+        kind,
+    } = customer_form(email);
+    UpdateCustomer {
+        id: id.into(),
+        name,
+        email,
+        phone,
+        service_address,
+        kind,
+    }
 }
 
-async fn call(
-    app: &TestApp,
-    endpoint: &str,
-    form: &[(&str, String)],
-    session: Option<&str>,
-) -> crate::helpers::Answer {
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    app.call(endpoint, &pairs, session).await
+/// One invoice line at `price` and the form's two blank lines.
+fn invoice_form(customer: &str, price: &str) -> CreateInvoice {
+    CreateInvoice {
+        customer_id: customer.into(),
+        job_id: String::new(),
+        due_on: "2026-12-31".into(),
+        lines: vec![
+            LineInput {
+                description: "Furnace tune-up".into(),
+                quantity: "1".into(),
+                price: price.into(),
+            },
+            LineInput::default(),
+            LineInput::default(),
+        ],
+    }
+}
+
+fn record(id: &str) -> CustomerRecord {
+    CustomerRecord {
+        id: id.into(),
+        payments_page: None,
+    }
+}
+
+fn search(query: &str) -> SearchCustomers {
+    SearchCustomers {
+        query: query.into(),
+        page: 1,
+    }
 }
 
 #[tokio::test]
@@ -146,18 +184,19 @@ async fn every_office_function_refuses_anonymous_callers_and_customer_sessions()
     let (customer, customer_session) = app
         .customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
-    for (endpoint, form) in office_calls(customer) {
-        let anonymous = call(&app, endpoint, &form, None).await;
+    for call in office_calls(customer) {
+        let path = call.path();
+        let anonymous = call.call(&app, None).await;
         assert_eq!(
-            anonymous.status, 401,
-            "{endpoint} anonymous: {}",
-            anonymous.body
+            anonymous,
+            Err(AppError::Unauthenticated),
+            "{path} anonymous"
         );
-        let as_customer = call(&app, endpoint, &form, Some(&customer_session)).await;
+        let as_customer = call.call(&app, Some(&customer_session)).await;
         assert_eq!(
-            as_customer.status, 401,
-            "{endpoint} as a customer: {}",
-            as_customer.body
+            as_customer,
+            Err(AppError::Unauthenticated),
+            "{path} as a customer"
         );
     }
     assert_eq!(
@@ -179,19 +218,22 @@ async fn admin_only_functions_are_forbidden_for_an_accountant() {
         .staff_session(StaffRole::Accountant, "sam@office.example")
         .await;
     let admin_only = [
-        "office/settings",
-        "office/settings/save",
-        "office/staff",
-        "office/staff/add",
-        "office/staff/set-enabled",
+        OnlinePaymentsSettings::PATH,
+        SaveOnlinePayments::PATH,
+        StaffList::PATH,
+        AddStaffMember::PATH,
+        SetStaffEnabled::PATH,
     ];
-    for (endpoint, form) in office_calls(customer) {
-        let answer = call(&app, endpoint, &form, Some(&accountant)).await;
-        if admin_only.contains(&endpoint) {
-            assert_eq!(answer.status, 403, "{endpoint}: {}", answer.body);
+    for call in office_calls(customer) {
+        let path = call.path();
+        let answer = call.call(&app, Some(&accountant)).await;
+        if admin_only.contains(&path) {
+            assert_eq!(answer, Err(AppError::Forbidden), "{path}");
         } else {
-            assert_ne!(answer.status, 401, "{endpoint} should accept an accountant");
-            assert_ne!(answer.status, 403, "{endpoint} should accept an accountant");
+            assert!(
+                !matches!(answer, Err(AppError::Unauthenticated | AppError::Forbidden)),
+                "{path} should accept an accountant: {answer:?}"
+            );
         }
     }
     assert_eq!(
@@ -207,7 +249,14 @@ async fn a_staff_session_is_not_a_customer_login() {
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
     assert_eq!(app.whoami(&admin).await, None);
-    assert_eq!(app.call("dashboard", &[], Some(&admin)).await.status, 401);
+    let dashboard = DashboardSummary {
+        visits_page: None,
+        paid_page: None,
+    };
+    assert_eq!(
+        app.call(dashboard, Some(&admin)).await,
+        Err(AppError::Unauthenticated)
+    );
 }
 
 #[tokio::test]
@@ -216,23 +265,13 @@ async fn a_duplicate_customer_email_in_another_case_is_refused_next_to_the_email
     let admin = app
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
-    let first = call(
-        &app,
-        "office/customers/create",
-        &customer_form("maria@example.com"),
-        Some(&admin),
-    )
-    .await;
-    assert_eq!(first.status, 200, "{}", first.body);
-    let again = call(
-        &app,
-        "office/customers/create",
-        &customer_form("MARIA@Example.COM"),
-        Some(&admin),
-    )
-    .await;
-    assert_eq!(again.status, 400);
-    let err: app::AppError = serde_json::from_str(&again.body).unwrap();
+    app.call(customer_form("maria@example.com"), Some(&admin))
+        .await
+        .unwrap();
+    let err = app
+        .call(customer_form("MARIA@Example.COM"), Some(&admin))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.message_for("email").as_deref(),
         Some("Another customer already has this email address.")
@@ -250,10 +289,8 @@ async fn bad_email_phone_and_amount_each_get_a_specific_message_and_write_nothin
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
     let mut form = customer_form("not-an-email");
-    form[2].1 = "555-12".into();
-    let answer = call(&app, "office/customers/create", &form, Some(&admin)).await;
-    assert_eq!(answer.status, 400);
-    let err: app::AppError = serde_json::from_str(&answer.body).unwrap();
+    form.phone = "555-12".into();
+    let err = app.call(form, Some(&admin)).await.unwrap_err();
     assert_eq!(
         err.message_for("email").as_deref(),
         Some("Enter an email address like name@example.com.")
@@ -274,15 +311,10 @@ async fn bad_email_phone_and_amount_each_get_a_specific_message_and_write_nothin
         ("-5", "The amount cannot be negative."),
         ("", "Enter an amount."),
     ] {
-        let answer = call(
-            &app,
-            "office/invoices/create",
-            &invoice_form(&customer.to_string(), price),
-            Some(&admin),
-        )
-        .await;
-        assert_eq!(answer.status, 400, "{price}");
-        let err: app::AppError = serde_json::from_str(&answer.body).unwrap();
+        let err = app
+            .call(invoice_form(&customer.to_string(), price), Some(&admin))
+            .await
+            .unwrap_err();
         assert_eq!(
             err.message_for("price_1").as_deref(),
             Some(message),
@@ -305,28 +337,22 @@ async fn an_invoice_created_by_the_office_shows_on_the_record_with_its_balance()
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
     let customer = app.add_customer("Maria", "maria@example.com").await;
-    let created = call(
-        &app,
-        "office/invoices/create",
-        &invoice_form(&customer.to_string(), "1,250.50"),
+    app.call(
+        invoice_form(&customer.to_string(), "1,250.50"),
         Some(&admin),
     )
-    .await;
-    assert_eq!(created.status, 200, "{}", created.body);
-    let record = app
-        .call(
-            "office/customer",
-            &[("id", &customer.to_string())],
-            Some(&admin),
-        )
-        .await;
-    let value: serde_json::Value = serde_json::from_str(&record.body).unwrap();
-    assert_eq!(value["balance_due"], 125_050);
-    assert_eq!(value["invoices"][0]["status"], "open");
-    let other = app
-        .call("office/customer", &[("id", "999999")], Some(&admin))
-        .await;
-    assert_eq!(other.status, 404);
+    .await
+    .unwrap();
+    let file = app
+        .call(record(&customer.to_string()), Some(&admin))
+        .await
+        .unwrap();
+    assert_eq!(file.balance_due.get(), 125_050);
+    assert_eq!(file.invoices[0].status, InvoiceStatus::Open);
+    assert_eq!(
+        app.call(record("999999"), Some(&admin)).await,
+        Err(AppError::NotFound)
+    );
 }
 
 #[tokio::test]
@@ -335,45 +361,41 @@ async fn settings_changes_are_listed_with_the_staff_member_and_old_and_new_value
     let admin = app
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
-    let saved = app
-        .call(
-            "office/settings/save",
-            &[
-                ("online_payments", "on"),
-                ("saved_payments", "on"),
-                ("business_name", "Brightside"),
-                ("reply_to_email", ""),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(saved.status, 200, "{}", saved.body);
-    let view: serde_json::Value =
-        serde_json::from_str(&app.call("office/settings", &[], Some(&admin)).await.body).unwrap();
-    assert_eq!(view["online_payments"], true);
-    let audit = view["audit"].as_array().unwrap();
-    assert_eq!(audit.len(), 3);
-    let online = audit
+    let save = SaveOnlinePayments {
+        online_payments: Some("on".into()),
+        saved_payments: Some("on".into()),
+        business_name: "Brightside".into(),
+        reply_to_email: String::new(),
+    };
+    app.call(save, Some(&admin)).await.unwrap();
+    let view = app
+        .call(OnlinePaymentsSettings {}, Some(&admin))
+        .await
+        .unwrap();
+    assert!(view.online_payments);
+    assert_eq!(view.audit.len(), 3);
+    let online = view
+        .audit
         .iter()
-        .find(|r| r["setting"] == "Enable online payments")
+        .find(|r| r.setting == "Enable online payments")
         .unwrap();
     assert_eq!(
         (
-            online["who"].as_str(),
-            online["old_value"].as_str(),
-            online["new_value"].as_str()
+            online.who.as_str(),
+            online.old_value.as_str(),
+            online.new_value.as_str()
         ),
-        (Some("admin person"), Some("false"), Some("true"))
+        ("admin person", "false", "true")
     );
 
-    let bad = app
-        .call(
-            "office/settings/save",
-            &[("business_name", ""), ("reply_to_email", "nope")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(bad.status, 400);
+    let bad = SaveOnlinePayments {
+        online_payments: None,
+        saved_payments: None,
+        business_name: String::new(),
+        reply_to_email: "nope".into(),
+    };
+    let err = app.call(bad, Some(&admin)).await.unwrap_err();
+    assert_eq!(err.status(), 400, "{err:?}");
     assert!(
         app.store.settings().await.unwrap().online_payments_enabled,
         "a refused save changes nothing"
@@ -393,29 +415,18 @@ async fn a_disabled_staff_member_is_signed_out_and_cannot_sign_in() {
         .unwrap();
     app.store.set_staff_disabled(sam.id, true).await.unwrap();
     assert_eq!(
-        app.call(
-            "office/customers",
-            &[("query", ""), ("page", "1")],
-            Some(&session)
-        )
-        .await
-        .status,
-        401
+        app.call(search(""), Some(&session)).await,
+        Err(AppError::Unauthenticated)
     );
-    let again = app
-        .call(
-            "office/login",
-            &[
-                ("email", "sam@office.example"),
-                ("password", "office desk lamp"),
-            ],
-            None,
-        )
-        .await;
+    let again = OfficeLogin {
+        email: "sam@office.example".into(),
+        password: STAFF_PASSWORD.into(),
+        next: None,
+    };
+    let err = app.call(again, None).await.unwrap_err();
     assert!(
-        again.body.contains("Email or password is incorrect."),
-        "{}",
-        again.body
+        err.to_string().contains("Email or password is incorrect."),
+        "{err:?}"
     );
 }
 
@@ -425,36 +436,15 @@ async fn customers_are_found_by_partial_name_email_or_phone() {
     let admin = app
         .staff_session(StaffRole::Accountant, "sam@office.example")
         .await;
-    call(
-        &app,
-        "office/customers/create",
-        &customer_form("maria.gonzalez@example.com"),
-        Some(&admin),
-    )
-    .await;
+    app.call(customer_form("maria.gonzalez@example.com"), Some(&admin))
+        .await
+        .unwrap();
     for query in ["gonz", "MARIA.G", "201-44", "5552014"] {
-        let found = app
-            .call(
-                "office/customers",
-                &[("query", query), ("page", "1")],
-                Some(&admin),
-            )
-            .await;
-        let value: serde_json::Value = serde_json::from_str(&found.body).unwrap();
-        assert_eq!(value["total"], 1, "{query}");
+        let found = app.call(search(query), Some(&admin)).await.unwrap();
+        assert_eq!(found.total, 1, "{query}");
     }
-    let none = app
-        .call(
-            "office/customers",
-            &[("query", "%"), ("page", "1")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&none.body).unwrap()["total"],
-        0,
-        "% is literal"
-    );
+    let none = app.call(search("%"), Some(&admin)).await.unwrap();
+    assert_eq!(none.total, 0, "% is literal");
 }
 
 #[tokio::test]
@@ -463,60 +453,44 @@ async fn an_admin_adds_staff_and_disabling_them_ends_their_sessions() {
     let admin = app
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
-    let weak = app
-        .call(
-            "office/staff/add",
-            &[
-                ("email", "sam@office.example"),
-                ("name", "Sam"),
-                ("role", "accountant"),
-                ("password", "password1"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert!(weak.body.contains("too common"), "{}", weak.body);
-    let added = app
-        .call(
-            "office/staff/add",
-            &[
-                ("email", "sam@office.example"),
-                ("name", "Sam"),
-                ("role", "accountant"),
-                ("password", "ledger and pencil"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(added.status, 200, "{}", added.body);
-    let sam_login = app
-        .call(
-            "office/login",
-            &[
-                ("email", "sam@office.example"),
-                ("password", "ledger and pencil"),
-            ],
-            None,
-        )
-        .await;
-    let sam_session = sam_login.session.expect("Sam can sign in");
+    let add = |password: &str| AddStaffMember {
+        email: "sam@office.example".into(),
+        name: "Sam".into(),
+        role: "accountant".into(),
+        password: password.into(),
+    };
+    let weak = app.call(add("password1"), Some(&admin)).await.unwrap_err();
+    assert!(
+        weak.message_for("password")
+            .is_some_and(|m| m.contains("too common")),
+        "{weak:?}"
+    );
+    app.call(add("ledger and pencil"), Some(&admin))
+        .await
+        .unwrap();
+    let sam_login = OfficeLogin {
+        email: "sam@office.example".into(),
+        password: "ledger and pencil".into(),
+        next: None,
+    };
+    let sam_session = app
+        .call_answer(sam_login, None)
+        .await
+        .session
+        .expect("Sam can sign in");
 
     let sam = app
         .store
         .staff_by_email(&app::domain::EmailAddress::parse("sam@office.example").unwrap())
         .await
         .unwrap();
-    let disabled = app
-        .call(
-            "office/staff/set-enabled",
-            &[("id", &sam.id.to_string()), ("enabled", "false")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    let disable = |id: String| SetStaffEnabled { id, enabled: false };
+    app.call(disable(sam.id.to_string()), Some(&admin))
+        .await
+        .unwrap();
     assert_eq!(
-        app.call("office/me", &[], Some(&sam_session)).await.body,
-        "null",
+        app.call(CurrentStaff {}, Some(&sam_session)).await,
+        Ok(None),
         "Sam's session ended"
     );
 
@@ -526,13 +500,13 @@ async fn an_admin_adds_staff_and_disabling_them_ends_their_sessions() {
         .await
         .unwrap();
     let myself = app
-        .call(
-            "office/staff/set-enabled",
-            &[("id", &me.id.to_string()), ("enabled", "false")],
-            Some(&admin),
-        )
-        .await;
-    assert!(myself.body.contains("your own account"), "{}", myself.body);
+        .call(disable(me.id.to_string()), Some(&admin))
+        .await
+        .unwrap_err();
+    assert!(
+        myself.to_string().contains("your own account"),
+        "{myself:?}"
+    );
 }
 
 #[tokio::test]
@@ -543,26 +517,19 @@ async fn the_office_invites_a_customer_and_edits_their_details() {
         .await;
     let customer = app.add_customer("Maria", "maria@example.com").await;
     let id = customer.to_string();
-    let invited = app
-        .call("office/customers/invite", &[("id", &id)], Some(&admin))
-        .await;
-    assert_eq!(invited.status, 200, "{}", invited.body);
+    app.call(InviteCustomer { id: id.clone() }, Some(&admin))
+        .await
+        .unwrap();
     assert!(
         app.email(1).await.contains("/verify?token="),
         "the same invitation as the portal's"
     );
-    let record: serde_json::Value = serde_json::from_str(
-        &app.call("office/customer", &[("id", &id)], Some(&admin))
-            .await
-            .body,
-    )
-    .unwrap();
-    assert_eq!(record["portal"], "InvitationSent");
+    let file = app.call(record(&id), Some(&admin)).await.unwrap();
+    assert_eq!(file.portal, PortalStatus::InvitationSent);
 
-    let mut form = customer_form("maria.g@example.com");
-    form.insert(0, ("id", id.clone()));
-    let updated = call(&app, "office/customers/update", &form, Some(&admin)).await;
-    assert_eq!(updated.status, 200, "{}", updated.body);
+    app.call(update_form(&id, "maria.g@example.com"), Some(&admin))
+        .await
+        .unwrap();
     assert_eq!(
         app.store.customer(customer).await.unwrap().email.as_str(),
         "maria.g@example.com"
@@ -577,39 +544,20 @@ async fn an_invoice_of_another_customer_cannot_be_voided_through_this_one() {
         .await;
     let maria = app.add_customer("Maria", "maria@example.com").await;
     let james = app.add_customer("James", "james@example.com").await;
-    call(
-        &app,
-        "office/invoices/create",
-        &invoice_form(&maria.to_string(), "50"),
-        Some(&admin),
-    )
-    .await;
+    app.call(invoice_form(&maria.to_string(), "50"), Some(&admin))
+        .await
+        .unwrap();
     let invoice = app.store.invoices_for_customer(maria).await.unwrap()[0]
         .id
         .to_string();
-    let wrong = app
-        .call(
-            "office/invoices/void",
-            &[
-                ("customer_id", &james.to_string()),
-                ("invoice_id", &invoice),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(wrong.status, 409);
+    let void = |customer: CustomerId| VoidInvoice {
+        customer_id: customer.to_string(),
+        invoice_id: invoice.clone(),
+    };
+    let wrong = app.call(void(james), Some(&admin)).await;
+    assert!(matches!(wrong, Err(AppError::Conflict(_))), "{wrong:?}");
     assert!(!app.store.invoices_for_customer(maria).await.unwrap()[0].voided);
-    let right = app
-        .call(
-            "office/invoices/void",
-            &[
-                ("customer_id", &maria.to_string()),
-                ("invoice_id", &invoice),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(right.status, 200, "{}", right.body);
+    app.call(void(maria), Some(&admin)).await.unwrap();
     assert!(app.store.invoices_for_customer(maria).await.unwrap()[0].voided);
 }
 
@@ -622,14 +570,8 @@ async fn changing_a_portal_customers_email_signs_them_out_and_tells_the_old_addr
     let staff = app
         .staff_session(StaffRole::Accountant, "sam@office.example")
         .await;
-    let mut form = customer_form("someone.else@example.com");
-    form.insert(0, ("id", customer.to_string()));
-    assert_eq!(
-        call(&app, "office/customers/update", &form, Some(&staff))
-            .await
-            .status,
-        200
-    );
+    let form = update_form(&customer.to_string(), "someone.else@example.com");
+    app.call(form, Some(&staff)).await.unwrap();
     assert_eq!(app.whoami(&session).await, None);
     let notice = app.email(2).await;
     assert!(
@@ -647,21 +589,18 @@ async fn an_invoice_with_more_lines_than_the_form_has_and_a_stranger_job_is_refu
         .await;
     let customer = app.add_customer("Maria", "maria@example.com").await;
     let mut four = invoice_form(&customer.to_string(), "10");
-    four.extend([
-        ("lines[3][description]", "Extra".to_owned()),
-        ("lines[3][quantity]", "1".to_owned()),
-        ("lines[3][price]", "5".to_owned()),
-    ]);
-    let answer = call(&app, "office/invoices/create", &four, Some(&admin)).await;
-    assert_eq!(answer.status, 400, "{}", answer.body);
+    four.lines.push(LineInput {
+        description: "Extra".into(),
+        quantity: "1".into(),
+        price: "5".into(),
+    });
+    assert_eq!(
+        app.call(four, Some(&admin)).await,
+        Err(AppError::BadRequest)
+    );
     let mut bad = invoice_form(&customer.to_string(), "x");
-    bad[1].1 = "999999".into();
-    let err: app::AppError = serde_json::from_str(
-        &call(&app, "office/invoices/create", &bad, Some(&admin))
-            .await
-            .body,
-    )
-    .unwrap();
+    bad.job_id = "999999".into();
+    let err = app.call(bad, Some(&admin)).await.unwrap_err();
     assert_eq!(
         err.message_for("job_id").as_deref(),
         Some("Choose one of this customer's jobs.")
@@ -683,26 +622,17 @@ async fn a_zero_invoice_and_a_due_date_in_the_past_are_refused() {
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
     let customer = app.add_customer("Maria", "maria@example.com").await;
-    let zero = call(
-        &app,
-        "office/invoices/create",
-        &invoice_form(&customer.to_string(), "0"),
-        Some(&admin),
-    )
-    .await;
-    let err: app::AppError = serde_json::from_str(&zero.body).unwrap();
+    let err = app
+        .call(invoice_form(&customer.to_string(), "0"), Some(&admin))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.message_for("price_1").as_deref(),
         Some("An invoice must be for more than $0.00.")
     );
     let mut past = invoice_form(&customer.to_string(), "10");
-    past[2].1 = "2001-01-01".into();
-    let err: app::AppError = serde_json::from_str(
-        &call(&app, "office/invoices/create", &past, Some(&admin))
-            .await
-            .body,
-    )
-    .unwrap();
+    past.due_on = "2001-01-01".into();
+    let err = app.call(past, Some(&admin)).await.unwrap_err();
     assert_eq!(
         err.message_for("due_on").as_deref(),
         Some("The due date can't be before today.")

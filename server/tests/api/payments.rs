@@ -1,33 +1,19 @@
 //! Paying invoices with saved cards: exactly once per key, never beyond the balance, refusals.
 
-use crate::{
-    cards::{PASSWORD, add, card_id, customer, enable, token},
-    helpers::{TestApp, spawn_app, spawn_app_with_pool_size},
-};
+use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_with_pool_size};
 use app::domain::status::Named as _;
 use app::{
-    backend::store::{NewAttempt, NewInvoice, NewInvoiceLine},
-    domain::{Cents, CustomerId, InvoiceId},
+    AppError,
+    backend::store::NewAttempt,
+    domain::{Cents, CustomerId, InvoiceId, status::AttemptStatus},
+    office::record::api::CustomerRecord,
+    portal::{
+        invoice::InvoiceView,
+        pay::api::{PayInvoice, PaymentDone},
+    },
 };
-use serde_json::Value;
 use sqlx::Connection;
 use std::{sync::Arc, time::Duration};
-
-async fn invoice(app: &TestApp, customer: CustomerId, cents: i64) -> InvoiceId {
-    let now = app.clock.now();
-    let new = NewInvoice {
-        customer_id: customer,
-        job_id: None,
-        issued_on: now,
-        due_on: now.plus_seconds(30 * 86_400),
-        lines: vec![NewInvoiceLine {
-            description: "Furnace repair".into(),
-            quantity: 1,
-            unit_price: Cents::new(cents),
-        }],
-    };
-    app.store.insert_invoice(&new, now).await.unwrap().id
-}
 
 async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents {
     app.store
@@ -39,15 +25,15 @@ async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents 
 
 /// A customer with a saved Visa (primary) and a $100.00 invoice: (customer, session, invoice, card id).
 async fn ready(app: &TestApp, number: &str) -> (CustomerId, String, InvoiceId, String) {
-    let (maria, session) = customer(app, "maria@example.com").await;
-    let (status, body) = add(app, &session, &token(app, number).await, false).await;
-    assert_eq!(status, 200, "{body}");
+    let (maria, session) = app.paying_customer("maria@example.com").await;
+    app.save_card(&session, number, false).await;
     let last4 = &number.replace(' ', "")[12..];
-    let card = card_id(app, maria, last4).await;
-    let invoice = invoice(app, maria, 100_00).await;
+    let card = app.card_id(maria, last4).await;
+    let invoice = app.invoice(maria, 100_00).await;
     (maria, session, invoice, card)
 }
 
+/// Pays `amount` of `invoice` with the saved card `card` under idempotency key `key`.
 async fn pay(
     app: &TestApp,
     session: &str,
@@ -55,21 +41,25 @@ async fn pay(
     card: &str,
     amount: &str,
     key: &str,
-) -> (u16, String) {
-    let invoice = invoice.to_string();
-    let answer = app
-        .call(
-            "invoices/pay",
-            &[
-                ("invoice_id", &invoice),
-                ("payment_method_id", card),
-                ("amount", amount),
-                ("idempotency_key", key),
-            ],
-            Some(session),
-        )
-        .await;
-    (answer.status, answer.body)
+) -> Result<PaymentDone, AppError> {
+    let args = PayInvoice {
+        invoice_id: invoice.to_string(),
+        amount: amount.into(),
+        idempotency_key: key.into(),
+        payment_method_id: Some(card.into()),
+        token: None,
+        save: false,
+    };
+    app.call(args, Some(session)).await
+}
+
+/// Whether `answer` refuses the amount with a message containing `words`.
+fn amount_refused(answer: &Result<PaymentDone, AppError>, words: &str) -> bool {
+    answer
+        .as_ref()
+        .err()
+        .and_then(|err| err.message_for("amount"))
+        .is_some_and(|message| message.contains(words))
 }
 
 #[tokio::test]
@@ -88,10 +78,8 @@ async fn ten_concurrent_payments_with_one_key_charge_once_and_all_report_the_sam
         answers.push(task.await.unwrap());
     }
     let first = answers[0].clone();
-    assert_eq!(first.0, 200, "{}", first.1);
     assert!(answers.iter().all(|a| *a == first), "{answers:?}");
-    let body: Value = serde_json::from_str(&first.1).unwrap();
-    assert_eq!(body["message"], "Paid $100.00 with Visa •••• 4242.");
+    assert_eq!(first.unwrap().message, "Paid $100.00 with Visa •••• 4242.");
     assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
     assert_eq!(
         app.store.payments_for_invoice(invoice).await.unwrap().len(),
@@ -130,12 +118,16 @@ async fn ten_payments_of_the_whole_balance_with_different_keys_pay_it_exactly_on
         .collect();
     let mut ok = 0;
     for task in tasks {
-        let (status, body) = task.await.unwrap();
-        match status {
-            200 => ok += 1,
-            409 => assert!(body.contains("already paid"), "{body}"),
-            400 => assert!(body.contains("can't be more than the balance"), "{body}"),
-            other => panic!("status {other}: {body}"),
+        let answer = task.await.unwrap();
+        match &answer {
+            Ok(_) => ok += 1,
+            Err(AppError::Conflict(message)) => {
+                assert!(message.contains("already paid"), "{message}")
+            }
+            refused => assert!(
+                amount_refused(refused, "can't be more than the balance"),
+                "{refused:?}"
+            ),
         }
     }
     assert_eq!(ok, 1);
@@ -184,8 +176,9 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
         1
     );
     // The customer's retry (same page, same key) finishes it; the gateway is not charged again.
-    let (status, body) = pay(&app, &session, invoice, &card, "40.00", key).await;
-    assert_eq!(status, 200, "{body}");
+    pay(&app, &session, invoice, &card, "40.00", key)
+        .await
+        .unwrap();
     assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
     assert_eq!(paid(&app, maria, invoice).await, Cents::new(40_00));
     assert!(
@@ -196,7 +189,7 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
             .is_empty()
     );
     // While it was pending it held its share of the balance: $60.01 is refused, $60.00 is fine.
-    let (status, body) = pay(
+    let over = pay(
         &app,
         &session,
         invoice,
@@ -205,15 +198,14 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
         "another-key-0000000001",
     )
     .await;
-    assert_eq!(status, 400, "{body}");
-    assert!(body.contains("balance of $60.00"), "{body}");
+    assert!(amount_refused(&over, "balance of $60.00"), "{over:?}");
 }
 
 #[tokio::test]
 async fn a_declined_card_leaves_the_invoice_unpaid_with_the_plain_message() {
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app, "4000 0000 0000 0341").await;
-    let (status, body) = pay(
+    let declined = pay(
         &app,
         &session,
         invoice,
@@ -222,8 +214,10 @@ async fn a_declined_card_leaves_the_invoice_unpaid_with_the_plain_message() {
         "declined-key-00000001",
     )
     .await;
-    assert_eq!(status, 409, "{body}");
-    assert!(body.contains("Your card was declined."), "{body}");
+    assert!(
+        matches!(&declined, Err(AppError::Conflict(m)) if m.contains("Your card was declined.")),
+        "{declined:?}"
+    );
     assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
     assert!(
         app.store
@@ -242,9 +236,8 @@ async fn a_declined_card_leaves_the_invoice_unpaid_with_the_plain_message() {
             "100.00",
             "declined-key-00000001"
         )
-        .await
-        .0,
-        409
+        .await,
+        declined
     );
 }
 
@@ -255,127 +248,92 @@ async fn paying_refuses_other_customers_small_or_large_amounts_and_switched_off_
     let (james, james_session) = app
         .customer_with_account("James O'Connor", "james@example.com", PASSWORD)
         .await;
-    add(
-        &app,
-        &james_session,
-        &token(&app, "5555 5555 5555 4444").await,
-        false,
-    )
-    .await;
-    let james_card = card_id(&app, james, "4444").await;
-    let james_invoice = invoice_for(&app, james).await;
+    app.save_card(&james_session, "5555 5555 5555 4444", false)
+        .await;
+    let james_card = app.card_id(james, "4444").await;
+    let james_invoice = app.invoice(james, 50_00).await;
     let key = |n: u32| format!("refusal-key-{n:010}");
-    for ((who, inv, card, amount, expect, words), n) in [
-        (
-            &session,
-            james_invoice,
-            card.as_str(),
-            "10.00",
-            404,
-            "NotFound",
-        ),
-        (
-            &session,
-            invoice,
-            james_card.as_str(),
-            "10.00",
-            404,
-            "NotFound",
-        ),
-        (
-            &james_session,
-            invoice,
-            james_card.as_str(),
-            "10.00",
-            404,
-            "NotFound",
-        ),
+    // `None`: not found, the same as for an invoice or card that doesn't exist; `Some(words)`:
+    // the amount is refused with a message containing them.
+    for ((who, inv, card, amount, words), n) in [
+        (&session, james_invoice, card.as_str(), "10.00", None),
+        (&session, invoice, james_card.as_str(), "10.00", None),
+        (&james_session, invoice, james_card.as_str(), "10.00", None),
         (
             &session,
             invoice,
             card.as_str(),
             "0.99",
-            400,
-            "at least $1.00",
+            Some("at least $1.00"),
         ),
         (
             &session,
             invoice,
             card.as_str(),
             "100.01",
-            400,
-            "can't be more than the balance of $100.00",
+            Some("can't be more than the balance of $100.00"),
         ),
         (
             &session,
             invoice,
             card.as_str(),
             "ten dollars",
-            400,
-            "amount",
+            Some("amount"),
         ),
     ]
     .into_iter()
     .zip(1..)
     {
-        let (status, body) = pay(&app, who, inv, card, amount, &key(n)).await;
-        assert_eq!(status, expect, "{amount}: {body}");
-        assert!(body.contains(words), "{amount}: {body}");
+        let answer = pay(&app, who, inv, card, amount, &key(n)).await;
+        match words {
+            None => assert_eq!(answer, Err(AppError::NotFound), "{amount}"),
+            Some(words) => assert!(amount_refused(&answer, words), "{amount}: {answer:?}"),
+        }
     }
     // One key, two different amounts: the second is refused.
-    assert_eq!(
-        pay(&app, &session, invoice, &card, "5.00", &key(99))
-            .await
-            .0,
-        200
-    );
-    let (status, body) = pay(&app, &session, invoice, &card, "6.00", &key(99)).await;
-    assert_eq!(status, 409, "{body}");
-    enable(&app, false, true).await;
-    let (status, body) = pay(&app, &session, invoice, &card, "5.00", &key(100)).await;
-    assert_eq!(status, 409, "{body}");
+    pay(&app, &session, invoice, &card, "5.00", &key(99))
+        .await
+        .unwrap();
+    let reused = pay(&app, &session, invoice, &card, "6.00", &key(99)).await;
+    assert!(matches!(reused, Err(AppError::Conflict(_))), "{reused:?}");
+    app.enable_payments(false, true).await;
+    let off = pay(&app, &session, invoice, &card, "5.00", &key(100)).await;
+    assert!(matches!(off, Err(AppError::SwitchedOff(_))), "{off:?}");
     assert_eq!(paid(&app, maria, invoice).await, Cents::new(5_00));
-}
-
-async fn invoice_for(app: &TestApp, customer: CustomerId) -> InvoiceId {
-    invoice(app, customer, 50_00).await
 }
 
 #[tokio::test]
 async fn the_invoice_shows_its_lines_and_payments_to_its_customer_only() {
     let app = spawn_app().await;
     let (_, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
-    assert_eq!(
-        pay(
-            &app,
-            &session,
-            invoice,
-            &card,
-            "25.00",
-            "invoice-view-key-0001"
-        )
-        .await
-        .0,
-        200
-    );
-    let id = invoice.to_string();
-    let answer = app.call("invoice", &[("id", &id)], Some(&session)).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let body: Value = serde_json::from_str(&answer.body).unwrap();
-    assert_eq!(body["lines"][0]["description"], "Furnace repair");
-    assert_eq!(body["payments"][0]["status"], "approved");
-    assert_eq!(body["balance"], 75_00);
+    pay(
+        &app,
+        &session,
+        invoice,
+        &card,
+        "25.00",
+        "invoice-view-key-0001",
+    )
+    .await
+    .unwrap();
+    let view = || InvoiceView {
+        id: invoice.to_string(),
+        payments_page: None,
+    };
+    let body = app.call(view(), Some(&session)).await.unwrap();
+    assert_eq!(body.lines[0].description, "Furnace repair");
+    assert_eq!(body.payments[0].status, AttemptStatus::Approved);
+    assert_eq!(body.balance, Cents::new(75_00));
     let (_, james) = app
         .customer_with_account("James O'Connor", "james@example.com", PASSWORD)
         .await;
     assert_eq!(
-        app.call("invoice", &[("id", &id)], Some(&james))
-            .await
-            .status,
-        404
+        app.call(view(), Some(&james)).await,
+        Err(AppError::NotFound)
     );
 }
 
+/// Pays `amount` of `invoice` with a card typed on the page (`token`), kept on file if `save`.
 async fn pay_new(
     app: &TestApp,
     session: &str,
@@ -384,36 +342,28 @@ async fn pay_new(
     save: bool,
     amount: &str,
     key: &str,
-) -> (u16, String) {
-    let (invoice, save) = (invoice.to_string(), save.to_string());
-    let answer = app
-        .call(
-            "invoices/pay",
-            &[
-                ("invoice_id", &invoice),
-                ("token", token),
-                ("save", &save),
-                ("amount", amount),
-                ("idempotency_key", key),
-            ],
-            Some(session),
-        )
-        .await;
-    (answer.status, answer.body)
+) -> Result<PaymentDone, AppError> {
+    let args = PayInvoice {
+        invoice_id: invoice.to_string(),
+        amount: amount.into(),
+        idempotency_key: key.into(),
+        payment_method_id: None,
+        token: Some(token.into()),
+        save,
+    };
+    app.call(args, Some(session)).await
 }
 
 #[tokio::test]
 async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
     let app = spawn_app().await;
     let (maria, session, invoice, _) = ready(&app, "4242 4242 4242 4242").await;
-    let discover = token(&app, "6011 1111 1111 1117").await;
+    let discover = app.card_token("6011 1111 1111 1117").await;
     let key = "new-card-key-000000001";
     let first = pay_new(&app, &session, invoice, &discover, false, "10.00", key).await;
-    assert_eq!(first.0, 200, "{}", first.1);
-    assert!(
-        first.1.contains("Paid $10.00 with Discover •••• 1117."),
-        "{}",
-        first.1
+    assert_eq!(
+        first.as_ref().map(|done| done.message.as_str()),
+        Ok("Paid $10.00 with Discover •••• 1117.")
     );
     assert_eq!(
         pay_new(&app, &session, invoice, &discover, false, "10.00", key).await,
@@ -432,8 +382,8 @@ async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
         ("used_for_payment", "1117")
     );
 
-    let mc = token(&app, "5555 5555 5555 4444").await;
-    let (status, body) = pay_new(
+    let mc = app.card_token("5555 5555 5555 4444").await;
+    pay_new(
         &app,
         &session,
         invoice,
@@ -442,8 +392,8 @@ async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
         "20.00",
         "new-card-key-000000002",
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    .await
+    .unwrap();
     assert_eq!(
         app.store.cards_for_customer(maria).await.unwrap().len(),
         2,
@@ -457,28 +407,23 @@ async fn a_payment_naming_both_a_saved_card_and_a_new_card_or_neither_is_refused
  {
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
-    let new_card = token(&app, "5555 5555 5555 4444").await;
-    let invoice_id = invoice.to_string();
-    for (n, source) in [
-        vec![
-            ("payment_method_id", card.as_str()),
-            ("token", new_card.as_str()),
-        ],
-        vec![],
-    ]
-    .into_iter()
-    .enumerate()
+    let new_card = app.card_token("5555 5555 5555 4444").await;
+    for (n, (payment_method_id, token)) in [(Some(card), Some(new_card)), (None, None)]
+        .into_iter()
+        .enumerate()
     {
-        let key = format!("ambiguous-key-{n:06}");
-        let mut form = vec![
-            ("invoice_id", invoice_id.as_str()),
-            ("amount", "10.00"),
-            ("idempotency_key", key.as_str()),
-        ];
-        form.extend(source);
-        let answer = app.call("invoices/pay", &form, Some(&session)).await;
-        assert_eq!(answer.status, 400, "{}", answer.body);
-        assert!(answer.body.contains("BadRequest"), "{}", answer.body);
+        let args = PayInvoice {
+            invoice_id: invoice.to_string(),
+            amount: "10.00".into(),
+            idempotency_key: format!("ambiguous-key-{n:06}"),
+            payment_method_id,
+            token,
+            save: false,
+        };
+        assert_eq!(
+            app.call(args, Some(&session)).await,
+            Err(AppError::BadRequest)
+        );
     }
     assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
 }
@@ -489,7 +434,6 @@ async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_a
     // One connection: a request that kept it (an abandoned transaction) would stall the rest.
     let app = spawn_app_with_pool_size(1).await;
     let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
-    let invoice_id = invoice.to_string();
     // Under the per-customer payment limit, so the last payment below is not refused for it.
     let tries = u64::try_from(app::backend::auth::throttle::PAYMENT_LIMIT - 1).unwrap();
     for n in 0..tries {
@@ -497,23 +441,18 @@ async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_a
             .timeout(Duration::from_millis(1 + 2 * n))
             .build()
             .unwrap();
-        let key = format!("cut-off-key-{n:08}");
-        let _ = impatient
-            .post(app.url("/api/invoices/pay"))
-            .header("Origin", &app.public_url)
-            .header("Accept", "application/json")
-            .header("Cookie", format!("porchlight_session={session}"))
-            .form(&[
-                ("invoice_id", invoice_id.as_str()),
-                ("payment_method_id", card.as_str()),
-                ("amount", "1.00"),
-                ("idempotency_key", key.as_str()),
-            ])
-            .send()
-            .await;
+        let args = PayInvoice {
+            invoice_id: invoice.to_string(),
+            amount: "1.00".into(),
+            idempotency_key: format!("cut-off-key-{n:08}"),
+            payment_method_id: Some(card.clone()),
+            token: None,
+            save: false,
+        };
+        let _ = app.request(&impatient, args, Some(&session)).send().await;
     }
     // The server still answers, through its single connection.
-    let (status, body) = pay(
+    pay(
         &app,
         &session,
         invoice,
@@ -521,8 +460,8 @@ async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_a
         "1.00",
         "after-cut-off-key-01",
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    .await
+    .unwrap();
     if app.store.backend() == app::backend::store::Backend::Postgres {
         let mut conn = sqlx::AnyConnection::connect(&app.database_url)
             .await
@@ -570,7 +509,7 @@ async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_a
 async fn the_invariant_check_passes_after_real_payments_and_names_each_broken_rule() {
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
-    let (status, body) = pay(
+    pay(
         &app,
         &session,
         invoice,
@@ -578,12 +517,11 @@ async fn the_invariant_check_passes_after_real_payments_and_names_each_broken_ru
         "40.00",
         "invariant-key-000001",
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let declined = token(&app, "4000 0000 0000 0002").await;
-    add(&app, &session, &declined, false).await;
-    let declined_card = card_id(&app, maria, "0002").await;
-    let (status, _) = pay(
+    .await
+    .unwrap();
+    app.save_card(&session, "4000 0000 0000 0002", false).await;
+    let declined_card = app.card_id(maria, "0002").await;
+    let declined = pay(
         &app,
         &session,
         invoice,
@@ -592,7 +530,10 @@ async fn the_invariant_check_passes_after_real_payments_and_names_each_broken_ru
         "invariant-key-000002",
     )
     .await;
-    assert_eq!(status, 409);
+    assert!(
+        matches!(declined, Err(AppError::Conflict(_))),
+        "{declined:?}"
+    );
     assert_eq!(app.store.invariant_violations().await.unwrap(), vec![]);
 
     // Break two rules behind the application's back; the check names both.
@@ -636,7 +577,7 @@ async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_ca
     let (maria, _session, invoice, _card) = ready(&app, "4242 4242 4242 4242").await;
     // A card used once, attached for this payment; the gateway's answer never arrived.
     let token = app::domain::tokenization::PaymentToken::parse(
-        &crate::cards::token(&app, "5555 5555 5555 4444").await,
+        &app.card_token("5555 5555 5555 4444").await,
     )
     .unwrap();
     let details = app.gateway.attach(&token).await.unwrap();
@@ -684,7 +625,7 @@ async fn a_customer_paying_in_a_loop_is_stopped_after_the_limit() {
     let app = spawn_app().await;
     let (_, session, invoice, card) = ready(&app, "4000 0000 0000 0002").await;
     for i in 0..PAYMENT_LIMIT {
-        let (status, body) = pay(
+        let declined = pay(
             &app,
             &session,
             invoice,
@@ -693,19 +634,23 @@ async fn a_customer_paying_in_a_loop_is_stopped_after_the_limit() {
             &format!("loop-key-{i:014}"),
         )
         .await;
-        assert_eq!(status, 409, "declined, not yet limited: {body}");
+        assert!(
+            matches!(declined, Err(AppError::Conflict(_))),
+            "declined, not yet limited: {declined:?}"
+        );
     }
-    let (status, body) = pay(
-        &app,
-        &session,
-        invoice,
-        &card,
-        "1.00",
-        "loop-key-over-the-limit",
-    )
-    .await;
-    assert_eq!(status, 429, "{body}");
-    assert!(body.contains("TooManyRequests"), "{body}");
+    assert_eq!(
+        pay(
+            &app,
+            &session,
+            invoice,
+            &card,
+            "1.00",
+            "loop-key-over-the-limit",
+        )
+        .await,
+        Err(AppError::TooManyRequests)
+    );
 }
 
 #[tokio::test]
@@ -736,43 +681,29 @@ async fn long_payment_lists_come_in_pages_on_the_invoice_and_the_office_record()
             .await
             .unwrap();
     }
-    let id = invoice.to_string();
-    let invoice_page = |page: &'static str| {
-        let form = [("id", id.clone()), ("payments_page", page.to_owned())];
-        let session = session.clone();
-        let app = &app;
+    let invoice_page = |page: u32| {
+        let args = InvoiceView {
+            id: invoice.to_string(),
+            payments_page: Some(page),
+        };
+        let (app, session) = (&app, &session);
         async move {
-            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let answer = app.call("invoice", &pairs, Some(&session)).await;
-            assert_eq!(answer.status, 200, "{}", answer.body);
-            let body: Value = serde_json::from_str(&answer.body).unwrap();
-            (
-                body["payments"].as_array().unwrap().len(),
-                body["payments_paging"].clone(),
-            )
+            let body = app.call(args, Some(session)).await.unwrap();
+            (body.payments.len(), body.payments_paging)
         }
     };
-    assert_eq!(invoice_page("1").await, (20, serde_json::json!([1, 2])));
-    assert_eq!(invoice_page("2").await, (5, serde_json::json!([2, 2])));
-    assert_eq!(
-        invoice_page("9").await,
-        (5, serde_json::json!([2, 2])),
-        "clamped"
-    );
+    assert_eq!(invoice_page(1).await, (20, (1, 2)));
+    assert_eq!(invoice_page(2).await, (5, (2, 2)));
+    assert_eq!(invoice_page(9).await, (5, (2, 2)), "clamped");
 
     let admin = app
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
-    let maria_id = maria.to_string();
-    let answer = app
-        .call(
-            "office/customer",
-            &[("id", &maria_id), ("payments_page", "2")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let record: Value = serde_json::from_str(&answer.body).unwrap();
-    assert_eq!(record["payments"].as_array().unwrap().len(), 5);
-    assert_eq!(record["payments_paging"], serde_json::json!([2, 2]));
+    let args = CustomerRecord {
+        id: maria.to_string(),
+        payments_page: Some(2),
+    };
+    let record = app.call(args, Some(&admin)).await.unwrap();
+    assert_eq!(record.payments.len(), 5);
+    assert_eq!(record.payments_paging, (2, 2));
 }

@@ -1,16 +1,11 @@
 //! Deployments behind a reverse proxy: per-client limits when the proxy is trusted, nothing
 //! changed by forwarding headers from anyone else; HSTS and `__Host-` cookies over https.
 
-use crate::{
-    cards::card_form,
-    helpers::{
-        HTTPS_PUBLIC_URL, PUBLIC_URL, TestApp, spawn_app, spawn_app_behind_proxy,
-        spawn_app_over_https,
-    },
+use crate::helpers::{
+    HTTPS_PUBLIC_URL, PASSWORD, PUBLIC_URL, TestApp, card_form, spawn_app, spawn_app_behind_proxy,
+    spawn_app_over_https,
 };
 use app::backend::gateway::sandbox::RATE_LIMIT;
-
-const PASSWORD: &str = "lantern porch evening";
 
 /// Asks the sandbox for a card token as a browser whose proxy forwarded `forwarded_for`.
 async fn tokenize_from(app: &TestApp, forwarded_for: &str) -> u16 {

@@ -1,7 +1,9 @@
-use crate::helpers::spawn_app;
-use app::backend::auth::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS, TOUCH_INTERVAL_SECS};
-
-const PASSWORD: &str = "lantern porch evening";
+use crate::helpers::{PASSWORD, spawn_app};
+use app::{
+    AppError,
+    backend::auth::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS, TOUCH_INTERVAL_SECS},
+    portal::{account::AccountOverview, login::Login, session::Logout},
+};
 
 #[tokio::test]
 async fn signing_in_issues_a_new_session_id_every_time() {
@@ -9,13 +11,12 @@ async fn signing_in_issues_a_new_session_id_every_time() {
     let (_, first) = app
         .customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
-    let answer = app
-        .call(
-            "login",
-            &[("email", "maria@example.com"), ("password", PASSWORD)],
-            Some(&first),
-        )
-        .await;
+    let login = Login {
+        email: "maria@example.com".into(),
+        password: PASSWORD.into(),
+        next: None,
+    };
+    let answer = app.call_answer(login, Some(&first)).await;
     let second = answer.session.unwrap();
     assert_ne!(first, second);
     assert_eq!(
@@ -53,11 +54,11 @@ async fn after_logout_the_old_cookie_is_unauthenticated() {
         .customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
     assert_eq!(app.whoami(&session).await.as_deref(), Some("Maria"));
-    let out = app.call("logout", &[], Some(&session)).await;
+    let out = app.call_answer(Logout {}, Some(&session)).await;
     assert_eq!(out.location.as_deref(), Some("/login?signed_out=1"));
     assert_eq!(app.whoami(&session).await, None);
-    let account = app.call("account", &[], Some(&session)).await;
-    assert_eq!(account.status, 401);
+    let account = app.call(AccountOverview {}, Some(&session)).await;
+    assert_eq!(account, Err(AppError::Unauthenticated));
 }
 
 #[tokio::test]

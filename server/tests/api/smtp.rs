@@ -1,6 +1,10 @@
 //! A real SMTP conversation with a tiny sink started by the test.
 
-use crate::helpers::{decode_quoted_printable, spawn_app_with_smtp, token_in};
+use crate::helpers::{PASSWORD, decode_quoted_printable, spawn_app_with_smtp, token_in};
+use app::portal::{
+    invitation::RequestInvitation,
+    verify::{AcceptInvitation, InvitationStatus},
+};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     net::TcpListener,
@@ -62,34 +66,22 @@ async fn an_invitation_sent_through_a_real_smtp_server_carries_a_working_link() 
     let (url, received) = smtp_sink().await;
     let app = spawn_app_with_smtp(Some(url)).await;
     app.add_customer("Maria", "maria@example.com").await;
-    let answer = app
-        .call(
-            "request-invitation",
-            &[("email", "maria@example.com")],
-            None,
-        )
-        .await;
-    assert_eq!(answer.status, 200);
+    let request = RequestInvitation {
+        email: "maria@example.com".into(),
+    };
+    app.call(request, None).await.unwrap();
     let message = decode_quoted_printable(&received.await.unwrap());
     assert!(message.contains("maria@example.com"));
     let token = token_in(&message, "/verify?token=");
-    assert_eq!(
-        app.call("invitation-status", &[("token", &token)], None)
-            .await
-            .body,
-        "true"
-    );
-    let password = "lantern porch evening";
-    let accepted = app
-        .call(
-            "accept-invitation",
-            &[
-                ("token", &token),
-                ("password", password),
-                ("confirm", password),
-            ],
-            None,
-        )
-        .await;
+    let status = InvitationStatus {
+        token: token.clone(),
+    };
+    assert_eq!(app.call(status, None).await, Ok(true));
+    let accept = AcceptInvitation {
+        token,
+        password: PASSWORD.into(),
+        confirm: PASSWORD.into(),
+    };
+    let accepted = app.call_answer(accept, None).await;
     assert_eq!(accepted.location.as_deref(), Some("/"), "{}", accepted.body);
 }

@@ -1,7 +1,17 @@
-use crate::helpers::spawn_app;
-use app::backend::auth::throttle::{SHORT_LIMIT, SHORT_WINDOW_SECS};
+use crate::helpers::{PASSWORD, spawn_app};
+use app::{
+    AppError,
+    backend::auth::throttle::{SHORT_LIMIT, SHORT_WINDOW_SECS},
+    portal::login::Login,
+};
 
-const PASSWORD: &str = "lantern porch evening";
+fn login(email: &str, password: &str) -> Login {
+    Login {
+        email: email.into(),
+        password: password.into(),
+        next: None,
+    }
+}
 
 #[tokio::test]
 async fn sign_in_is_throttled_after_repeated_failures_and_recovers_after_the_window() {
@@ -9,44 +19,29 @@ async fn sign_in_is_throttled_after_repeated_failures_and_recovers_after_the_win
     app.customer_with_account("Maria", "maria@example.com", PASSWORD)
         .await;
     for _ in 0..SHORT_LIMIT {
-        let answer = app
-            .call(
-                "login",
-                &[("email", "maria@example.com"), ("password", "wrong guess")],
-                None,
-            )
-            .await;
-        assert_eq!(answer.status, 400);
+        let err = app
+            .call(login("maria@example.com", "wrong guess"), None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 400, "{err:?}");
     }
     let blocked = app
-        .call(
-            "login",
-            &[("email", "maria@example.com"), ("password", PASSWORD)],
-            None,
-        )
+        .call_answer(login("maria@example.com", PASSWORD), None)
         .await;
     assert_eq!(
-        blocked.status, 429,
-        "even the right password waits: {}",
-        blocked.body
+        blocked.result,
+        Err(AppError::TooManyRequests),
+        "even the right password waits"
     );
-    assert!(blocked.body.contains("TooManyRequests"));
 
     let unknown_blocked = {
         for _ in 0..SHORT_LIMIT {
-            app.call(
-                "login",
-                &[("email", "nobody@example.com"), ("password", "wrong guess")],
-                None,
-            )
-            .await;
+            let _ = app
+                .call(login("nobody@example.com", "wrong guess"), None)
+                .await;
         }
-        app.call(
-            "login",
-            &[("email", "nobody@example.com"), ("password", "wrong guess")],
-            None,
-        )
-        .await
+        app.call_answer(login("nobody@example.com", "wrong guess"), None)
+            .await
     };
     assert_eq!(
         (unknown_blocked.status, &unknown_blocked.body),
@@ -68,22 +63,16 @@ async fn of_a_hundred_parallel_guesses_exactly_the_limit_are_checked() {
             let app = app.clone();
             tokio::spawn(async move {
                 let guess = format!("wrong guess {i}");
-                app.call(
-                    "login",
-                    &[("email", "maria@example.com"), ("password", &guess)],
-                    None,
-                )
-                .await
-                .status
+                app.call(login("maria@example.com", &guess), None).await
             })
         })
         .collect();
     let (mut checked, mut refused_outright) = (0, 0);
     for guess in guesses {
         match guess.await.unwrap() {
-            400 => checked += 1,
-            429 => refused_outright += 1,
-            other => panic!("unexpected status {other}"),
+            Err(AppError::TooManyRequests) => refused_outright += 1,
+            Err(err) if err.status() == 400 => checked += 1,
+            other => panic!("unexpected answer {other:?}"),
         }
     }
     assert_eq!(
@@ -91,12 +80,10 @@ async fn of_a_hundred_parallel_guesses_exactly_the_limit_are_checked() {
         (SHORT_LIMIT, 100 - SHORT_LIMIT),
         "exactly the limit were checked against the password"
     );
-    let right = app
-        .call(
-            "login",
-            &[("email", "maria@example.com"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
-    assert_eq!(right.status, 429, "every parallel guess was counted");
+    let right = app.call(login("maria@example.com", PASSWORD), None).await;
+    assert_eq!(
+        right,
+        Err(AppError::TooManyRequests),
+        "every parallel guess was counted"
+    );
 }

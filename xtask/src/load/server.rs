@@ -72,8 +72,8 @@ impl Server {
         let (url, postgres) = match backend {
             Backend::Sqlite => (format!("sqlite://{}/load.db", dir.display()), None),
             Backend::Postgres => {
-                let admin = crate::test::postgres_url();
-                crate::test::ensure_postgres(&admin)?;
+                let admin = crate::postgres::url();
+                crate::postgres::ensure_running(&admin)?;
                 psql(&admin, &format!("CREATE DATABASE {name}"))?;
                 let url = match admin.rsplit_once('/') {
                     Some((server, _)) if server.contains("://") && !server.ends_with('/') => {

@@ -1,0 +1,159 @@
+//! The settings as clap options: each has its environment variable and its default, so
+//! `porchlight --help` lists them from these definitions.
+
+use std::{
+    ffi::{OsStr, OsString},
+    path::PathBuf,
+};
+
+/// Every setting, given as an option or as the environment variable named beside it (an option
+/// wins). Global: accepted before or after any subcommand and listed in every `--help`. Help
+/// shows no variable's value (`[env: NAME]`): some hold passwords.
+#[derive(Clone, clap::Args)]
+#[command(next_help_heading = "Configuration (option or environment variable)")]
+pub struct ConfigArgs {
+    /// sqlite://PATH (the file and its folder are created) or postgres://USER[:PASS]@HOST[:PORT]/DB
+    #[arg(
+        long,
+        env = "PORCHLIGHT_DATABASE_URL",
+        value_name = "URL",
+        default_value = "sqlite://data/porchlight.db",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: String,
+
+    /// How users reach the portal; email links are built from it and only it may send POSTs
+    #[arg(
+        long,
+        env = "PORCHLIGHT_PUBLIC_URL",
+        value_name = "URL",
+        default_value = "http://127.0.0.1:3000",
+        hide_env_values = true,
+        global = true
+    )]
+    pub public_url: String,
+
+    /// smtp://[USER:PASS@]HOST[:PORT] (STARTTLS: add ?tls=required) or smtps://…; unset: emails
+    /// are written to the outbox folder
+    #[arg(
+        long,
+        env = "PORCHLIGHT_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// Where .eml files go without SMTP
+    #[arg(
+        long,
+        env = "PORCHLIGHT_OUTBOX_DIR",
+        value_name = "DIR",
+        default_value = "data/outbox",
+        hide_env_values = true,
+        global = true
+    )]
+    pub outbox_dir: PathBuf,
+
+    /// HMAC key, at least 32 characters, instead of a key file (prefer the variable: other users
+    /// can see a command line)
+    #[arg(
+        long,
+        env = "PORCHLIGHT_SECRET",
+        value_name = "KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret: Option<String>,
+
+    /// File holding the HMAC key; a missing file is created with a random key and mode 0600, one
+    /// other users can read or git tracks is refused
+    #[arg(
+        long,
+        env = "PORCHLIGHT_SECRET_FILE",
+        value_name = "FILE",
+        default_value = "data/secret.key",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_file: PathBuf,
+
+    /// Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the
+    /// client; unset: none
+    #[arg(
+        long,
+        env = "PORCHLIGHT_TRUSTED_PROXIES",
+        value_name = "LIST",
+        hide_env_values = true,
+        global = true
+    )]
+    pub trusted_proxies: Option<String>,
+
+    /// Address to listen on
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:3000",
+        hide_env_values = true,
+        global = true
+    )]
+    pub site_addr: String,
+
+    /// Folder with the built site (pkg/, icons); a binary from `cargo xtask dist` carries its
+    /// site and reads a folder only when this is given
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        value_name = "DIR",
+        default_value = "target/site",
+        hide_env_values = true,
+        global = true
+    )]
+    pub site_root: String,
+
+    /// Log filter, e.g. info or porchlight=debug
+    #[arg(
+        long,
+        env = "RUST_LOG",
+        value_name = "FILTER",
+        default_value = "info,sqlx=warn,tower_http=info",
+        hide_env_values = true,
+        global = true
+    )]
+    pub log: String,
+}
+
+impl std::fmt::Debug for ConfigArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use app::backend::secret::redact_url;
+        f.debug_struct("ConfigArgs")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("outbox_dir", &self.outbox_dir)
+            .field("secret", &self.secret.as_ref().map(|_| "********"))
+            .field("secret_file", &self.secret_file)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("site_addr", &self.site_addr)
+            .field("site_root", &self.site_root)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+/// `command` with each variable that `var` finds set but empty treated as unset (e.g.
+/// `PORCHLIGHT_SMTP_URL=` in an environment file); `var` is `std::env::var_os` outside tests.
+pub fn ignore_empty_variables(
+    command: clap::Command,
+    var: impl Fn(&OsStr) -> Option<OsString>,
+) -> clap::Command {
+    command.mut_args(|arg| {
+        let empty = arg
+            .get_env()
+            .and_then(&var)
+            .is_some_and(|value| value.is_empty());
+        if empty { arg.env(None) } else { arg }
+    })
+}

@@ -1,0 +1,262 @@
+//! Configuration tests. Each parses an explicit list of variables, given to clap as their
+//! options with every variable lookup switched off, so the runner's environment plays no part.
+
+use super::*;
+use clap::{Args, FromArgMatches};
+use std::{
+    ffi::OsStr,
+    path::{Path, PathBuf},
+};
+
+/// The configuration options alone, reading no environment variable.
+fn options() -> clap::Command {
+    ConfigArgs::augment_args(clap::Command::new("porchlight")).mut_args(|arg| arg.env(None))
+}
+
+fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let declared = ConfigArgs::augment_args(clap::Command::new("porchlight"));
+    let argv = vars.iter().map(|(var, value)| {
+        let arg = declared
+            .get_arguments()
+            .find(|arg| arg.get_env() == Some(OsStr::new(var)))
+            .unwrap_or_else(|| panic!("{var} is not a configuration variable"));
+        format!("--{}={value}", arg.get_long().unwrap_or_default())
+    });
+    let matches = options()
+        .try_get_matches_from(std::iter::once("porchlight".to_owned()).chain(argv))
+        .unwrap();
+    Config::from_args(ConfigArgs::from_arg_matches(&matches).unwrap(), &matches)
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("porchlight-config-{}", std::process::id()))
+        .join(format!(
+            "{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn file_config(path: &Path) -> Config {
+    config(&[("PORCHLIGHT_SECRET_FILE", path.to_str().unwrap())]).unwrap()
+}
+
+#[test]
+fn every_option_has_its_variable_a_help_line_and_is_global() {
+    let declared = ConfigArgs::augment_args(clap::Command::new("porchlight"));
+    let mut vars: Vec<_> = declared
+        .get_arguments()
+        .map(|arg| {
+            assert!(
+                arg.get_long().is_some() && arg.get_help().is_some(),
+                "{arg}"
+            );
+            assert!(arg.is_global_set(), "{arg}");
+            arg.get_env().unwrap().to_string_lossy().into_owned()
+        })
+        .collect();
+    vars.sort();
+    assert_eq!(
+        vars,
+        [
+            "LEPTOS_SITE_ADDR",
+            "LEPTOS_SITE_ROOT",
+            "PORCHLIGHT_DATABASE_URL",
+            "PORCHLIGHT_OUTBOX_DIR",
+            "PORCHLIGHT_PUBLIC_URL",
+            "PORCHLIGHT_SECRET",
+            "PORCHLIGHT_SECRET_FILE",
+            "PORCHLIGHT_SMTP_URL",
+            "PORCHLIGHT_TRUSTED_PROXIES",
+            "RUST_LOG",
+        ]
+    );
+}
+
+#[test]
+fn a_variable_set_to_an_empty_value_counts_as_unset() {
+    let declared = ConfigArgs::augment_args(clap::Command::new("porchlight"));
+    let command = ignore_empty_variables(declared, |name| {
+        (name == "PORCHLIGHT_SMTP_URL").then(std::ffi::OsString::new)
+    });
+    let env_of = |long: &str| {
+        command
+            .get_arguments()
+            .find(|arg| arg.get_long() == Some(long))
+            .and_then(|arg| arg.get_env().map(ToOwned::to_owned))
+    };
+    assert_eq!(env_of("smtp-url"), None);
+    assert_eq!(
+        env_of("database-url").as_deref(),
+        Some(OsStr::new("PORCHLIGHT_DATABASE_URL"))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_other_users_can_read_is_refused_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let path = temp_dir().join("secret.key");
+    std::fs::write(&path, "k".repeat(40)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = file_config(&path).load_secret().unwrap_err();
+    assert_eq!(err.var, "PORCHLIGHT_SECRET_FILE");
+    assert!(err.message.contains("chmod 600"), "{}", err.message);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(file_config(&path).load_secret().is_ok());
+}
+
+#[test]
+fn a_new_key_file_is_created_private_and_accepted() {
+    let path = temp_dir().join("data/secret.key");
+    let first = file_config(&path).load_secret().unwrap();
+    let again = file_config(&path).load_secret().unwrap();
+    assert_eq!(first.hmac_hex("t", b"x"), again.hmac_hex("t", b"x"));
+}
+
+#[test]
+fn a_key_file_tracked_by_git_is_refused() {
+    let dir = temp_dir();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert!(git(&["init", "-q"]), "this test needs git");
+    let path = dir.join("secret.key");
+    file_config(&path).load_secret().unwrap();
+    assert!(git(&["add", "secret.key"]));
+    let err = file_config(&path).load_secret().unwrap_err();
+    assert!(err.message.contains("tracked by git"), "{}", err.message);
+}
+
+#[test]
+fn an_inline_secret_or_a_key_file_but_not_both() {
+    let inline = (
+        "PORCHLIGHT_SECRET",
+        "inline-secret-0123456789abcdef0123456789",
+    );
+    let c = config(&[inline]).unwrap();
+    assert!(matches!(c.secret, SecretSource::Value(_)));
+    let err = config(&[inline, ("PORCHLIGHT_SECRET_FILE", "data/secret.key")]).unwrap_err();
+    assert_eq!(err.var, "PORCHLIGHT_SECRET");
+    assert!(err.message.contains("not both"), "{}", err.message);
+}
+
+#[test]
+fn trusted_proxies_are_read_and_a_bad_entry_is_named() {
+    let c = config(&[("PORCHLIGHT_TRUSTED_PROXIES", "10.0.0.0/8, ::1")]).unwrap();
+    assert!(c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+    assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+    let err = config(&[("PORCHLIGHT_TRUSTED_PROXIES", "10.0.0.0/8, caddy")]).unwrap_err();
+    assert_eq!(err.var, "PORCHLIGHT_TRUSTED_PROXIES");
+    assert!(err.message.contains("caddy"), "{}", err.message);
+}
+
+#[test]
+fn debug_output_shows_no_password_or_secret() {
+    let vars = [
+        (
+            "PORCHLIGHT_DATABASE_URL",
+            "postgres://app:db-pass-123@db/porchlight",
+        ),
+        (
+            "PORCHLIGHT_SMTP_URL",
+            "smtp://mailer:smtp-pass-456@mail.example:587",
+        ),
+        (
+            "PORCHLIGHT_SECRET",
+            "inline-secret-0123456789abcdef0123456789",
+        ),
+    ];
+    let c = config(&vars).unwrap();
+    let matches = options()
+        .try_get_matches_from([
+            "porchlight",
+            "--database-url=postgres://app:db-pass-123@db/porchlight",
+            "--secret=inline-secret-0123456789abcdef0123456789",
+        ])
+        .unwrap();
+    let args = ConfigArgs::from_arg_matches(&matches).unwrap();
+    for shown in [format!("{c:?}"), format!("{args:?}")] {
+        for secret in ["db-pass-123", "smtp-pass-456", "inline-secret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("app:********@db"), "{shown}");
+    }
+    assert!(format!("{c:?}").contains("mail.example:587"));
+}
+
+#[test]
+fn defaults_apply_when_nothing_is_set() {
+    let c = config(&[]).unwrap();
+    assert_eq!(c.database_url, "sqlite://data/porchlight.db");
+    assert_eq!(c.public_url, "http://127.0.0.1:3000");
+    assert_eq!(c.outbox_dir, PathBuf::from("data/outbox"));
+    assert_eq!(c.smtp_url, None);
+    assert_eq!(c.secret, SecretSource::File("data/secret.key".into()));
+    assert_eq!(c.site_addr, "127.0.0.1:3000".parse().unwrap());
+    assert_eq!(c.site_root, "target/site");
+    assert!(!c.site_root_set);
+    assert_eq!(c.log_filter, "info,sqlx=warn,tower_http=info");
+}
+
+#[test]
+fn a_given_site_root_wins_over_a_compiled_in_site() {
+    let c = config(&[("LEPTOS_SITE_ROOT", "target/site")]).unwrap();
+    assert!(c.site_root_set);
+    assert_eq!(c.site_root, "target/site");
+}
+
+#[test]
+fn each_malformed_value_names_its_variable() {
+    for (var, value) in [
+        ("PORCHLIGHT_DATABASE_URL", "mysql://localhost/db"),
+        ("PORCHLIGHT_DATABASE_URL", "postgres://"),
+        ("PORCHLIGHT_DATABASE_URL", "sqlite://"),
+        ("PORCHLIGHT_PUBLIC_URL", "ftp://example.com"),
+        ("PORCHLIGHT_PUBLIC_URL", "https://example.com/portal"),
+        ("PORCHLIGHT_SMTP_URL", "localhost:25"),
+        ("PORCHLIGHT_SECRET", "too-short"),
+        ("LEPTOS_SITE_ADDR", "localhost"),
+        ("RUST_LOG", "porchlight=loud"),
+    ] {
+        let err = config(&[(var, value)]).unwrap_err();
+        assert_eq!(err.var, var, "{value}");
+        assert!(!err.to_string().contains('\n'));
+    }
+}
+
+#[test]
+fn the_public_url_is_reduced_to_its_origin() {
+    let c = config(&[("PORCHLIGHT_PUBLIC_URL", "HTTPS://Pay.Example.com:443/")]).unwrap();
+    assert_eq!(c.public_url, "https://pay.example.com");
+}
+
+#[test]
+fn a_generated_secret_file_is_private_and_reused() {
+    let dir = std::env::temp_dir().join(format!("porchlight-secret-{}", std::process::id()));
+    let path = dir.join("secret.key");
+    let c = Config {
+        secret: SecretSource::File(path.clone()),
+        ..config(&[]).unwrap()
+    };
+    let first = c.load_secret().unwrap();
+    let second = c.load_secret().unwrap();
+    assert_eq!(first.hmac_hex("t", b"x"), second.hmac_hex("t", b"x"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
