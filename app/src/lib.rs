@@ -21,9 +21,9 @@ pub mod backend;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    MatchNestedRoutes, SsrMode,
+    Lazy, LazyRoute, MatchNestedRoutes, SsrMode,
     components::{ParentRoute, Redirect, Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 pub use error::AppError;
@@ -90,12 +90,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Layout>
                 <Routes fallback=not_found::NotFound>
-                    <Route path=path!("/login") view=portal::LoginPage />
-                    <Route path=path!("/request-invitation") view=portal::RequestInvitationPage />
-                    <Route path=path!("/verify") view=portal::VerifyPage />
-                    <Route path=path!("/forgot-password") view=portal::ForgotPasswordPage />
-                    <Route path=path!("/reset-password") view=portal::ResetPasswordPage />
-                    <Route path=path!("/office/login") view=office::OfficeLoginPage />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
+                    <Route path=path!("/request-invitation") view={Lazy::<RequestInvitationRoute>::new()} />
+                    <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} />
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
+                    <Route path=path!("/office/login") view={Lazy::<OfficeLoginRoute>::new()} />
                     <PortalRoutes />
                     <OfficeRoutes />
                 </Routes>
@@ -110,12 +110,12 @@ pub fn App() -> impl IntoView {
 fn PortalRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("") view=portal::PortalShell ssr=SsrMode::Async>
-            <Route path=path!("/") view=portal::DashboardPage ssr=SsrMode::Async />
-            <Route path=path!("/account") view=portal::AccountPage ssr=SsrMode::Async />
-            <Route path=path!("/payment-methods") view=portal::PaymentMethodsPage ssr=SsrMode::Async />
-            <Route path=path!("/invoices/:id") view=portal::InvoicePage ssr=SsrMode::Async />
-            <Route path=path!("/invoices/:id/pay") view=portal::PayPage ssr=SsrMode::Async />
-            <Route path=path!("/payments/:id/receipt") view=portal::ReceiptPage ssr=SsrMode::Async />
+            <Route path=path!("/") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/payment-methods") view={Lazy::<PaymentMethodsRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/invoices/:id/pay") view={Lazy::<PayRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/payments/:id/receipt") view={Lazy::<ReceiptRoute>::new()} ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()
@@ -127,14 +127,65 @@ fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("/office") view=office::OfficeShell ssr=SsrMode::Async>
             <Route path=path!("") view=|| view! { <Redirect path="/office/customers" /> } ssr=SsrMode::Async />
-            <Route path=path!("/customers") view=office::CustomersPage ssr=SsrMode::Async />
-            <Route path=path!("/customers/:id") view=office::CustomerRecordPage ssr=SsrMode::Async />
-            <Route path=path!("/customers/:id/edit") view=office::EditCustomerPage ssr=SsrMode::Async />
-            <Route path=path!("/customers/:id/history") view=office::PaymentHistoryPage ssr=SsrMode::Async />
-            <Route path=path!("/call-booking") view=office::CallBookingPage ssr=SsrMode::Async />
-            <Route path=path!("/settings/online-payments") view=office::OnlinePaymentsPage ssr=SsrMode::Async />
-            <Route path=path!("/staff") view=office::StaffPage ssr=SsrMode::Async />
+            <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/customers/:id") view={Lazy::<CustomerRecordRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/customers/:id/edit") view={Lazy::<EditCustomerRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/customers/:id/history") view={Lazy::<PaymentHistoryRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/call-booking") view={Lazy::<CallBookingRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/settings/online-payments") view={Lazy::<OnlinePaymentsRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("/staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()
+}
+
+/// Declares a page as a lazy route: in the split build its code is a wasm chunk of its own,
+/// loaded when the route is first opened (and before hydrating, when it is the first page).
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        #[doc = concat!("`", stringify!($page), "` as a lazy route.")]
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+use office::{
+    CallBookingPage, CustomerRecordPage, CustomersPage, EditCustomerPage, OfficeLoginPage,
+    OnlinePaymentsPage, PaymentHistoryPage, StaffPage,
+};
+use portal::{
+    AccountPage, DashboardPage, ForgotPasswordPage, InvoicePage, LoginPage, PayPage,
+    PaymentMethodsPage, ReceiptPage, RequestInvitationPage, ResetPasswordPage, VerifyPage,
+};
+
+lazy_pages! {
+    LoginRoute => LoginPage,
+    RequestInvitationRoute => RequestInvitationPage,
+    VerifyRoute => VerifyPage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    OfficeLoginRoute => OfficeLoginPage,
+    DashboardRoute => DashboardPage,
+    AccountRoute => AccountPage,
+    PaymentMethodsRoute => PaymentMethodsPage,
+    InvoiceRoute => InvoicePage,
+    PayRoute => PayPage,
+    ReceiptRoute => ReceiptPage,
+    CustomersRoute => CustomersPage,
+    CustomerRecordRoute => CustomerRecordPage,
+    EditCustomerRoute => EditCustomerPage,
+    PaymentHistoryRoute => PaymentHistoryPage,
+    CallBookingRoute => CallBookingPage,
+    OnlinePaymentsRoute => OnlinePaymentsPage,
+    StaffRoute => StaffPage,
 }

@@ -45,6 +45,29 @@ impl Site {
     }
 }
 
+/// Where the split build's chunk manifest sits, as the URL path of its file.
+const SPLIT_MANIFEST: &str = "/pkg/__wasm_split_manifest.json";
+
+impl Site {
+    /// The folder Leptos should read the chunk manifest from (it emits a page's chunk preloads
+    /// from it): `configured` for a site on disk; for a compiled-in site, a folder under the
+    /// system's temporary folder that gets the manifest written into it (an error if that fails,
+    /// which only costs the preloads).
+    pub fn leptos_root(&self, configured: &str) -> Result<String, std::io::Error> {
+        let Site::Embedded(files) = self else {
+            return Ok(configured.to_owned());
+        };
+        let Some(manifest) = files.iter().find(|f| f.path == SPLIT_MANIFEST) else {
+            return Ok(configured.to_owned());
+        };
+        let root = std::env::temp_dir().join(format!("porchlight-site-{}", std::process::id()));
+        let pkg = root.join("pkg");
+        std::fs::create_dir_all(&pkg)?;
+        std::fs::write(pkg.join("__wasm_split_manifest.json"), manifest.body)?;
+        Ok(root.to_string_lossy().into_owned())
+    }
+}
+
 /// The answer for a GET or HEAD of an embedded file, or `None` when `path` is not one.
 pub fn embedded_response(
     files: &[EmbeddedFile],
@@ -246,6 +269,29 @@ mod tests {
         assert!(embedded_response(FILES, &Method::POST, "/pkg/app.wasm", &headers).is_none());
         assert!(get("/pkg/other.wasm", &[]).is_none());
         assert!(get("/pkg/app.wasm/../app.wasm", &[]).is_none());
+    }
+
+    #[test]
+    fn a_compiled_in_site_hands_leptos_a_folder_holding_its_chunk_manifest() {
+        static WITH_MANIFEST: &[EmbeddedFile] = &[EmbeddedFile {
+            path: "/pkg/__wasm_split_manifest.json",
+            body: b"{\"__LoginRoute_View\":[\"chunk_0\"]}",
+            brotli: None,
+            gzip: None,
+            etag: "\"m\"",
+        }];
+        let root = Site::Embedded(WITH_MANIFEST)
+            .leptos_root("target/site")
+            .unwrap();
+        let manifest = std::path::Path::new(&root).join("pkg/__wasm_split_manifest.json");
+        assert_eq!(
+            std::fs::read(manifest).unwrap(),
+            WITH_MANIFEST[0].body.to_vec()
+        );
+        assert_eq!(
+            Site::Disk.leptos_root("target/site").unwrap(),
+            "target/site"
+        );
     }
 
     #[test]

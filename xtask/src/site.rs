@@ -61,11 +61,11 @@ pub fn build(kind: Kind) -> Result<Built, String> {
     )?;
     // The wasm steps run while the server still compiles.
     builds.wait(&["wasm bundle"])?;
-    step("wasm-bindgen", || {
-        wasm_bindgen(&root, kind, &site.join("pkg"))
-    })?;
+    let pkg = site.join("pkg");
+    step("split by route", || split(&root, kind, &pkg))?;
+    step("wasm-bindgen", || wasm_bindgen(&root, kind, &pkg))?;
     if kind == Kind::Release {
-        step("wasm-opt -Oz", || wasm_opt(&site.join("pkg")))?;
+        step("wasm-opt -Oz", || wasm_opt(&pkg))?;
     }
     step("styles and static files", || copy_assets(&root, &site))?;
     builds.wait(&[])?;
@@ -113,12 +113,19 @@ fn cargo_front(root: &Path, kind: Kind) -> Command {
     );
     c.current_dir(root)
         .env("CARGO_TARGET_DIR", root.join("target/front"));
-    erase_components_for_demo(&mut c, kind);
+    // Relocations let `wasm-split` cut the linked module at the lazy routes' split points.
+    // (With `--target`, RUSTFLAGS reach only the wasm, not build scripts or proc macros.)
+    let mut flags = String::from("-Clink-args=--emit-relocs");
+    if kind == Kind::Demo {
+        flags.push_str(" --cfg erase_components");
+    }
+    c.env("RUSTFLAGS", flags);
     c
 }
 
 /// Leptos' faster-compiling debug mode (type-erased views), as `cargo leptos watch` uses; the
-/// server and the wasm must both have it or hydration fails.
+/// server and the wasm must both have it or hydration fails (the wasm's is set with its other
+/// flags in `cargo_front`).
 fn erase_components_for_demo(c: &mut Command, kind: Kind) {
     if kind == Kind::Demo {
         c.env("RUSTFLAGS", "--cfg erase_components");
@@ -309,19 +316,46 @@ fn run_quiet(c: &mut Command) -> Result<(), String> {
     }
 }
 
-/// `frontend.wasm` → `pkg/porchlight.js` + `pkg/porchlight.wasm` (the names Leptos links).
-fn wasm_bindgen(root: &Path, kind: Kind, pkg: &Path) -> Result<(), String> {
+/// `frontend.wasm` → the main module `frontend_split.wasm` beside it, and in `pkg/` one chunk per
+/// lazy route (plus shared chunks), their loader and `__wasm_split_manifest.json`, by the
+/// workspace's `wasm-split` tool (built in its own target folder so it never waits for the
+/// server build's lock).
+fn split(root: &Path, kind: Kind, pkg: &Path) -> Result<(), String> {
     if pkg.exists() {
         fs::remove_dir_all(pkg).map_err(|e| format!("cannot empty {}: {e}", pkg.display()))?;
     }
-    let input = front_wasm(root, kind);
     run_quiet(
-        cmd("wasm-bindgen", &["--target", "web", "--no-typescript"])
-            .arg("--out-name")
-            .arg(OUTPUT_NAME)
-            .arg("--out-dir")
-            .arg(pkg)
-            .arg(&input),
+        cmd(
+            "cargo",
+            &["run", "--quiet", "--release", "-p", "wasm-split", "--"],
+        )
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target/tools"))
+        .arg(front_wasm(root, kind))
+        .arg(pkg)
+        .arg(OUTPUT_NAME),
+    )
+}
+
+/// The split main module → `pkg/porchlight.js` + `pkg/porchlight.wasm` (the names Leptos links).
+fn wasm_bindgen(root: &Path, kind: Kind, pkg: &Path) -> Result<(), String> {
+    let input = front_wasm(root, kind).with_file_name("frontend_split.wasm");
+    run_quiet(
+        cmd(
+            "wasm-bindgen",
+            &[
+                "--target",
+                "web",
+                "--no-typescript",
+                "--keep-lld-exports",
+                "--no-demangle",
+            ],
+        )
+        .arg("--out-name")
+        .arg(OUTPUT_NAME)
+        .arg("--out-dir")
+        .arg(pkg)
+        .arg(&input),
     )?;
     let from = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
     let to = pkg.join(format!("{OUTPUT_NAME}.wasm"));
@@ -333,19 +367,57 @@ pub fn wasm_opt_path() -> PathBuf {
     workspace_root().join("end2end/node_modules/.bin/wasm-opt")
 }
 
+/// Chunks smaller than this are sent as wasm-bindgen left them: each wasm-opt run costs about a
+/// second of start-up, and the split makes a couple of hundred mostly tiny chunks.
+const OPTIMIZE_FROM_BYTES: u64 = 8 * 1024;
+
+/// The main module and every chunk of at least [`OPTIMIZE_FROM_BYTES`], two at a time.
 fn wasm_opt(pkg: &Path) -> Result<(), String> {
-    let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
-    run_quiet(
-        Command::new(wasm_opt_path())
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-            ])
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm),
-    )
+    let mut files = Vec::new();
+    for entry in fs::read_dir(pkg).map_err(|e| format!("cannot read {}: {e}", pkg.display()))? {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", pkg.display()))?;
+        let path = entry.path();
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if path.extension().is_some_and(|x| x == "wasm") && size >= OPTIMIZE_FROM_BYTES {
+            files.push((size, path));
+        }
+    }
+    // Largest first (the main module), then two workers take the next file as each finishes.
+    files.sort_by_key(|(size, _)| *size);
+    let queue = std::sync::Mutex::new(files);
+    let next = || {
+        queue
+            .lock()
+            .ok()
+            .and_then(|mut q| q.pop())
+            .map(|(_, path)| path)
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    while let Some(wasm) = next() {
+                        run_quiet(
+                            Command::new(wasm_opt_path())
+                                .args([
+                                    "-Oz",
+                                    "--enable-bulk-memory",
+                                    "--enable-nontrapping-float-to-int",
+                                ])
+                                .arg(&wasm)
+                                .arg("-o")
+                                .arg(&wasm),
+                        )?;
+                    }
+                    Ok::<(), String>(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join()
+                .unwrap_or_else(|_| Err("a wasm-opt worker panicked".into()))
+        })
+    })
 }
 
 /// `style/main.css` → `pkg/porchlight.css`; `public/` → the site root.

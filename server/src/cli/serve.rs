@@ -20,7 +20,16 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
         .leptos_options;
     // The address and site folder as given (option or variable), not only as Leptos read them.
     leptos_options.site_addr = config.site_addr;
-    leptos_options.site_root = config.site_root.as_str().into();
+    let site = crate::site::Site::choose(config.site_root_set);
+    // Leptos reads the chunk manifest from the site folder to preload a page's chunks; a
+    // compiled-in site gets its manifest written to a folder of its own.
+    leptos_options.site_root = match site.leptos_root(&config.site_root) {
+        Ok(root) => root.into(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot write the chunk manifest; pages will not preload their chunks");
+            config.site_root.as_str().into()
+        }
+    };
     let addr = leptos_options.site_addr;
     let public = config.public_settings();
     let mailer = Mailer::new(&public).map_err(|e| {
@@ -67,7 +76,6 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::Other(format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}")))?;
-    let site = crate::site::Site::choose(config.site_root_set);
     match site {
         crate::site::Site::Embedded(files) => {
             tracing::info!(

@@ -2,16 +2,23 @@
 //! its own tables. It checks the card, reproduces the public test-card outcomes, and keeps only a
 //! token, brand, last 4, expiry and a keyed fingerprint: never the number or security code.
 
+mod test_cards;
+mod tokens;
+
+pub use tokens::TokenFailure;
+
 use super::{CardDetails, ChargeOutcome, Decline, Gateway, GatewayError};
 use crate::{
     backend::{Clock, Secret, Store, StoreError},
     domain::{
-        Cents, Timestamp,
+        Cents,
         card::{Brand, Expiry, Last4},
-        tokenization::{PaymentToken, TokenRefusal, TokenRequest, TokenResponse},
+        tokenization::PaymentToken,
     },
 };
 use sqlx::Row;
+use test_cards::Behaviour;
+use tokens::letters;
 
 /// An unattached token stops working after this many seconds.
 pub const TOKEN_TTL_SECS: i64 = 15 * 60;
@@ -19,84 +26,6 @@ pub const TOKEN_TTL_SECS: i64 = 15 * 60;
 pub const RATE_LIMIT: i64 = 40;
 /// The rate-limit window.
 pub const RATE_WINDOW_SECS: i64 = 10 * 60;
-
-/// How a test card behaves once saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Behaviour {
-    Approve,
-    Decline(Decline),
-}
-
-impl Behaviour {
-    fn code(self) -> &'static str {
-        match self {
-            Behaviour::Approve => "approve",
-            Behaviour::Decline(d) => d.code(),
-        }
-    }
-
-    fn from_code(code: &str) -> Self {
-        [
-            Decline::Generic,
-            Decline::InsufficientFunds,
-            Decline::LostCard,
-            Decline::StolenCard,
-            Decline::ExpiredCard,
-            Decline::IncorrectCvc,
-            Decline::ProcessingError,
-        ]
-        .into_iter()
-        .find(|d| d.code() == code)
-        .map_or(Behaviour::Approve, Behaviour::Decline)
-    }
-}
-
-/// What happens to a test number: refused when tokenized, or how it behaves later.
-fn test_card(digits: &str) -> Result<Behaviour, Decline> {
-    match digits {
-        "4000000000000069" => Err(Decline::ExpiredCard),
-        "4000000000000127" => Err(Decline::IncorrectCvc),
-        "4000000000000119" => Err(Decline::ProcessingError),
-        "4000000000000002" | "4000000000000341" => Ok(Behaviour::Decline(Decline::Generic)),
-        "4000000000009995" => Ok(Behaviour::Decline(Decline::InsufficientFunds)),
-        "4000000000009987" => Ok(Behaviour::Decline(Decline::LostCard)),
-        "4000000000009979" => Ok(Behaviour::Decline(Decline::StolenCard)),
-        _ => Ok(Behaviour::Approve),
-    }
-}
-
-/// Why a tokenization was not answered with a token.
-#[derive(Debug)]
-pub enum TokenFailure {
-    /// The card was refused; the refusal is safe to show.
-    Refused(TokenRefusal),
-    /// Too many requests from this address.
-    RateLimited,
-    /// Our fault; the cause is for the log.
-    Internal(String),
-}
-
-impl From<StoreError> for TokenFailure {
-    fn from(e: StoreError) -> Self {
-        TokenFailure::Internal(e.to_string())
-    }
-}
-
-impl From<sqlx::Error> for TokenFailure {
-    fn from(e: sqlx::Error) -> Self {
-        TokenFailure::Internal(e.to_string())
-    }
-}
-
-/// Random or keyed bytes written as letters a–p, so no token or fingerprint contains digit runs
-/// that could be mistaken for (or hide) a card number.
-fn letters(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .flat_map(|b| [b >> 4, b & 0x0f])
-        .map(|n| char::from(b'a' + n))
-        .collect()
-}
 
 /// The sandbox processor over Porchlight's database connection (its own `gateway_*` tables).
 #[derive(Debug, Clone)]
@@ -120,90 +49,6 @@ impl SandboxGateway {
         self.clock.now().year_month()
     }
 
-    /// Counts a token request from `ip_key`; `false` once the address is over its limit.
-    async fn admit(&self, ip_key: &str, now: Timestamp) -> Result<bool, sqlx::Error> {
-        let pool = self.store.pool();
-        sqlx::query("INSERT INTO gateway_requests (ip_key, created_at) VALUES ($1, $2)")
-            .bind(ip_key)
-            .bind(now.unix())
-            .execute(pool)
-            .await?;
-        let n: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM gateway_requests WHERE ip_key = $1 AND created_at >= $2",
-        )
-        .bind(ip_key)
-        .bind(now.unix() - RATE_WINDOW_SECS)
-        .fetch_one(pool)
-        .await?
-        .try_get("n")?;
-        Ok(n <= RATE_LIMIT)
-    }
-
-    /// `POST /gateway/v1/tokens`: checks a card and returns a token for it.
-    pub async fn tokenize(
-        &self,
-        request: &TokenRequest,
-        ip_key: &str,
-    ) -> Result<TokenResponse, TokenFailure> {
-        let now = self.clock.now();
-        if !self.admit(ip_key, now).await? {
-            return Err(TokenFailure::RateLimited);
-        }
-        let card = request.check(self.today()).map_err(|errors| {
-            let (field, message) = errors.into_iter().next().unwrap_or_default();
-            let code = match (field, message.as_str()) {
-                ("number", _) => "incorrect_number",
-                ("expiry", m) if m.contains("expired") => "expired_card",
-                ("expiry", _) => "invalid_expiry",
-                ("cvc", _) => "invalid_security_code",
-                ("zip", _) => "invalid_zip",
-                _ => "invalid_name",
-            };
-            TokenFailure::Refused(TokenRefusal {
-                code: code.to_owned(),
-                field: Some(field.to_owned()),
-                message,
-            })
-        })?;
-        let behaviour = test_card(card.number.expose_digits()).map_err(|d| {
-            TokenFailure::Refused(TokenRefusal {
-                code: d.code().to_owned(),
-                field: d.field().map(str::to_owned),
-                message: d.message().to_owned(),
-            })
-        })?;
-        let token = {
-            use rand::RngCore;
-            let mut bytes = [0u8; 16];
-            rand::rng().fill_bytes(&mut bytes);
-            format!("tok_{}", letters(&bytes))
-        };
-        let fingerprint = self.fingerprint(card.number.expose_digits());
-        let masked = card.number.masked();
-        sqlx::query(
-            "INSERT INTO gateway_tokens (token, fingerprint, brand, last4, exp_month, exp_year, \
-             cardholder, zip, behaviour, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&token)
-        .bind(&fingerprint)
-        .bind(masked.brand.name())
-        .bind(masked.last4.as_str())
-        .bind(i64::from(card.expiry.month))
-        .bind(i64::from(card.expiry.year))
-        .bind(&card.name)
-        .bind(&card.zip)
-        .bind(behaviour.code())
-        .bind(now.unix())
-        .execute(self.store.pool())
-        .await?;
-        Ok(TokenResponse {
-            token,
-            brand: masked.brand,
-            last4: masked.last4,
-            expiry: card.expiry,
-        })
-    }
-
     /// How many charges the sandbox recorded under an idempotency key (0 or 1; for support and tests).
     pub async fn charges_with_key(&self, idempotency_key: &str) -> Result<i64, StoreError> {
         Ok(
@@ -213,16 +58,6 @@ impl SandboxGateway {
                 .await?
                 .try_get("n")?,
         )
-    }
-
-    fn fingerprint(&self, digits: &str) -> String {
-        let hex = self
-            .secret
-            .hmac_hex("gateway-fingerprint", digits.as_bytes());
-        let bytes: Vec<u8> = (0..hex.len() / 2)
-            .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
-            .collect();
-        format!("fp_{}", letters(&bytes))
     }
 
     /// The live (attached, not detached) token's row.
@@ -391,32 +226,5 @@ impl Gateway for SandboxGateway {
         .await
         .map_err(unavailable)?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn letters_never_contain_digits() {
-        let s = letters(&[0x00, 0x9f, 0xff, 0x42]);
-        assert_eq!(s, "aajpppec");
-        assert!(!s.chars().any(|c| c.is_ascii_digit()));
-    }
-
-    #[test]
-    fn test_numbers_have_their_documented_outcomes() {
-        assert_eq!(test_card("4000000000000069"), Err(Decline::ExpiredCard));
-        assert_eq!(test_card("4000000000000127"), Err(Decline::IncorrectCvc));
-        assert_eq!(test_card("4000000000000119"), Err(Decline::ProcessingError));
-        assert_eq!(
-            test_card("4000000000009995"),
-            Ok(Behaviour::Decline(Decline::InsufficientFunds))
-        );
-        assert_eq!(test_card("4242424242424242"), Ok(Behaviour::Approve));
-        for b in [Behaviour::Approve, Behaviour::Decline(Decline::StolenCard)] {
-            assert_eq!(Behaviour::from_code(b.code()), b);
-        }
     }
 }

@@ -1,0 +1,69 @@
+//! The public test-card table: which numbers are refused when tokenized, and how the others
+//! behave when charged.
+
+use crate::backend::gateway::Decline;
+
+/// How a test card behaves once saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Behaviour {
+    Approve,
+    Decline(Decline),
+}
+
+impl Behaviour {
+    pub(super) fn code(self) -> &'static str {
+        match self {
+            Behaviour::Approve => "approve",
+            Behaviour::Decline(d) => d.code(),
+        }
+    }
+
+    pub(super) fn from_code(code: &str) -> Self {
+        [
+            Decline::Generic,
+            Decline::InsufficientFunds,
+            Decline::LostCard,
+            Decline::StolenCard,
+            Decline::ExpiredCard,
+            Decline::IncorrectCvc,
+            Decline::ProcessingError,
+        ]
+        .into_iter()
+        .find(|d| d.code() == code)
+        .map_or(Behaviour::Approve, Behaviour::Decline)
+    }
+}
+
+/// What happens to a test number: refused when tokenized, or how it behaves later.
+pub(super) fn test_card(digits: &str) -> Result<Behaviour, Decline> {
+    match digits {
+        "4000000000000069" => Err(Decline::ExpiredCard),
+        "4000000000000127" => Err(Decline::IncorrectCvc),
+        "4000000000000119" => Err(Decline::ProcessingError),
+        "4000000000000002" | "4000000000000341" => Ok(Behaviour::Decline(Decline::Generic)),
+        "4000000000009995" => Ok(Behaviour::Decline(Decline::InsufficientFunds)),
+        "4000000000009987" => Ok(Behaviour::Decline(Decline::LostCard)),
+        "4000000000009979" => Ok(Behaviour::Decline(Decline::StolenCard)),
+        _ => Ok(Behaviour::Approve),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_numbers_have_their_documented_outcomes() {
+        assert_eq!(test_card("4000000000000069"), Err(Decline::ExpiredCard));
+        assert_eq!(test_card("4000000000000127"), Err(Decline::IncorrectCvc));
+        assert_eq!(test_card("4000000000000119"), Err(Decline::ProcessingError));
+        assert_eq!(
+            test_card("4000000000009995"),
+            Ok(Behaviour::Decline(Decline::InsufficientFunds))
+        );
+        assert_eq!(test_card("4242424242424242"), Ok(Behaviour::Approve));
+        for b in [Behaviour::Approve, Behaviour::Decline(Decline::StolenCard)] {
+            assert_eq!(Behaviour::from_code(b.code()), b);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The types of saved cards: a card on file, a card to save, a change's context and a deletion's
+//! result.
+
+use crate::domain::{
+    CustomerId, PaymentMethodId, Timestamp,
+    card::{Expiry, MaskedCard},
+    status::Actor,
+    tokenization::PaymentToken,
+};
+
+/// A card on file: the gateway's token and display data, never the number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCard {
+    /// Id.
+    pub id: PaymentMethodId,
+    /// Whose card.
+    pub customer_id: CustomerId,
+    /// The gateway's token.
+    pub token: PaymentToken,
+    /// Keyed hash of the number (finds duplicates).
+    pub fingerprint: String,
+    /// Brand and last 4.
+    pub card: MaskedCard,
+    /// Expiry month.
+    pub expiry: Expiry,
+    /// Name on the card.
+    pub cardholder: String,
+    /// Billing ZIP.
+    pub zip: String,
+    /// The customer's own label ("" when none).
+    pub nickname: String,
+    /// Used by default for payments.
+    pub is_primary: bool,
+    /// When it was saved.
+    pub created_at: Timestamp,
+}
+
+/// A card to save.
+#[derive(Debug, Clone)]
+pub struct NewCard {
+    /// Whose card.
+    pub customer_id: CustomerId,
+    /// The gateway's token (already attached).
+    pub token: PaymentToken,
+    /// Keyed hash of the number.
+    pub fingerprint: String,
+    /// Brand and last 4.
+    pub card: MaskedCard,
+    /// Expiry month.
+    pub expiry: Expiry,
+    /// Name on the card.
+    pub cardholder: String,
+    /// Billing ZIP.
+    pub zip: String,
+    /// Optional label.
+    pub nickname: String,
+}
+
+/// Who, when and in which request a change happened (for the history).
+#[derive(Debug, Clone)]
+pub struct ChangeContext {
+    /// Who.
+    pub actor: Actor,
+    /// When.
+    pub at: Timestamp,
+    /// The request id from the log.
+    pub request_id: String,
+}
+
+/// The result of deleting a card.
+#[derive(Debug, Clone)]
+pub struct Deleted {
+    /// The card that was removed.
+    pub removed: SavedCard,
+    /// The card that became primary in its place, if the removed one was primary.
+    pub promoted: Option<SavedCard>,
+}
