@@ -11,6 +11,8 @@ const TEST_PACKAGES: &[&str] = &[
     "server",
     "-p",
     "xtask",
+    "-p",
+    "wasm-split",
     "--features",
     "app/ssr,app/testing",
 ];

@@ -28,7 +28,7 @@ pub use jobs::{Job, NewJob};
 pub use payment_methods::PaymentMethodEvent;
 pub use payments::{
     AttemptPage, AttemptQuery, AttemptResult, NewAttempt, PaymentAttempt, PaymentReceipt,
-    Reservation, ReserveError,
+    RecordedPayment, Reservation, ReserveError,
 };
 pub use sessions::{Principal, SessionRecord};
 pub use settings::{Settings, SettingsChange};

@@ -7,7 +7,7 @@ mod reads;
 
 pub use model::{
     AttemptPage, AttemptQuery, AttemptResult, NewAttempt, PaymentAttempt, PaymentReceipt,
-    Reservation, ReserveError,
+    RecordedPayment, Reservation, ReserveError,
 };
 
 use super::{Backend, Store, StoreError, staff::decode_error};

@@ -82,8 +82,19 @@ pub struct PayPageData {
     pub cards: Vec<CardRow>,
     /// A fresh idempotency key for this rendering of the form.
     pub key: String,
-    /// Payments already made: (date, card, amount).
-    pub payments: Vec<(Timestamp, String, Cents)>,
+    /// Payments already made, oldest first.
+    pub payments: Vec<PaidRow>,
+}
+
+/// A payment already made on the invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidRow {
+    /// When it was paid.
+    pub at: Timestamp,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// How much.
+    pub amount: Cents,
 }
 
 /// The invoice, the customer's cards and a fresh idempotency key for the pay form.
@@ -121,7 +132,11 @@ pub async fn pay_page(invoice_id: String) -> Result<PayPageData, AppError> {
         key: random_token(),
         payments: payments
             .into_iter()
-            .map(|(_, amount, card, _, at)| (at, card, amount))
+            .map(|p| PaidRow {
+                at: p.paid_at,
+                card: p.card,
+                amount: p.amount,
+            })
             .collect(),
     })
 }

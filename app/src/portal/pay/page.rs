@@ -123,8 +123,8 @@ fn PayForm(
             <section class="card" aria-labelledby="made-heading">
                 <h2 id="made-heading">"Payments made"</h2>
                 <ul>
-                    {d.payments.into_iter().map(|(at, card, amt)| view! {
-                        <li>{format!("{} · {} · {}", at.iso_date(), card, amt)}</li>
+                    {d.payments.into_iter().map(|p| view! {
+                        <li>{format!("{} · {} · {}", p.at.iso_date(), p.card, p.amount)}</li>
                     }).collect_view()}
                 </ul>
             </section>

@@ -141,3 +141,18 @@ pub enum AttemptResult {
     /// Not chargeable with this code.
     Failed(String),
 }
+
+/// A payment recorded against an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedPayment {
+    /// Row id.
+    pub id: PaymentId,
+    /// How much was paid.
+    pub amount: Cents,
+    /// "Visa •••• 4242".
+    pub card: String,
+    /// The processor's reference.
+    pub reference: String,
+    /// When it was paid.
+    pub paid_at: Timestamp,
+}

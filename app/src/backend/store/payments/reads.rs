@@ -1,7 +1,10 @@
 //! Reading payments and attempts: receipts, attempts by key or page, pending ones, an invoice's
 //! payments.
 
-use super::{AttemptPage, AttemptQuery, PaymentAttempt, PaymentReceipt, attempt_from_row, select};
+use super::{
+    AttemptPage, AttemptQuery, PaymentAttempt, PaymentReceipt, RecordedPayment, attempt_from_row,
+    select,
+};
 use crate::backend::store::{Store, StoreError};
 use crate::domain::{Cents, CustomerId, InvoiceId, PaymentId, Timestamp, paging};
 use sqlx::Row;
@@ -106,11 +109,11 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// The payments recorded for an invoice, oldest first: (id, amount, card, reference, when).
+    /// The payments recorded for an invoice, oldest first.
     pub async fn payments_for_invoice(
         &self,
         invoice: InvoiceId,
-    ) -> Result<Vec<(PaymentId, Cents, String, String, Timestamp)>, StoreError> {
+    ) -> Result<Vec<RecordedPayment>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, amount_cents, brand, last4, reference, paid_at FROM payments \
              WHERE invoice_id = $1 ORDER BY id",
@@ -120,17 +123,17 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                Ok((
-                    PaymentId::new(row.try_get("id")?),
-                    Cents::new(row.try_get("amount_cents")?),
-                    format!(
+                Ok(RecordedPayment {
+                    id: PaymentId::new(row.try_get("id")?),
+                    amount: Cents::new(row.try_get("amount_cents")?),
+                    card: format!(
                         "{} •••• {}",
                         row.try_get::<String, _>("brand")?,
                         row.try_get::<String, _>("last4")?
                     ),
-                    row.try_get("reference")?,
-                    Timestamp::from_unix(row.try_get("paid_at")?),
-                ))
+                    reference: row.try_get("reference")?,
+                    paid_at: Timestamp::from_unix(row.try_get("paid_at")?),
+                })
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
