@@ -4,6 +4,7 @@
 
 pub mod crash;
 mod http;
+pub mod mixed;
 mod server;
 
 pub use server::{Backend, Server, Who};
@@ -22,6 +23,8 @@ use std::{
 const USAGE: &str = "\
 usage: cargo xtask load [--backend sqlite|postgres|both] [--runs N] [--deadline-secs S] [--busy N]
                         [--flood]
+       cargo xtask load --mixed [--clients N] [--secs S] [--max-requests N]
+                        [--backend sqlite|postgres|both]
 
 Runs two loads against target/release/porchlight (build it with `cargo leptos build --release`)
 on a fresh database with the demo data, each on every chosen backend, --runs times:
@@ -32,7 +35,11 @@ on a fresh database with the demo data, each on every chosen backend, --runs tim
                record, Online Payments, Staff and Call Booking in turn, 800 loads
 while --busy processes (default 2) spin on the CPU. Every load must answer 200 within
 --deadline-secs (default 5). Defaults: --backend both --runs 1.
---flood then sends 20,000 junk sign-ins and prints the one-session load's p50 before and after.";
+--flood then sends 20,000 junk sign-ins and prints the one-session load's p50 before and after.
+--mixed runs the write load instead: --clients customers (default 200), each made through the
+office and an accepted invitation, list, add, make primary and delete cards and pay $1.00 for
+--secs (default 60) or until --max-requests (default 1,000,000); fails on any 5xx, unexpected
+4xx or broken data rule, or a repeated idempotency key that answers differently.";
 
 /// One load to run.
 struct Scenario {
@@ -86,6 +93,7 @@ pub struct Options {
     deadline: Duration,
     busy: usize,
     flood: bool,
+    mixed: Option<mixed::Size>,
 }
 
 impl Options {
@@ -97,6 +105,12 @@ impl Options {
             deadline: Duration::from_secs(5),
             busy: 2,
             flood: false,
+            mixed: None,
+        };
+        let mut size = mixed::Size {
+            clients: 200,
+            secs: 60,
+            max_requests: 1_000_000,
         };
         let mut args = args.iter();
         while let Some(flag) = args.next() {
@@ -123,8 +137,15 @@ impl Options {
                 }
                 "--busy" => options.busy = number(value()?)?,
                 "--flood" => options.flood = true,
+                "--mixed" => options.mixed = Some(size),
+                "--clients" => size.clients = number(value()?)?.max(1),
+                "--secs" => size.secs = number(value()?)?.max(1) as u64,
+                "--max-requests" => size.max_requests = number(value()?)?.max(1),
                 _ => return Err(USAGE.to_owned()),
             }
+        }
+        if options.mixed.is_some() {
+            options.mixed = Some(size);
         }
         Ok(options)
     }
@@ -138,6 +159,9 @@ pub fn run(options: &Options) -> Result<usize, String> {
             "{} is missing: build it first with `cargo leptos build --release`",
             binary.display()
         ));
+    }
+    if let Some(size) = options.mixed {
+        return run_mixed(&binary, &options.backends, size);
     }
     let _busy = Busy::start(options.busy)?;
     let mut failures = Vec::new();
@@ -203,6 +227,29 @@ pub fn run(options: &Options) -> Result<usize, String> {
         Ok(passed)
     } else {
         Err(format!("loads failed: {}", failures.join(", ")))
+    }
+}
+
+/// The mixed write load on each backend; how many passed, or the failures.
+pub fn run_mixed(
+    binary: &std::path::Path,
+    backends: &[Backend],
+    size: mixed::Size,
+) -> Result<usize, String> {
+    let mut failures = Vec::new();
+    for backend in backends {
+        match mixed::run(binary, *backend, size) {
+            Ok(report) => eprintln!("{report}"),
+            Err(report) => {
+                eprintln!("{report}");
+                failures.push(backend.name());
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(backends.len())
+    } else {
+        Err(format!("the mixed load failed on {}", failures.join(", ")))
     }
 }
 

@@ -127,6 +127,20 @@ pub fn run_all() -> Result<(), String> {
     if crashed.1 > 0 {
         return Err("the crash test failed (see the lines above)".into());
     }
+    // The mixed write load, short form (issue 16): cards and payments from 20 customers at once.
+    let backends = [crate::load::Backend::Sqlite, crate::load::Backend::Postgres];
+    let size = crate::load::mixed::Size {
+        clients: 20,
+        secs: 10,
+        max_requests: 1_000_000,
+    };
+    let result = crate::load::run_mixed(&built.binary, &backends, size);
+    tally.record(
+        "mixed write load, 20 clients for 10 s, data rules after (SQLite, PostgreSQL)",
+        *result.as_ref().unwrap_or(&0),
+        usize::from(result.is_err()),
+    );
+    result?;
     let (ok, out) = run_captured(
         cmd("npx", &["playwright", "test", "--reporter=list"])
             .current_dir(root.join("end2end"))

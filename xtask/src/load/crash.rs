@@ -115,7 +115,7 @@ fn pay(addr: SocketAddr, cookie: &str, invoice: &str, card: u64, n: u64) -> Opti
 }
 
 /// The unsigned number that follows `marker` in `json`.
-fn number_after(json: &str, marker: &str) -> Result<u64, String> {
+pub(super) fn number_after(json: &str, marker: &str) -> Result<u64, String> {
     let start = json
         .find(marker)
         .map(|i| i + marker.len())

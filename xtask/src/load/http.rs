@@ -25,6 +25,28 @@ impl Answer {
             k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
         })
     }
+
+    /// The body with any chunked transfer encoding undone.
+    pub fn text(&self) -> String {
+        let chunked = self
+            .header_values("transfer-encoding")
+            .any(|v| v.eq_ignore_ascii_case("chunked"));
+        if !chunked {
+            return self.body.clone();
+        }
+        let (mut rest, mut out) = (self.body.as_str(), String::new());
+        while let Some((size, after)) = rest.split_once("\r\n") {
+            let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16);
+            match size {
+                Ok(n) if n > 0 && after.len() >= n => {
+                    out.push_str(after.get(..n).unwrap_or(""));
+                    rest = after[n..].strip_prefix("\r\n").unwrap_or(&after[n..]);
+                }
+                _ => break,
+            }
+        }
+        out
+    }
 }
 
 /// Why a request produced no answer.
@@ -142,6 +164,12 @@ mod tests {
             headers: "HTTP/1.1 302 Found\r\nlocation: /\r\nSet-Cookie: a=b; Path=/".into(),
             body: String::new(),
         };
+        let chunked = Answer {
+            status: 200,
+            headers: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked".into(),
+            body: "1\r\n6\r\n3\r\nabc\r\n0\r\n\r\n".into(),
+        };
+        assert_eq!(chunked.text(), "6abc");
         let first = |name| answer.header_values(name).next();
         assert_eq!(first("Location"), Some("/"));
         assert_eq!(first("set-cookie"), Some("a=b; Path=/"));

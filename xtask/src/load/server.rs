@@ -56,11 +56,22 @@ pub struct Server {
     keep: bool,
     binary: String,
     database_url: String,
+    trust_proxy: bool,
 }
 
 impl Server {
     /// Creates the database, loads the demo and starts `binary serve`.
     pub fn start(binary: &Path, backend: Backend) -> Result<Self, String> {
+        Self::start_with(binary, backend, false)
+    }
+
+    /// Like [`Server::start`], but trusting `X-Forwarded-For` from 127.0.0.1, so each client
+    /// of a load can have its own address (and its own per-address limits).
+    pub fn start_trusting_localhost_proxy(binary: &Path, backend: Backend) -> Result<Self, String> {
+        Self::start_with(binary, backend, true)
+    }
+
+    fn start_with(binary: &Path, backend: Backend, trust_proxy: bool) -> Result<Self, String> {
         let stamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -92,7 +103,7 @@ impl Server {
         if !ok {
             return Err(format!("loading the demo data failed: {out}"));
         }
-        let child = spawn_serve(&bin, &url, addr, &dir, &log)?;
+        let child = spawn_serve(&bin, &url, addr, &dir, &log, trust_proxy)?;
         let server = Self {
             addr,
             log,
@@ -102,6 +113,7 @@ impl Server {
             keep: false,
             binary: bin,
             database_url: url,
+            trust_proxy,
         };
         server.wait_until_healthy()?;
         Ok(server)
@@ -120,6 +132,7 @@ impl Server {
             self.addr,
             &self.dir,
             &self.log,
+            self.trust_proxy,
         )?;
         self.wait_until_healthy()
     }
@@ -229,6 +242,11 @@ impl Server {
         Ok(body[start..start + prefix.len() + digits].to_owned())
     }
 
+    /// Where the server writes its emails (one `.eml` file each).
+    pub fn outbox(&self) -> PathBuf {
+        self.dir.join("outbox")
+    }
+
     /// Keeps the run's folder (log, database) for a look after a failure.
     pub fn keep(mut self) {
         self.keep = true;
@@ -274,13 +292,18 @@ fn spawn_serve(
     addr: SocketAddr,
     dir: &Path,
     log: &Path,
+    trust_proxy: bool,
 ) -> Result<Child, String> {
     let log_file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)
         .map_err(|e| format!("opening {}: {e}", log.display()))?;
-    command(binary, &["serve"], url, addr, dir)
+    let mut serve = command(binary, &["serve"], url, addr, dir);
+    if trust_proxy {
+        serve.env("PORCHLIGHT_TRUSTED_PROXIES", "127.0.0.1");
+    }
+    serve
         .stdin(Stdio::null())
         .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
         .stderr(log_file)
