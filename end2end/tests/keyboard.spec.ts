@@ -1,0 +1,77 @@
+import { expect, test, type Page } from "@playwright/test";
+import { maria, signIn } from "./support/session";
+
+// The card flows with the keyboard alone: controls are reached by focus (as Tab does) and
+// worked with Enter, Space and Escape; dialogs take focus and give it back to their opener.
+// Maria's cards end as they began (Visa •••• 4242 primary, Mastercard •••• 4444).
+
+function row(page: Page, label: string) {
+  return page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").filter({ hasText: label });
+}
+
+async function typeInto(page: Page, label: string, text: string) {
+  await page.getByRole("dialog", { name: "Add New Card" }).getByLabel(label).focus();
+  await page.keyboard.type(text);
+}
+
+test("keyboard only: add a card as primary, switch back, and delete it after its confirmation", async ({ page }) => {
+  await signIn(page, "/login", maria.email, maria.password, "Login");
+  await page.goto("/payment-methods");
+  const add = page.getByRole("button", { name: "Add Payment Method" });
+  await expect(add).toBeEnabled();
+
+  // Enter opens the dialog with focus inside it; Escape closes it and focus returns to the opener.
+  await add.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Add New Card" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.locator(":focus")).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(add).toBeFocused();
+
+  // Space opens it again; every field is typed, the box ticked with Space, the form sent with Enter.
+  await page.keyboard.press(" ");
+  await expect(dialog).toBeVisible();
+  await typeInto(page, "Name on card", "Maria Gonzalez");
+  await typeInto(page, "Card number", "6011111111111117");
+  await typeInto(page, "Expiry (MM/YY)", "0930");
+  await typeInto(page, "Security code (CVC)", "123");
+  await typeInto(page, "Billing ZIP code", "94107");
+  await dialog.getByLabel("Make this my primary card").focus();
+  await page.keyboard.press(" ");
+  await expect(dialog.getByLabel("Make this my primary card")).toBeChecked();
+  await dialog.getByRole("button", { name: "Add Card" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "Discover •••• 1117 was added" })).toBeVisible();
+  await expect(row(page, "Discover •••• 1117").getByText("Primary", { exact: true })).toBeVisible();
+
+  // Set as Primary with Enter.
+  await row(page, "Visa •••• 4242").getByRole("button", { name: "Set as Primary" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(row(page, "Visa •••• 4242").getByText("Primary", { exact: true })).toBeVisible();
+  await expect(row(page, "Discover •••• 1117").getByText("Primary", { exact: true })).toHaveCount(0);
+
+  // Delete asks first; Escape keeps the card and gives focus back to Delete.
+  const del = row(page, "Discover •••• 1117").getByRole("button", { name: "Delete" });
+  await del.focus();
+  await page.keyboard.press("Enter");
+  const confirm = page.getByRole("dialog", { name: "Delete Discover •••• 1117?" });
+  await expect(confirm).toBeVisible();
+  await expect(confirm.locator(":focus")).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(confirm).toBeHidden();
+  await expect(del).toBeFocused();
+  await expect(row(page, "Discover •••• 1117")).toHaveCount(1);
+
+  // Then Enter on Delete and Enter on the confirmation's Delete removes it.
+  await page.keyboard.press("Enter");
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Delete" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(confirm).toBeHidden();
+  await expect(page.getByRole("status")).toContainText("Discover •••• 1117 was deleted.");
+  await expect(row(page, "Discover •••• 1117")).toHaveCount(0);
+  await expect(row(page, "Visa •••• 4242").getByText("Primary", { exact: true })).toBeVisible();
+});
