@@ -90,11 +90,8 @@ pub fn JobTable(
     /// What to say when there are none.
     empty: &'static str,
 ) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">{empty}</p> }.into_any();
-    }
     view! {
-        <div class="table-wrap" tabindex="0"><table>
+        <crate::ui::Table rows=rows.len() empty>
             <thead><tr><th>"Date"</th><th>"Work done"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|j| view! {
@@ -106,9 +103,8 @@ pub fn JobTable(
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table></div>
+        </crate::ui::Table>
     }
-    .into_any()
 }
 
 #[cfg(test)]

@@ -29,20 +29,14 @@ pub fn PaymentsSection(rows: Vec<AttemptRow>, paging: (u32, u32), path: String) 
     view! {
         <section class="card" aria-labelledby="online-payments-heading">
             <h2 id="online-payments-heading">"Online payments"</h2>
-            {if rows.is_empty() {
-                view! { <p class="empty">"No online payments yet."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap" tabindex="0"><table>
-                        <thead><tr><th>"Date"</th><th>"Invoice"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| view! {
-                                <tr><td>{r.at.date_time()}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status.label()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
-                }.into_any()
-            }}
+            <crate::ui::Table rows=rows.len() empty="No online payments yet.">
+                <thead><tr><th>"Date"</th><th>"Invoice"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr><td>{r.at.date_time()}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status.label()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </crate::ui::Table>
             <crate::ui::Pager paging=paging path=path param="payments" label="Online payment pages" />
         </section>
     }

@@ -132,11 +132,8 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
 
 #[component]
 fn InvoiceTable(rows: Vec<InvoiceRow>, can_pay: bool, empty: &'static str) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">{empty}</p> }.into_any();
-    }
     view! {
-        <div class="table-wrap" tabindex="0"><table>
+        <crate::ui::Table rows=rows.len() empty>
             <thead><tr><th>"Invoice"</th><th>"Date"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th>
                 {can_pay.then(|| view! { <th><span class="visually-hidden">"Pay"</span></th> })}</tr></thead>
             <tbody>
@@ -152,9 +149,8 @@ fn InvoiceTable(rows: Vec<InvoiceRow>, can_pay: bool, empty: &'static str) -> im
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table></div>
+        </crate::ui::Table>
     }
-    .into_any()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub async fn request_invitation(email: String) -> Result<(), AppError> {
     use crate::backend::{auth::accounts, request::RequestMeta, state::app_state};
     let state = app_state()?;
     let req = RequestMeta::current(state.public.is_https())?;
-    accounts::request_invitation(&state, &req, &email).await
+    accounts::request_email_link(&state, &req, &email, accounts::EmailLink::Invitation).await
 }
 
 /// The frame of a page that takes an email address and always answers "check your email":

@@ -181,20 +181,14 @@ fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="payments-heading">
             <h2 id="payments-heading">"Payments"</h2>
-            {if i.payments.is_empty() {
-                view! { <p class="empty">"No online payments yet."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap" tabindex="0"><table>
-                        <thead><tr><th>"Date"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
-                        <tbody>
-                            {i.payments.into_iter().map(|p| view! {
-                                <tr><td>{p.at.date_time()}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status.label()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
-                }.into_any()
-            }}
+            <crate::ui::Table rows=i.payments.len() empty="No online payments yet.">
+                <thead><tr><th>"Date"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
+                <tbody>
+                    {i.payments.into_iter().map(|p| view! {
+                        <tr><td>{p.at.date_time()}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status.label()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </crate::ui::Table>
             <crate::ui::Pager paging=i.payments_paging path=format!("/invoices/{}", i.id) param="payments" label="Payment pages" />
         </section>
     }

@@ -17,7 +17,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::backend::{auth::accounts, request::RequestMeta, state::app_state};
     let state = app_state()?;
     let req = RequestMeta::current(state.public.is_https())?;
-    accounts::forgot_password(&state, &req, &email).await
+    accounts::request_email_link(&state, &req, &email, accounts::EmailLink::PasswordReset).await
 }
 
 /// Whether a reset link can still be used.

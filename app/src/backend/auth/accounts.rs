@@ -2,7 +2,7 @@
 
 mod passwords;
 
-pub use passwords::{change_password, forgot_password, reset_password, send_reset};
+pub use passwords::{change_password, reset_password, send_reset};
 
 use super::{TOKEN_TTL_SECS, hash_token, random_token, sessions, throttle};
 use crate::error::Context as _;
@@ -92,36 +92,24 @@ async fn issue(
     Ok(Some(raw))
 }
 
-/// "Request an invitation": the same answer for every well-formed email; the work (and any
-/// email) happens in the background so neither the answer nor its timing tells anything.
-pub async fn request_invitation(
-    state: &AppState,
-    req: &RequestMeta,
-    email: &str,
-) -> Result<(), AppError> {
-    answer_then_email(
-        state,
-        req,
-        email,
-        "invitation request",
-        |state, email| async move { send_invitation(&state, &email).await.map(|_| ()) },
-    )
-    .await
+/// The one-time links a visitor can ask for by email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailLink {
+    /// "Request an invitation": a sign-up link for a customer on file without an account.
+    Invitation,
+    /// "Forgot password?": a reset link for a customer with an account.
+    PasswordReset,
 }
 
-/// The shape shared by "Request an invitation" and "Forgot password?": check the email and the
-/// caller's rate, answer at once, and do the lookup and any email in the background.
-async fn answer_then_email<F, Fut>(
+/// "Request an invitation" and "Forgot password?": the same answer for every well-formed email.
+/// The email and the caller's rate are checked and the answer sent at once; the lookup and any
+/// email happen in the background, so neither the answer nor its timing tells anything.
+pub async fn request_email_link(
     state: &AppState,
     req: &RequestMeta,
     email: &str,
-    what: &'static str,
-    job: F,
-) -> Result<(), AppError>
-where
-    F: FnOnce(AppState, EmailAddress) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
-{
+    link: EmailLink,
+) -> Result<(), AppError> {
     let now = state.clock.now();
     let email = email_field(email)?;
     throttle::check_ip(
@@ -135,8 +123,12 @@ where
     .await?;
     let state = state.clone();
     tokio::spawn(async move {
-        if let Err(e) = job(state, email).await {
-            tracing::error!(error = %e, "{what} failed");
+        let done = match link {
+            EmailLink::Invitation => send_invitation(&state, &email).await.map(|_| ()),
+            EmailLink::PasswordReset => send_reset(&state, &email).await,
+        };
+        if let Err(e) = done {
+            tracing::error!(error = %e, ?link, "emailing a link failed");
         }
     });
     Ok(())

@@ -124,37 +124,31 @@ fn RecordView(
             <section class="card" aria-labelledby="invoices-heading">
                 <h2 id="invoices-heading">"Invoices"</h2>
                 <p class="form__error" role="alert">{void_error}</p>
-                {if r.invoices.is_empty() {
-                    view! { <p class="empty">"No invoices yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-wrap" tabindex="0"><table>
-                            <thead><tr><th>"Number"</th><th>"Issued"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                            <tbody>
-                                {r.invoices.clone().into_iter().map(|i| {
-                                    let invoice_id = i.id;
-                                    view! {
-                                        <tr>
-                                            <td>{i.number.clone()}</td>
-                                            {invoice_cells(&i)}
-                                            <td>{i.can_void().then(|| view! {
-                                                <details class="confirm">
-                                                    <summary>"Void…"</summary>
-                                                    <ActionForm action=void attr:class="inline-form">
-                                                        <input type="hidden" name="customer_id" value=id.to_string() />
-                                                        <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
-                                                        <p>"The customer will no longer owe this invoice."</p>
-                                                        <button type="submit" class="button">{format!("Void invoice {}", i.number)}</button>
-                                                    </ActionForm>
-                                                </details>
-                                            })}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table></div>
-                    }.into_any()
-                }}
+                <crate::ui::Table rows=r.invoices.len() empty="No invoices yet.">
+                    <thead><tr><th>"Number"</th><th>"Issued"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        {r.invoices.clone().into_iter().map(|i| {
+                            let invoice_id = i.id;
+                            view! {
+                                <tr>
+                                    <td>{i.number.clone()}</td>
+                                    {invoice_cells(&i)}
+                                    <td>{i.can_void().then(|| view! {
+                                        <details class="confirm">
+                                            <summary>"Void…"</summary>
+                                            <ActionForm action=void attr:class="inline-form">
+                                                <input type="hidden" name="customer_id" value=id.to_string() />
+                                                <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
+                                                <p>"The customer will no longer owe this invoice."</p>
+                                                <button type="submit" class="button">{format!("Void invoice {}", i.number)}</button>
+                                            </ActionForm>
+                                        </details>
+                                    })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </crate::ui::Table>
                 <details class="add">
                     <summary>"Create an invoice"</summary>
                     <InvoiceForm customer=id jobs=jobs_for_form action=add_invoice />

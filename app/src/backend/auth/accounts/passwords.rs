@@ -1,9 +1,7 @@
 //! Password flows of customer accounts: "Forgot password?", reset by link, and change while
 //! signed in.
 
-use super::{
-    TOKEN_PURPOSE, answer_then_email, hash, issue, link_not_valid, new_password, token_is_valid,
-};
+use super::{TOKEN_PURPOSE, hash, issue, link_not_valid, new_password, token_is_valid};
 use crate::backend::auth::{TOKEN_TTL_SECS, hash_token, sessions, throttle};
 use crate::error::Context as _;
 use crate::{
@@ -16,23 +14,6 @@ use crate::{
     domain::{CustomerId, EmailAddress},
     error::AppError,
 };
-
-/// "Forgot password?": the same answer for every well-formed email; a reset link goes only to
-/// customers who have an account.
-pub async fn forgot_password(
-    state: &AppState,
-    req: &RequestMeta,
-    email: &str,
-) -> Result<(), AppError> {
-    answer_then_email(
-        state,
-        req,
-        email,
-        "password reset request",
-        |state, email| async move { send_reset(&state, &email).await },
-    )
-    .await
-}
 
 /// Sends a reset link to the customer with this email if they have an account.
 pub async fn send_reset(state: &AppState, email: &EmailAddress) -> Result<(), AppError> {
