@@ -161,7 +161,7 @@ pub fn run(options: &Options) -> Result<usize, String> {
         ));
     }
     if let Some(size) = options.mixed {
-        return run_mixed(&binary, &options.backends, size);
+        return mixed::run_all(&binary, &options.backends, size);
     }
     let _busy = Busy::start(options.busy)?;
     let mut failures = Vec::new();
@@ -227,29 +227,6 @@ pub fn run(options: &Options) -> Result<usize, String> {
         Ok(passed)
     } else {
         Err(format!("loads failed: {}", failures.join(", ")))
-    }
-}
-
-/// The mixed write load on each backend; how many passed, or the failures.
-pub fn run_mixed(
-    binary: &std::path::Path,
-    backends: &[Backend],
-    size: mixed::Size,
-) -> Result<usize, String> {
-    let mut failures = Vec::new();
-    for backend in backends {
-        match mixed::run(binary, *backend, size) {
-            Ok(report) => eprintln!("{report}"),
-            Err(report) => {
-                eprintln!("{report}");
-                failures.push(backend.name());
-            }
-        }
-    }
-    if failures.is_empty() {
-        Ok(backends.len())
-    } else {
-        Err(format!("the mixed load failed on {}", failures.join(", ")))
     }
 }
 

@@ -134,7 +134,7 @@ pub fn run_all() -> Result<(), String> {
         secs: 10,
         max_requests: 1_000_000,
     };
-    let result = crate::load::run_mixed(&built.binary, &backends, size);
+    let result = crate::load::mixed::run_all(&built.binary, &backends, size);
     tally.record(
         "mixed write load, 20 clients for 10 s, data rules after (SQLite, PostgreSQL)",
         *result.as_ref().unwrap_or(&0),
