@@ -368,8 +368,9 @@ pub fn wasm_opt_path() -> PathBuf {
 }
 
 /// Chunks smaller than this are sent as wasm-bindgen left them: each wasm-opt run costs about a
-/// second of start-up, and the split makes a couple of hundred mostly tiny chunks.
-const OPTIMIZE_FROM_BYTES: u64 = 8 * 1024;
+/// second of start-up, and the split makes a couple of hundred mostly tiny chunks (whose name
+/// sections `wasm-split` already dropped, which is most of what wasm-opt would save on them).
+const OPTIMIZE_FROM_BYTES: u64 = 2 * 1024;
 
 /// The main module and every chunk of at least [`OPTIMIZE_FROM_BYTES`], two at a time.
 fn wasm_opt(pkg: &Path) -> Result<(), String> {
