@@ -14,10 +14,12 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  setup   install everything the commands below use: the wasm32 target, wasm-bindgen,
+  setup [--watch]
+          install everything the commands below use: the wasm32 target, wasm-bindgen,
           Node.js and the npm packages (binaryen's wasm-opt, Playwright), rustfmt and
-          clippy, Chromium, PostgreSQL, and cargo-leptos for `cargo leptos watch`; skips
-          whatever is there, so a second run takes seconds
+          clippy, Chromium, PostgreSQL; with --watch also cargo-leptos (about 12 minutes
+          to compile) for `cargo leptos watch`; skips whatever is there, so a second run
+          takes seconds
   demo    build a quick debug build and serve the portal with demo data (a second run
           starts in seconds)
   dist    build the release binary, target/release/porchlight, with the site inside it:
@@ -45,7 +47,10 @@ fn main() -> ExitCode {
         Some("dist") => tools::check(tools::Need::Build)
             .and_then(|()| site::build(site::Kind::Release).map(drop)),
         Some("test") => tools::check(tools::Need::Test).and_then(|()| test::run_all()),
-        Some("setup") => timed("setup", tools::setup),
+        Some("setup") => {
+            let watch = args[1..].iter().any(|a| a == "--watch");
+            timed("setup", || tools::setup(watch))
+        }
         Some("lighthouse") => {
             tools::check(tools::Need::Test).and_then(|()| lighthouse::run(&args[1..]))
         }

@@ -148,10 +148,14 @@ pub fn check(need: Need) -> Result<(), String> {
     }
 }
 
-/// Installs every missing tool, skipping those already there (a quick run when all are).
-pub fn setup() -> Result<(), String> {
+/// Installs every missing tool, skipping those already there (a quick run when all are);
+/// cargo-leptos (about 12 minutes to compile) only with `watch`.
+pub fn setup(watch: bool) -> Result<(), String> {
     need_rustup()?;
     for tool in TOOLS {
+        if tool == Tool::CargoLeptos && !watch {
+            continue;
+        }
         if tool.present() {
             eprintln!("  have        {}", tool.name());
             continue;
@@ -166,7 +170,12 @@ pub fn setup() -> Result<(), String> {
         }
     }
     eprintln!(
-        "done: everything `cargo xtask demo`, `dist`, `test` and `cargo leptos watch` use is installed"
+        "done: everything `cargo xtask demo`, `dist` and `test` use is installed{}",
+        if watch {
+            ", and cargo-leptos for `cargo leptos watch`"
+        } else {
+            " (`cargo xtask setup --watch` adds cargo-leptos for `cargo leptos watch`)"
+        }
     );
     Ok(())
 }
