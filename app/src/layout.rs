@@ -74,6 +74,7 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
 /// Header, main content area and footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    crate::nav_guard::install();
     let location = use_location();
     let office = move || location.pathname.get().starts_with("/office");
     // Re-read on every navigation, so signing in or out (which navigate) updates the header.

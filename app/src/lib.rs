@@ -7,6 +7,7 @@ pub mod cards_ui;
 pub mod domain;
 pub mod error;
 mod layout;
+mod nav_guard;
 mod not_found;
 #[allow(missing_docs)]
 pub mod office;
@@ -153,6 +154,7 @@ macro_rules! lazy_pages {
             }
 
             fn view(_this: Self) -> AnyView {
+                nav_guard::mark_rendered();
                 view! { <$page /> }.into_any()
             }
         }

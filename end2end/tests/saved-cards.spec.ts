@@ -11,8 +11,6 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await page.getByLabel("Password", { exact: true }).fill(who.password);
   await page.getByRole("button", { name: "Login" }).click();
   await expect(page).toHaveURL(/\/$/);
-  // The dashboard's chunks must have arrived: a click before then is dropped (README, known issue).
-  await page.waitForLoadState("networkidle");
 }
 
 /** Resolves once the WASM has loaded ("Add Payment Method" is enabled only after hydration). */

@@ -1,6 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page, type Route } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { officeAdmin, officePassword } from "../playwright.config";
 import { maria, signIn } from "./support/session";
 
 // The wasm is split by route: pkg/porchlight.wasm holds the router and the shells, every page
@@ -69,3 +70,43 @@ test("opening a lazy page from a link after the session ended lands on sign-in, 
   await page.waitForURL(/\/payment-methods$/);
   await expect(page.getByRole("heading", { name: "Saved Payment Methods" })).toBeVisible();
 });
+
+/** Holds every chunk request from now on until `release()`, like a very slow network would. */
+async function holdChunks(page: Page) {
+  const held: Route[] = [];
+  let holding = false;
+  await page.route(/\/pkg\/(chunk|split)_.+\.wasm$/, (route) => (holding ? held.push(route) : route.continue()));
+  return {
+    start: () => {
+      holding = true;
+    },
+    count: () => held.length,
+    release: async () => {
+      holding = false;
+      // The page may have been replaced meanwhile; its requests then have nowhere to go.
+      for (const route of held.splice(0)) await route.continue().catch(() => undefined);
+    },
+  };
+}
+
+for (const area of [
+  { login: "/login", email: maria.email, password: maria.password, button: "Login", landed: /\/$/, nav: "Account", link: "Saved Payment Methods", to: /\/payment-methods$/, heading: "Saved Payment Methods" },
+  { login: "/office/login", email: officeAdmin, password: officePassword, button: "Sign in", landed: /\/office\/customers$/, nav: "Office", link: "Settings", to: /\/office\/settings\/online-payments$/, heading: "Online Payments" },
+]) {
+  test(`a header link clicked right after signing in on ${area.login}, while the next page's code downloads, opens that link`, async ({ page }) => {
+    const chunks = await holdChunks(page);
+    await page.goto(area.login);
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Email").fill(area.email);
+    await page.getByLabel("Password", { exact: true }).fill(area.password);
+    chunks.start();
+    await page.getByRole("button", { name: area.button }).click();
+    await page.waitForURL(area.landed);
+    // The router is now waiting for the first signed-in page's chunks, which are held.
+    await expect.poll(chunks.count).toBeGreaterThan(0);
+    await page.getByRole("navigation", { name: area.nav }).getByRole("link", { name: area.link }).click();
+    await chunks.release();
+    await expect(page).toHaveURL(area.to);
+    await expect(page.getByRole("heading", { name: area.heading, level: 1 })).toBeVisible();
+  });
+}

@@ -10,6 +10,4 @@ export async function signIn(page: Page, path: string, email: string, password: 
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: button }).click();
   await page.waitForURL((url) => !url.pathname.endsWith("login"));
-  // The next page's chunks must have arrived: a click before then is dropped (README, known issue).
-  await page.waitForLoadState("networkidle");
 }
