@@ -20,20 +20,20 @@ pub use crate::domain::invoice::NewInvoiceLine;
 pub use crate::domain::status::{Actor, AttemptStatus, CardAction, InvoiceStatus, JobStatus};
 pub use accounts::{AccountCredentials, AccountInfo};
 pub use backup::BackupError;
-pub use cards::{ChangeContext, Deleted, NewCard, SavedCard};
+pub use cards::{CardOnFile, ChangeContext, Deleted, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invariants::Violation;
 pub use invoices::{Invoice, NewInvoice};
 pub use jobs::{Job, NewJob};
 pub use payment_methods::PaymentMethodEvent;
 pub use payments::{
-    AttemptPage, AttemptQuery, AttemptResult, NewAttempt, PaymentAttempt, PaymentReceipt,
+    AttemptDetails, AttemptPage, AttemptQuery, AttemptResult, PaymentAttempt, PaymentReceipt,
     RecordedPayment, Reservation, ReserveError,
 };
 pub use sessions::{Principal, SessionRecord};
 pub use settings::{Settings, SettingsChange};
 pub use staff::{NewStaff, StaffMember};
-pub use tokens::TokenPurpose;
+pub use tokens::{TokenPurpose, TokenUse};
 
 use sqlx::{
     Any, AnyPool, Transaction,

@@ -11,7 +11,7 @@ use crate::{
         AppState,
         mail::{business_sender as sender, templates},
         request::RequestMeta,
-        store::{Principal, TokenPurpose},
+        store::{Principal, TokenPurpose, TokenUse},
     },
     domain::{CustomerId, EmailAddress, Password},
     error::AppError,
@@ -151,12 +151,12 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
         .await
         .context("reading an account")?
         .is_some();
-    let sender = sender(state).await?;
-    let base = state.public.origin();
     if has_account {
         let bucket = format!("already-registered-email:{}", customer.id);
         let now = state.clock.now();
         if throttle::admit(state, &bucket, EMAILS_PER_HOUR, 3600, now).await? {
+            let sender = sender(state).await?;
+            let base = state.public.origin();
             let mail = templates::already_registered(
                 email,
                 &customer.name,
@@ -169,19 +169,37 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
         }
         return Ok(false);
     }
-    if let Some(raw) = issue(state, customer.id, TokenPurpose::Invitation).await? {
-        let link = format!("{base}/verify?token={raw}");
-        let mail = templates::invitation(
-            email,
-            &customer.name,
-            &sender.name,
-            &link,
-            TOKEN_TTL_SECS / 60,
-        );
-        state.mailer.send_in_background(sender, mail);
-        return Ok(true);
-    }
-    Ok(false)
+    send_link(
+        state,
+        customer.id,
+        &customer.name,
+        email,
+        TokenPurpose::Invitation,
+    )
+    .await
+}
+
+/// Issues a one-time link (see [`issue`]) and emails it; `false` when the hourly limit held it.
+async fn send_link(
+    state: &AppState,
+    customer: CustomerId,
+    name: &str,
+    email: &EmailAddress,
+    purpose: TokenPurpose,
+) -> Result<bool, AppError> {
+    let Some(raw) = issue(state, customer, purpose).await? else {
+        return Ok(false);
+    };
+    let sender = sender(state).await?;
+    let page = match purpose {
+        TokenPurpose::Invitation => "verify",
+        TokenPurpose::PasswordReset => "reset-password",
+    };
+    let link = format!("{}/{page}?token={raw}", state.public.origin());
+    let minutes = TOKEN_TTL_SECS / 60;
+    let mail = templates::one_time_link(email, name, &sender.name, purpose, &link, minutes);
+    state.mailer.send_in_background(sender, mail);
+    Ok(true)
 }
 
 /// Whether an invitation or reset link can still be used (without using it).
@@ -190,13 +208,63 @@ pub async fn token_is_valid(
     raw: &str,
     purpose: TokenPurpose,
 ) -> Result<bool, AppError> {
-    let hash = hash_token(&state.secret, TOKEN_PURPOSE, raw);
-    let found = state
-        .store
-        .peek_token(&hash, purpose, state.clock.now())
-        .await
-        .context("reading a token")?;
+    let found = token_customer(state, raw, purpose, TokenUse::Peek).await?;
     Ok(found.is_some())
+}
+
+async fn token_customer(
+    state: &AppState,
+    raw: &str,
+    purpose: TokenPurpose,
+    how: TokenUse,
+) -> Result<Option<CustomerId>, AppError> {
+    let hash = hash_token(&state.secret, TOKEN_PURPOSE, raw);
+    let now = state.clock.now();
+    state
+        .store
+        .token_customer(&hash, purpose, now, how)
+        .await
+        .context("reading a token")
+}
+
+/// A link used up for a new password: whose it was and the new password's hash.
+struct Redeemed {
+    customer: CustomerId,
+    password_hash: String,
+}
+
+/// Throttles by address, checks the new password and the link, hashes the password (only for a
+/// live link: hashing is expensive), then uses the link up.
+async fn redeem_link(
+    state: &AppState,
+    req: &RequestMeta,
+    raw: &str,
+    purpose: TokenPurpose,
+    password: &str,
+    confirm: &str,
+) -> Result<Redeemed, AppError> {
+    let password = new_password(password, confirm)?;
+    let now = state.clock.now();
+    throttle::check_ip(
+        state,
+        req,
+        "use-link",
+        throttle::IP_REQUEST_LIMIT,
+        3600,
+        now,
+    )
+    .await?;
+    if !token_is_valid(state, raw, purpose).await? {
+        return Err(link_not_valid());
+    }
+    let password_hash = hash(state, &password).await?;
+    let customer = token_customer(state, raw, purpose, TokenUse::UseUp)
+        .await?
+        .ok_or_else(link_not_valid)?;
+    Ok(Redeemed {
+        customer,
+        password_hash,
+    })
 }
 
 /// The plain answer for a used, expired, unknown or tampered link.
@@ -215,29 +283,11 @@ pub async fn accept_invitation(
     password: &str,
     confirm: &str,
 ) -> Result<String, AppError> {
-    let password = new_password(password, confirm)?;
+    let Redeemed {
+        customer,
+        password_hash,
+    } = redeem_link(state, req, raw, TokenPurpose::Invitation, password, confirm).await?;
     let now = state.clock.now();
-    throttle::check_ip(
-        state,
-        req,
-        "use-link",
-        throttle::IP_REQUEST_LIMIT,
-        3600,
-        now,
-    )
-    .await?;
-    // Only a live link earns the (expensive) hash.
-    if !token_is_valid(state, raw, TokenPurpose::Invitation).await? {
-        return Err(link_not_valid());
-    }
-    let password_hash = hash(state, &password).await?;
-    let hash_of_token = hash_token(&state.secret, TOKEN_PURPOSE, raw);
-    let customer = state
-        .store
-        .consume_token(&hash_of_token, TokenPurpose::Invitation, now)
-        .await
-        .context("using an invitation")?
-        .ok_or_else(link_not_valid)?;
     let created = state
         .store
         .create_account(customer, &password_hash, now)

@@ -1,7 +1,7 @@
 //! The customer emails Porchlight sends: plain text plus a simple HTML part.
 
 use super::Email;
-use crate::domain::EmailAddress;
+use crate::{backend::store::TokenPurpose, domain::EmailAddress};
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {
@@ -52,28 +52,40 @@ fn email(
     }
 }
 
-/// The one-time link to create a portal account.
-pub fn invitation(
+/// The one-time link to create a portal account (an invitation) or to choose a new password.
+pub fn one_time_link(
     to: &EmailAddress,
     name: &str,
     business: &str,
+    purpose: TokenPurpose,
     link: &str,
     minutes: i64,
 ) -> Email {
-    email(
-        to,
-        name,
-        format!("Your {business} Customer Portal invitation"),
-        vec![
-            format!("Hello {name},"),
+    let (subject, what, button, unchanged) = match purpose {
+        TokenPurpose::Invitation => (
+            format!("Your {business} Customer Portal invitation"),
             format!(
                 "Use the link below to verify your email and set a password for the {business} Customer Portal, where you can see your balance and service history and pay invoices."
             ),
-            format!(
-                "The link works once and expires in {minutes} minutes. If you didn't ask for it, you can ignore this email."
-            ),
-        ],
-        Some(("Verify email and set password", link)),
+            "Verify email and set password",
+            "",
+        ),
+        TokenPurpose::PasswordReset => (
+            format!("Reset your {business} Customer Portal password"),
+            "Use the link below to choose a new password. Signing in with the new password will work on every device; all other sessions are signed out.".to_owned(),
+            "Choose a new password",
+            ": your password stays the same",
+        ),
+    };
+    let expiry = format!(
+        "The link works once and expires in {minutes} minutes. If you didn't ask for it, you can ignore this email{unchanged}."
+    );
+    email(
+        to,
+        name,
+        subject,
+        vec![format!("Hello {name},"), what, expiry],
+        Some((button, link)),
         business,
     )
 }
@@ -97,28 +109,6 @@ pub fn already_registered(
             "If this wasn't you, you can ignore this email.".to_owned(),
         ],
         None,
-        business,
-    )
-}
-
-/// The one-time link to choose a new password.
-pub fn password_reset(
-    to: &EmailAddress,
-    name: &str,
-    business: &str,
-    link: &str,
-    minutes: i64,
-) -> Email {
-    email(
-        to,
-        name,
-        format!("Reset your {business} Customer Portal password"),
-        vec![
-            format!("Hello {name},"),
-            "Use the link below to choose a new password. Signing in with the new password will work on every device; all other sessions are signed out.".to_owned(),
-            format!("The link works once and expires in {minutes} minutes. If you didn't ask for it, you can ignore this email: your password stays the same."),
-        ],
-        Some(("Choose a new password", link)),
         business,
     )
 }
@@ -224,16 +214,18 @@ mod tests {
     #[test]
     fn names_are_escaped_in_the_html_part() {
         let to = EmailAddress::parse("a@example.com").unwrap();
-        let mail = invitation(
+        let link = "https://x.example/verify?token=abc";
+        let mail = one_time_link(
             &to,
             "<script>",
             "B&B Plumbing",
-            "https://x.example/verify?token=abc",
+            TokenPurpose::Invitation,
+            link,
             60,
         );
         assert!(mail.html.contains("&lt;script&gt;"));
         assert!(mail.html.contains("B&amp;B Plumbing"));
-        assert!(mail.text.contains("https://x.example/verify?token=abc"));
+        assert!(mail.text.contains(link));
         assert!(mail.subject.contains("B&B Plumbing"));
     }
 }

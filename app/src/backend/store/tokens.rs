@@ -13,6 +13,15 @@ pub enum TokenPurpose {
     PasswordReset,
 }
 
+/// Whether reading a token also uses it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    /// Only look (a page showing the set-password form).
+    Peek,
+    /// Mark it used in the same statement (the form's post).
+    UseUp,
+}
+
 impl TokenPurpose {
     fn as_str(self) -> &'static str {
         match self {
@@ -57,45 +66,32 @@ impl Store {
         Ok(())
     }
 
-    /// The customer a token is valid for right now (unused, unexpired, right purpose), without using it.
-    pub async fn peek_token(
+    /// The customer a token is valid for right now (unused, unexpired, right purpose); with
+    /// [`TokenUse::UseUp`] atomically marked used, so of two concurrent calls only one gets it.
+    pub async fn token_customer(
         &self,
         token_hash: &str,
         purpose: TokenPurpose,
         now: Timestamp,
+        how: TokenUse,
     ) -> Result<Option<CustomerId>, StoreError> {
-        let row = sqlx::query(
-            "SELECT customer_id FROM auth_tokens \
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
-        )
-        .bind(token_hash)
-        .bind(purpose.as_str())
-        .bind(now.unix())
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row
-            .map(|r| r.try_get("customer_id"))
-            .transpose()?
-            .map(CustomerId::new))
-    }
-
-    /// Uses a valid token up, atomically: of two concurrent calls only one gets the customer.
-    pub async fn consume_token(
-        &self,
-        token_hash: &str,
-        purpose: TokenPurpose,
-        now: Timestamp,
-    ) -> Result<Option<CustomerId>, StoreError> {
-        let row = sqlx::query(
-            "UPDATE auth_tokens SET used_at = $1 \
-             WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
-             RETURNING customer_id",
-        )
-        .bind(now.unix())
-        .bind(token_hash)
-        .bind(purpose.as_str())
-        .fetch_optional(self.pool())
-        .await?;
+        let sql = match how {
+            TokenUse::Peek => {
+                "SELECT customer_id FROM auth_tokens \
+                 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1"
+            }
+            TokenUse::UseUp => {
+                "UPDATE auth_tokens SET used_at = $1 \
+                 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+                 RETURNING customer_id"
+            }
+        };
+        let row = sqlx::query(sql)
+            .bind(now.unix())
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .fetch_optional(self.pool())
+            .await?;
         Ok(row
             .map(|r| r.try_get("customer_id"))
             .transpose()?

@@ -1,13 +1,12 @@
 //! Password flows of customer accounts: "Forgot password?", reset by link, and change while
 //! signed in.
 
-use super::{TOKEN_PURPOSE, hash, issue, link_not_valid, new_password, token_is_valid};
-use crate::backend::auth::{TOKEN_TTL_SECS, hash_token, sessions, throttle};
+use super::{Redeemed, hash, new_password, redeem_link, send_link};
+use crate::backend::auth::{sessions, throttle};
 use crate::error::Context as _;
 use crate::{
     backend::{
         AppState,
-        mail::{business_sender as sender, templates},
         request::RequestMeta,
         store::{Principal, TokenPurpose},
     },
@@ -30,18 +29,14 @@ pub async fn send_reset(state: &AppState, email: &EmailAddress) -> Result<(), Ap
         .customer(credentials.customer_id)
         .await
         .context("reading a customer")?;
-    if let Some(raw) = issue(state, customer.id, TokenPurpose::PasswordReset).await? {
-        let sender = sender(state).await?;
-        let link = format!("{}/reset-password?token={raw}", state.public.origin());
-        let mail = templates::password_reset(
-            email,
-            &customer.name,
-            &sender.name,
-            &link,
-            TOKEN_TTL_SECS / 60,
-        );
-        state.mailer.send_in_background(sender, mail);
-    }
+    send_link(
+        state,
+        customer.id,
+        &customer.name,
+        email,
+        TokenPurpose::PasswordReset,
+    )
+    .await?;
     Ok(())
 }
 
@@ -54,52 +49,26 @@ pub async fn reset_password(
     password: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
-    let password = new_password(password, confirm)?;
-    throttle::check_ip(
+    let Redeemed {
+        customer,
+        password_hash,
+    } = redeem_link(
         state,
         req,
-        "use-link",
-        throttle::IP_REQUEST_LIMIT,
-        3600,
-        state.clock.now(),
+        raw,
+        TokenPurpose::PasswordReset,
+        password,
+        confirm,
     )
     .await?;
-    if !token_is_valid(state, raw, TokenPurpose::PasswordReset).await? {
-        return Err(link_not_valid());
-    }
-    let password_hash = hash(state, &password).await?;
-    let now = state.clock.now();
-    let customer = state
-        .store
-        .consume_token(
-            &hash_token(&state.secret, TOKEN_PURPOSE, raw),
-            TokenPurpose::PasswordReset,
-            now,
-        )
-        .await
-        .context("using a reset link")?
-        .ok_or_else(link_not_valid)?;
-    state
-        .store
-        .set_account_password(customer, &password_hash)
-        .await
-        .context("setting a password")?;
+    save_password(state, customer, &password_hash).await?;
     state
         .store
         .delete_sessions_of(Principal::Customer(customer), None)
         .await
         .context("ending sessions")?;
-    let email = state
-        .store
-        .customer(customer)
-        .await
-        .context("reading a customer")?
-        .email;
-    state
-        .store
-        .clear_events_with_prefix(&format!("login-failure:customer:{}", email.as_str()))
-        .await
-        .context("clearing failures")?;
+    let email = customer_email(state, customer).await?;
+    throttle::clear_failures(state, "customer", email.as_str()).await?;
     Ok(())
 }
 
@@ -118,12 +87,7 @@ pub async fn change_password(
         return Err(AppError::invalid("current", "Enter your current password."));
     }
     // Guessing the current password is throttled like signing in.
-    let email = state
-        .store
-        .customer(customer)
-        .await
-        .context("reading a customer")?
-        .email;
+    let email = customer_email(state, customer).await?;
     let buckets = throttle::failure_buckets("customer", email.as_str(), req);
     let now = state.clock.now();
     throttle::count_failure(state, &buckets, now).await?;
@@ -146,11 +110,7 @@ pub async fn change_password(
     throttle::clear_failures(state, "customer", email.as_str()).await?;
     let password = new_password(password, confirm)?;
     let password_hash = hash(state, &password).await?;
-    state
-        .store
-        .set_account_password(customer, &password_hash)
-        .await
-        .context("setting a password")?;
+    save_password(state, customer, &password_hash).await?;
     // Reset links asked for before the change must not undo it.
     state
         .store
@@ -159,4 +119,21 @@ pub async fn change_password(
         .context("voiding reset links")?;
     sessions::end_others(state, session).await?;
     Ok(())
+}
+
+async fn save_password(state: &AppState, customer: CustomerId, hash: &str) -> Result<(), AppError> {
+    state
+        .store
+        .set_account_password(customer, hash)
+        .await
+        .context("setting a password")
+}
+
+async fn customer_email(state: &AppState, customer: CustomerId) -> Result<EmailAddress, AppError> {
+    Ok(state
+        .store
+        .customer(customer)
+        .await
+        .context("reading a customer")?
+        .email)
 }
