@@ -8,7 +8,7 @@ use app::{
         Clock, PasswordHasher, Store,
         gateway::{Gateway, sandbox::SandboxGateway},
         store::{
-            Actor, ChangeContext, NewCard, NewCustomer, NewInvoice, NewInvoiceLine, NewJob,
+            Actor, CardOnFile, ChangeContext, NewCustomer, NewInvoice, NewInvoiceLine, NewJob,
             Settings,
         },
     },
@@ -102,7 +102,7 @@ async fn add_demo_card(
         .attach(&token)
         .await
         .map_err(|e| fail(&e.to_string()))?;
-    let card = NewCard {
+    let card = CardOnFile {
         customer_id,
         token,
         fingerprint: details.fingerprint,

@@ -5,7 +5,7 @@ use super::{
     AppState, StoreError,
     gateway::{Decline, GatewayError},
     mail::{business_sender, templates},
-    store::{ChangeContext, NewCard, SavedCard},
+    store::{CardOnFile, ChangeContext, SavedCard},
 };
 use crate::error::Context as _;
 use crate::{
@@ -94,21 +94,13 @@ async fn release(state: &AppState, token: &PaymentToken) {
     }
 }
 
-/// Saves the card behind a fresh gateway token for a customer; returns what to tell the user.
-pub async fn add(
-    state: &AppState,
-    customer: CustomerId,
-    token: &str,
-    make_primary: bool,
-    nickname_input: &str,
-    ctx: &ChangeContext,
-) -> Result<String, AppError> {
-    let saved = save(state, customer, token, make_primary, nickname_input, ctx).await?;
-    Ok(if saved.is_primary {
+/// What to tell the user about a card [`save`] just stored.
+pub fn added_message(saved: &SavedCard) -> String {
+    if saved.is_primary {
         format!("{} was added and is now the primary card.", saved.card)
     } else {
         format!("{} was added.", saved.card)
-    })
+    }
 }
 
 /// Saves the card behind a fresh gateway token for a customer and returns it.
@@ -132,7 +124,7 @@ pub async fn save(
         release(state, &token).await;
         return Err(AppError::invalid("expiry", "This card has expired."));
     }
-    let new = NewCard {
+    let new = CardOnFile {
         customer_id: customer,
         token: token.clone(),
         fingerprint: details.fingerprint,
@@ -157,96 +149,112 @@ pub async fn save(
     Ok(saved)
 }
 
-/// Makes a card the primary one.
-pub async fn set_primary(
-    state: &AppState,
-    customer: CustomerId,
-    id: PaymentMethodId,
-    ctx: &ChangeContext,
-) -> Result<String, AppError> {
-    let before = state
-        .store
-        .card(customer, id)
-        .await
-        .map_err(store_error("reading a card"))?;
-    let card = state
-        .store
-        .set_primary_card(customer, id, ctx)
-        .await
-        .map_err(store_error("setting the primary card"))?;
-    if !before.is_primary {
-        notify(state, customer, CardNotice::MadePrimary, &card, ctx).await;
-    }
-    Ok(format!("{} is now the primary card.", card.card))
+/// One customer's saved cards, changed by `ctx`'s actor in one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Wallet<'a> {
+    /// The app's state.
+    pub state: &'a AppState,
+    /// Whose cards.
+    pub customer: CustomerId,
+    /// Who changes them, when, in which request.
+    pub ctx: &'a ChangeContext,
 }
 
-/// Removes a card (and tells which card became primary instead, if any).
-pub async fn delete(
-    state: &AppState,
-    customer: CustomerId,
-    id: PaymentMethodId,
-    ctx: &ChangeContext,
-) -> Result<String, AppError> {
-    let deleted = state
-        .store
-        .delete_card(customer, id, ctx)
-        .await
-        .map_err(store_error("deleting a card"))?;
-    release(state, &deleted.removed.token).await;
-    notify(state, customer, CardNotice::Removed, &deleted.removed, ctx).await;
-    Ok(match &deleted.promoted {
-        Some(next) => {
-            notify(state, customer, CardNotice::MadePrimary, next, ctx).await;
-            format!(
-                "{} was deleted. {} is now the primary card.",
-                deleted.removed.card, next.card
-            )
+impl Wallet<'_> {
+    /// Makes a card the primary one.
+    pub async fn set_primary(&self, id: PaymentMethodId) -> Result<String, AppError> {
+        let Wallet {
+            state,
+            customer,
+            ctx,
+        } = *self;
+        let before = state
+            .store
+            .card(customer, id)
+            .await
+            .map_err(store_error("reading a card"))?;
+        let card = state
+            .store
+            .set_primary_card(customer, id, ctx)
+            .await
+            .map_err(store_error("setting the primary card"))?;
+        if !before.is_primary {
+            notify(state, customer, CardNotice::MadePrimary, &card, ctx).await;
         }
-        None => format!("{} was deleted.", deleted.removed.card),
-    })
-}
+        Ok(format!("{} is now the primary card.", card.card))
+    }
 
-/// Changes a card's expiry, billing ZIP and nickname in place.
-pub async fn update(
-    state: &AppState,
-    customer: CustomerId,
-    id: PaymentMethodId,
-    expiry: &str,
-    zip: &str,
-    nickname_input: &str,
-    ctx: &ChangeContext,
-) -> Result<String, AppError> {
-    let card = state
-        .store
-        .card(customer, id)
-        .await
-        .map_err(store_error("reading a card"))?;
-    let mut errors = Vec::new();
-    let expiry: Option<Expiry> = Expiry::parse(expiry, this_month(state))
-        .map_err(|e| errors.push(("expiry", e.to_string())))
-        .ok();
-    let zip = parse_zip(zip)
-        .map_err(|e| errors.push(("zip", e.to_string())))
-        .ok();
-    let nickname = bounded_text(nickname_input, "the nickname", 40, false)
-        .map_err(|m| errors.push(("nickname", m)))
-        .ok();
-    let (Some(expiry), Some(zip), Some(nickname)) = (expiry, zip, nickname) else {
-        return Err(AppError::from_fields(errors)
-            .err()
-            .unwrap_or(AppError::BadRequest));
-    };
-    state
-        .gateway
-        .update(&card.token, expiry, &zip)
-        .await
-        .map_err(gateway_error)?;
-    let card = state
-        .store
-        .update_card(customer, id, expiry, &zip, &nickname, ctx)
-        .await
-        .map_err(store_error("updating a card"))?;
-    Ok(format!("{} was updated.", card.card))
+    /// Removes a card (and tells which card became primary instead, if any).
+    pub async fn delete(&self, id: PaymentMethodId) -> Result<String, AppError> {
+        let Wallet {
+            state,
+            customer,
+            ctx,
+        } = *self;
+        let deleted = state
+            .store
+            .delete_card(customer, id, ctx)
+            .await
+            .map_err(store_error("deleting a card"))?;
+        release(state, &deleted.removed.token).await;
+        notify(state, customer, CardNotice::Removed, &deleted.removed, ctx).await;
+        Ok(match &deleted.promoted {
+            Some(next) => {
+                notify(state, customer, CardNotice::MadePrimary, next, ctx).await;
+                format!(
+                    "{} was deleted. {} is now the primary card.",
+                    deleted.removed.card, next.card
+                )
+            }
+            None => format!("{} was deleted.", deleted.removed.card),
+        })
+    }
+
+    /// Changes a card's expiry, billing ZIP and nickname in place.
+    pub async fn update(
+        &self,
+        id: PaymentMethodId,
+        expiry: &str,
+        zip: &str,
+        nickname_input: &str,
+    ) -> Result<String, AppError> {
+        let Wallet {
+            state,
+            customer,
+            ctx,
+        } = *self;
+        let card = state
+            .store
+            .card(customer, id)
+            .await
+            .map_err(store_error("reading a card"))?;
+        let mut errors = Vec::new();
+        let expiry: Option<Expiry> = Expiry::parse(expiry, this_month(state))
+            .map_err(|e| errors.push(("expiry", e.to_string())))
+            .ok();
+        let zip = parse_zip(zip)
+            .map_err(|e| errors.push(("zip", e.to_string())))
+            .ok();
+        let nickname = bounded_text(nickname_input, "the nickname", 40, false)
+            .map_err(|m| errors.push(("nickname", m)))
+            .ok();
+        let (Some(expiry), Some(zip), Some(nickname)) = (expiry, zip, nickname) else {
+            return Err(AppError::from_fields(errors)
+                .err()
+                .unwrap_or(AppError::BadRequest));
+        };
+        state
+            .gateway
+            .update(&card.token, expiry, &zip)
+            .await
+            .map_err(gateway_error)?;
+        let card = state
+            .store
+            .update_card(customer, id, expiry, &zip, &nickname, ctx)
+            .await
+            .map_err(store_error("updating a card"))?;
+        Ok(format!("{} was updated.", card.card))
+    }
 }
 
 /// Emails the customer about a change to their cards (in the background; failures are logged).

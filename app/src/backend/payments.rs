@@ -10,7 +10,7 @@ pub use reconcile::{PENDING_GRACE_SECS, RECONCILE_EVERY, reconcile_pending, reso
 use super::{
     AppState,
     gateway::Decline,
-    store::{AttemptStatus, NewAttempt, PaymentAttempt, Reservation, ReserveError},
+    store::{AttemptDetails, AttemptStatus, PaymentAttempt, Reservation, ReserveError},
 };
 use crate::error::{Context as _, FoundContext as _};
 use crate::{
@@ -147,13 +147,13 @@ async fn pay_with_saved_card(
         .await
         .found("reading a card")?;
     let amount = parse_amount(amount)?;
-    let new = NewAttempt {
+    let new = AttemptDetails {
         key,
         customer_id: customer,
         invoice_id: invoice,
         payment_method_id: Some(card.id),
-        token: card.token,
-        card: card.card,
+        token: card.on_file.token,
+        card: card.on_file.card,
         amount,
     };
     let Reservation { attempt, fresh } = state
@@ -220,7 +220,7 @@ async fn pay_with_new_card(
         .attach(&token)
         .await
         .map_err(super::cards::gateway_error)?;
-    let new = NewAttempt {
+    let new = AttemptDetails {
         key,
         customer_id: customer,
         invoice_id: invoice,

@@ -63,7 +63,9 @@ pub async fn office_add_payment_method(
         at: state.clock.now(),
         request_id: request_id(),
     };
-    cards::add(&state, customer, &token, make_primary, &nickname, &ctx).await
+    cards::save(&state, customer, &token, make_primary, &nickname, &ctx)
+        .await
+        .map(|saved| cards::added_message(&saved))
 }
 
 /// The "Payment Methods" section of a customer record.

@@ -2,7 +2,7 @@ use app::domain::status::Named as _;
 use app::{
     backend::{
         Store, StoreError,
-        store::{Actor, ChangeContext, CustomerKind, NewCard, NewCustomer},
+        store::{Actor, CardOnFile, ChangeContext, CustomerKind, NewCustomer},
         testing::fresh_store,
     },
     domain::{
@@ -33,8 +33,8 @@ async fn customer(store: &Store, email: &str) -> CustomerId {
     store.insert_customer(&new, NOW).await.unwrap()
 }
 
-fn card(customer_id: CustomerId, brand: Brand, last4: &str, fingerprint: &str) -> NewCard {
-    NewCard {
+fn card(customer_id: CustomerId, brand: Brand, last4: &str, fingerprint: &str) -> CardOnFile {
+    CardOnFile {
         customer_id,
         token: PaymentToken::parse(&format!("tok_{fingerprint}_{}", customer_id.get())).unwrap(),
         fingerprint: fingerprint.into(),

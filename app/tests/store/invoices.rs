@@ -2,7 +2,7 @@ use app::{
     backend::{
         Store, StoreError,
         store::{
-            AttemptResult, CustomerKind, InvoiceStatus, JobStatus, NewAttempt, NewCustomer,
+            AttemptDetails, AttemptResult, CustomerKind, InvoiceStatus, JobStatus, NewCustomer,
             NewInvoice, NewInvoiceLine, NewJob, ReserveError,
         },
         testing::fresh_store,
@@ -193,8 +193,13 @@ async fn jobs_are_listed_newest_first() {
     assert_eq!(summaries, ["newer", "older"]);
 }
 
-fn attempt(customer_id: CustomerId, invoice_id: InvoiceId, key: &str, cents: i64) -> NewAttempt {
-    NewAttempt {
+fn attempt(
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
+    key: &str,
+    cents: i64,
+) -> AttemptDetails {
+    AttemptDetails {
         key: key.into(),
         customer_id,
         invoice_id,

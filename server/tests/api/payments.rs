@@ -4,7 +4,7 @@ use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_with_pool_size};
 use app::domain::status::Named as _;
 use app::{
     AppError,
-    backend::store::NewAttempt,
+    backend::store::AttemptDetails,
     domain::{Cents, CustomerId, InvoiceId, status::AttemptStatus},
     office::record::api::CustomerRecord,
     portal::{
@@ -145,7 +145,7 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
     let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
     let saved = app.store.cards_for_customer(maria).await.unwrap().remove(0);
     let key = "crashed-attempt-000000001";
-    let attempt = NewAttempt {
+    let attempt = AttemptDetails {
         key: key.into(),
         customer_id: maria,
         invoice_id: invoice,
@@ -582,7 +582,7 @@ async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_ca
     .unwrap();
     let details = app.gateway.attach(&token).await.unwrap();
     let key = "stalled-attempt-00000001";
-    let attempt = NewAttempt {
+    let attempt = AttemptDetails {
         key: key.into(),
         customer_id: maria,
         invoice_id: invoice,
@@ -660,7 +660,7 @@ async fn long_payment_lists_come_in_pages_on_the_invoice_and_the_office_record()
     let (maria, session, invoice, _card) = ready(&app, "4242 4242 4242 4242").await;
     let saved = app.store.cards_for_customer(maria).await.unwrap().remove(0);
     for i in 0..25 {
-        let attempt = NewAttempt {
+        let attempt = AttemptDetails {
             key: format!("paging-key-{i:012}"),
             customer_id: maria,
             invoice_id: invoice,

@@ -4,7 +4,7 @@
 
 mod model;
 
-pub use model::{ChangeContext, Deleted, NewCard, SavedCard};
+pub use model::{CardOnFile, ChangeContext, Deleted, SavedCard};
 
 use super::{Backend, Store, StoreError, staff::decode_error};
 use crate::domain::{
@@ -24,8 +24,7 @@ fn card_from_row(row: &AnyRow) -> Result<SavedCard, sqlx::Error> {
     let token: String = row.try_get("token")?;
     let month: i64 = row.try_get("exp_month")?;
     let year: i64 = row.try_get("exp_year")?;
-    Ok(SavedCard {
-        id: PaymentMethodId::new(row.try_get("id")?),
+    let on_file = CardOnFile {
         customer_id: CustomerId::new(row.try_get("customer_id")?),
         token: PaymentToken::parse(&token)
             .ok_or_else(|| decode_error("payment_methods.token", "malformed"))?,
@@ -43,6 +42,10 @@ fn card_from_row(row: &AnyRow) -> Result<SavedCard, sqlx::Error> {
         cardholder: row.try_get("cardholder")?,
         zip: row.try_get("zip")?,
         nickname: row.try_get("nickname")?,
+    };
+    Ok(SavedCard {
+        id: PaymentMethodId::new(row.try_get("id")?),
+        on_file,
         is_primary: row.try_get::<i64, _>("is_primary")? == 1,
         created_at: Timestamp::from_unix(row.try_get("created_at")?),
     })
@@ -159,7 +162,7 @@ impl Store {
     /// The same card (fingerprint) twice is `Duplicate("card")`.
     pub async fn add_card(
         &self,
-        new: &NewCard,
+        new: &CardOnFile,
         make_primary_requested: bool,
         ctx: &ChangeContext,
     ) -> Result<SavedCard, StoreError> {

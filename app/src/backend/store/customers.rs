@@ -43,18 +43,12 @@ impl Store {
         new: &NewCustomer,
         now: Timestamp,
     ) -> Result<CustomerId, StoreError> {
-        let row = sqlx::query(
+        let row = bind_details(
             "INSERT INTO customers (name, email, phone, service_address, kind, created_at, updated_at, \
              phone_digits, name_lower) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
+            new,
+            now,
         )
-        .bind(new.name.as_str())
-        .bind(new.email.as_str())
-        .bind(new.phone.as_str())
-        .bind(new.service_address.as_str())
-        .bind(new.kind.as_str())
-        .bind(now.unix())
-        .bind(digits(&new.phone))
-        .bind(new.name.to_lowercase())
         .fetch_one(self.pool())
         .await
         .map_err(|e| StoreError::unique(e, "customer email"))?;
@@ -97,6 +91,24 @@ pub struct CustomerPage {
     pub total: i64,
 }
 
+/// `sql` with a customer's details bound to `$1`…`$8` (name, email, phone, address, kind, the
+/// time, the phone's digits and the lowercase name, the last two for searching).
+fn bind_details<'q>(
+    sql: &'static str,
+    new: &'q NewCustomer,
+    now: Timestamp,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(sql)
+        .bind(new.name.as_str())
+        .bind(new.email.as_str())
+        .bind(new.phone.as_str())
+        .bind(new.service_address.as_str())
+        .bind(new.kind.as_str())
+        .bind(now.unix())
+        .bind(digits(&new.phone))
+        .bind(new.name.to_lowercase())
+}
+
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
@@ -116,18 +128,12 @@ impl Store {
         new: &NewCustomer,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
+        let done = bind_details(
             "UPDATE customers SET name = $1, email = $2, phone = $3, service_address = $4, kind = $5, \
              updated_at = $6, phone_digits = $7, name_lower = $8 WHERE id = $9",
+            new,
+            now,
         )
-        .bind(new.name.as_str())
-        .bind(new.email.as_str())
-        .bind(new.phone.as_str())
-        .bind(new.service_address.as_str())
-        .bind(new.kind.as_str())
-        .bind(now.unix())
-        .bind(digits(&new.phone))
-        .bind(new.name.to_lowercase())
         .bind(id.get())
         .execute(self.pool())
         .await

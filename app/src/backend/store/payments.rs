@@ -6,7 +6,7 @@ mod model;
 mod reads;
 
 pub use model::{
-    AttemptPage, AttemptQuery, AttemptResult, NewAttempt, PaymentAttempt, PaymentReceipt,
+    AttemptDetails, AttemptPage, AttemptQuery, AttemptResult, PaymentAttempt, PaymentReceipt,
     RecordedPayment, Reservation, ReserveError,
 };
 
@@ -27,8 +27,7 @@ fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
     let brand: String = row.try_get("brand")?;
     let token: String = row.try_get("token")?;
     let status: String = row.try_get("status")?;
-    Ok(PaymentAttempt {
-        id: row.try_get("id")?,
+    let details = AttemptDetails {
         key: row.try_get("idempotency_key")?,
         customer_id: CustomerId::new(row.try_get("customer_id")?),
         invoice_id: InvoiceId::new(row.try_get("invoice_id")?),
@@ -44,6 +43,10 @@ fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
                 .map_err(|e| decode_error("payment_attempts.last4", e))?,
         },
         amount: Cents::new(row.try_get("amount_cents")?),
+    };
+    Ok(PaymentAttempt {
+        id: row.try_get("id")?,
+        details,
         status: AttemptStatus::parse(&status)
             .ok_or_else(|| decode_error("payment_attempts.status", &status))?,
         decline_code: row.try_get("decline_code")?,
@@ -66,7 +69,7 @@ impl Store {
     /// invoice, amount and card; anything else is `KeyMismatch`).
     pub async fn reserve_attempt(
         &self,
-        new: &NewAttempt,
+        new: &AttemptDetails,
         at: Timestamp,
     ) -> Result<Reservation, ReserveError> {
         let mut tx = self.begin_write().await?;

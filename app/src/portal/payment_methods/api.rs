@@ -92,21 +92,33 @@ pub async fn add_payment_method(
     nickname: String,
 ) -> Result<String, AppError> {
     let (state, customer, ctx) = card_changer().await?;
-    crate::backend::cards::add(&state, customer, &token, make_primary, &nickname, &ctx).await
+    crate::backend::cards::save(&state, customer, &token, make_primary, &nickname, &ctx)
+        .await
+        .map(|saved| crate::backend::cards::added_message(&saved))
 }
 
 /// Makes one of the customer's cards the primary card.
 #[server(endpoint = "payment-methods/set-primary")]
 pub async fn set_primary_payment_method(id: String) -> Result<String, AppError> {
     let (state, customer, ctx) = card_changer().await?;
-    crate::backend::cards::set_primary(&state, customer, card_id(&id)?, &ctx).await
+    let wallet = crate::backend::cards::Wallet {
+        state: &state,
+        customer,
+        ctx: &ctx,
+    };
+    wallet.set_primary(card_id(&id)?).await
 }
 
 /// Deletes one of the customer's cards.
 #[server(endpoint = "payment-methods/delete")]
 pub async fn delete_payment_method(id: String) -> Result<String, AppError> {
     let (state, customer, ctx) = card_changer().await?;
-    crate::backend::cards::delete(&state, customer, card_id(&id)?, &ctx).await
+    let wallet = crate::backend::cards::Wallet {
+        state: &state,
+        customer,
+        ctx: &ctx,
+    };
+    wallet.delete(card_id(&id)?).await
 }
 
 /// Changes a card's expiry, billing ZIP and nickname.
@@ -118,14 +130,10 @@ pub async fn update_payment_method(
     nickname: String,
 ) -> Result<String, AppError> {
     let (state, customer, ctx) = card_changer().await?;
-    crate::backend::cards::update(
-        &state,
+    let wallet = crate::backend::cards::Wallet {
+        state: &state,
         customer,
-        card_id(&id)?,
-        &expiry,
-        &zip,
-        &nickname,
-        &ctx,
-    )
-    .await
+        ctx: &ctx,
+    };
+    wallet.update(card_id(&id)?, &expiry, &zip, &nickname).await
 }

@@ -8,36 +8,31 @@ use crate::domain::{
     tokenization::PaymentToken,
 };
 
-/// A card on file: the gateway's token and display data, never the number.
+/// A saved card: what was stored, its id, whether it is the primary and when it was saved. It
+/// reads as its [`CardOnFile`] (`saved.expiry`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedCard {
     /// Id.
     pub id: PaymentMethodId,
-    /// Whose card.
-    pub customer_id: CustomerId,
-    /// The gateway's token.
-    pub token: PaymentToken,
-    /// Keyed hash of the number (finds duplicates).
-    pub fingerprint: String,
-    /// Brand and last 4.
-    pub card: MaskedCard,
-    /// Expiry month.
-    pub expiry: Expiry,
-    /// Name on the card.
-    pub cardholder: String,
-    /// Billing ZIP.
-    pub zip: String,
-    /// The customer's own label ("" when none).
-    pub nickname: String,
+    /// The stored details.
+    pub on_file: CardOnFile,
     /// Used by default for payments.
     pub is_primary: bool,
     /// When it was saved.
     pub created_at: Timestamp,
 }
 
-/// A card to save.
-#[derive(Debug, Clone)]
-pub struct NewCard {
+impl std::ops::Deref for SavedCard {
+    type Target = CardOnFile;
+
+    fn deref(&self) -> &CardOnFile {
+        &self.on_file
+    }
+}
+
+/// A card on file: the gateway's token and display data, never the number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardOnFile {
     /// Whose card.
     pub customer_id: CustomerId,
     /// The gateway's token (already attached).

@@ -52,25 +52,14 @@ pub struct AttemptPage {
     pub paging: (u32, u32),
 }
 
-/// One try to pay an invoice.
+/// One try to pay an invoice: what was tried, and how it stands. It reads as its
+/// [`AttemptDetails`] (`attempt.amount`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentAttempt {
     /// Row id.
     pub id: i64,
-    /// The idempotency key from the pay page.
-    pub key: String,
-    /// Who pays.
-    pub customer_id: CustomerId,
-    /// What is paid.
-    pub invoice_id: InvoiceId,
-    /// The saved card used, if it was one.
-    pub payment_method_id: Option<PaymentMethodId>,
-    /// The gateway token charged.
-    pub token: PaymentToken,
-    /// Brand and last 4.
-    pub card: MaskedCard,
-    /// How much.
-    pub amount: Cents,
+    /// What was tried.
+    pub details: AttemptDetails,
     /// Where it stands.
     pub status: AttemptStatus,
     /// The decline's code, when declined or failed.
@@ -83,9 +72,17 @@ pub struct PaymentAttempt {
     pub created_at: Timestamp,
 }
 
-/// An attempt to store.
-#[derive(Debug, Clone)]
-pub struct NewAttempt {
+impl std::ops::Deref for PaymentAttempt {
+    type Target = AttemptDetails;
+
+    fn deref(&self) -> &AttemptDetails {
+        &self.details
+    }
+}
+
+/// An attempt to store: who pays what, with which card, under which idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptDetails {
     /// The idempotency key.
     pub key: String,
     /// Who pays.

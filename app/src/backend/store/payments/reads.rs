@@ -28,11 +28,7 @@ impl Store {
         Ok(PaymentReceipt {
             invoice_number: row.try_get("number")?,
             amount: Cents::new(row.try_get("amount_cents")?),
-            card: format!(
-                "{} •••• {}",
-                row.try_get::<String, _>("brand")?,
-                row.try_get::<String, _>("last4")?
-            ),
+            card: masked_card(&row)?,
             reference: row.try_get("reference")?,
             paid_at: Timestamp::from_unix(row.try_get("paid_at")?),
         })
@@ -126,11 +122,7 @@ impl Store {
                 Ok(RecordedPayment {
                     id: PaymentId::new(row.try_get("id")?),
                     amount: Cents::new(row.try_get("amount_cents")?),
-                    card: format!(
-                        "{} •••• {}",
-                        row.try_get::<String, _>("brand")?,
-                        row.try_get::<String, _>("last4")?
-                    ),
+                    card: masked_card(row)?,
                     reference: row.try_get("reference")?,
                     paid_at: Timestamp::from_unix(row.try_get("paid_at")?),
                 })
@@ -138,4 +130,11 @@ impl Store {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }
+}
+
+/// "Visa •••• 4242" from a row's `brand` and `last4`.
+fn masked_card(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
+    let brand: String = row.try_get("brand")?;
+    let last4: String = row.try_get("last4")?;
+    Ok(format!("{brand} •••• {last4}"))
 }
