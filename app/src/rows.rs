@@ -90,21 +90,17 @@ pub fn JobTable(
     /// What to say when there are none.
     empty: &'static str,
 ) -> impl IntoView {
-    view! {
-        <crate::ui::Table rows=rows.len() empty>
-            <thead><tr><th>"Date"</th><th>"Work done"</th><th>"Technician"</th><th>"Status"</th></tr></thead>
-            <tbody>
-                {rows.into_iter().map(|j| view! {
-                    <tr>
-                        <td>{j.date.iso_date()}</td>
-                        <td>{j.summary}</td>
-                        <td>{if j.technician.is_empty() { "—".to_owned() } else { j.technician }}</td>
-                        <td>{j.status.label()}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </crate::ui::Table>
-    }
+    let row = |j: JobRow| {
+        let technician = if j.technician.is_empty() {
+            "—".to_owned()
+        } else {
+            j.technician
+        };
+        view! {
+            <tr><td>{j.date.iso_date()}</td><td>{j.summary}</td><td>{technician}</td><td>{j.status.label()}</td></tr>
+        }
+    };
+    view! { <crate::ui::RowTable columns=&["Date", "Work done", "Technician", "Status"] rows empty row /> }
 }
 
 #[cfg(test)]

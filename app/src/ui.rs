@@ -1,5 +1,13 @@
 //! Small building blocks shared by the portal's forms.
 
+mod confirm;
+mod sign_in;
+mod table;
+
+pub use confirm::{Confirm, ConfirmButton};
+pub use sign_in::{SignInCard, SignInFields};
+pub use table::{RowTable, Table};
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::params::Params;
@@ -238,23 +246,6 @@ pub fn SubmitButton(
             {move || if pending.get() { busy } else { label }}
         </button>
     }
-}
-
-/// A table that scrolls sideways on narrow screens (focusable, so a keyboard can scroll it), or
-/// `empty` in its place when there are no rows.
-#[component]
-pub fn Table(
-    /// How many rows the body has.
-    rows: usize,
-    /// What to say when there are none.
-    empty: &'static str,
-    /// The `<thead>` and `<tbody>`.
-    children: Children,
-) -> impl IntoView {
-    if rows == 0 {
-        return view! { <p class="empty">{empty}</p> }.into_any();
-    }
-    view! { <div class="table-wrap" tabindex="0"><table>{children()}</table></div> }.into_any()
 }
 
 /// "Newer" / "Older" links under a paginated list at `path` (nothing when it fits on one page).

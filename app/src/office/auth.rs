@@ -5,7 +5,7 @@ use crate::error::Context as _;
 use crate::{
     domain::{StaffId, StaffRole},
     error::AppError,
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{SignInCard, SignInFields, SubmitButton, action_error},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -108,27 +108,20 @@ pub async fn office_logout() -> Result<(), AppError> {
 pub fn OfficeLoginPage() -> impl IntoView {
     let login = ServerAction::<OfficeLogin>::new();
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let signed_out = move || {
+    let signed_out = Signal::derive(move || {
         query
             .read()
             .get("signed_out")
             .map(|_| "You have signed out.")
-    };
+    });
     let error = action_error(login);
     view! {
-        <Title text="Office sign-in" />
-        <section class="card narrow" aria-labelledby="office-login-heading">
-            <h1 id="office-login-heading">"Office sign-in"</h1>
-            <p class="notice" role="status">{signed_out}</p>
+        <SignInCard title="Office sign-in" heading="Office sign-in" heading_id="office-login-heading" notice=signed_out>
             <ActionForm action=login attr:novalidate="true" attr:class="form">
-                <input type="hidden" name="next" value=next />
-                <TextField label="Email" name="email" id="office-email" kind="email" autocomplete="username" error=field_message(error, "email") />
-                <TextField label="Password" name="password" id="office-password" kind="password" autocomplete="current-password" error=field_message(error, "password") />
-                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                <SignInFields email_id="office-email" password_id="office-password" email_autocomplete="username" error />
                 <SubmitButton label="Sign in" busy="Signing in…" pending=login.pending() />
             </ActionForm>
-        </section>
+        </SignInCard>
     }
 }
 

@@ -142,33 +142,25 @@ fn StaffAdmin() -> impl IntoView {
             <h2 id="staff-list-heading">"Office users"</h2>
             <p class="form__error" role="alert">{toggle_error}</p>
             <Loaded resource=list loading="Loading…" let:rows>
-                <div class="table-wrap" tabindex="0"><table>
-                                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|s| {
-                                        let label = if s.disabled { format!("Enable {}", s.name) } else { format!("Disable {}", s.name) };
-                                        view! {
-                                            <tr>
-                                                <td>{s.name.clone()}</td>
-                                                <td>{s.email}</td>
-                                                <td>{if s.role == StaffRole::Admin { "Admin" } else { "Accountant" }}</td>
-                                                <td>{if s.disabled { "Disabled" } else { "Active" }}</td>
-                                                <td>{(!s.is_me).then(|| view! {
-                                                    <details class="confirm">
-                                                        <summary>{if s.disabled { "Enable…" } else { "Disable…" }}</summary>
-                                                        <ActionForm action=toggle attr:class="inline-form">
-                                                            <input type="hidden" name="id" value=s.id.to_string() />
-                                                            <input type="hidden" name="enabled" value=s.disabled.to_string() />
-                                                            <p>{if s.disabled { "They will be able to sign in again." } else { "They are signed out everywhere and cannot sign in." }}</p>
-                                                            <button type="submit" class="button">{label}</button>
-                                                        </ActionForm>
-                                                    </details>
-                                                })}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table></div>
+                <crate::ui::RowTable columns=&["Name", "Email", "Role", "Status"] actions=Some("Actions") rows empty="No office users." row=move |s: StaffRow| {
+                    let label = if s.disabled { format!("Enable {}", s.name) } else { format!("Disable {}", s.name) };
+                    let message = if s.disabled { "They will be able to sign in again." } else { "They are signed out everywhere and cannot sign in." };
+                    view! {
+                        <tr>
+                            <td>{s.name.clone()}</td>
+                            <td>{s.email}</td>
+                            <td>{if s.role == StaffRole::Admin { "Admin" } else { "Accountant" }}</td>
+                            <td>{if s.disabled { "Disabled" } else { "Active" }}</td>
+                            <td>{(!s.is_me).then(|| view! {
+                                <crate::ui::Confirm summary=if s.disabled { "Enable…" } else { "Disable…" }>
+                                    <ActionForm action=toggle attr:class="inline-form">
+                                        <crate::ui::ConfirmButton hidden=vec![("id", s.id.to_string()), ("enabled", s.disabled.to_string())] message label />
+                                    </ActionForm>
+                                </crate::ui::Confirm>
+                            })}</td>
+                        </tr>
+                    }
+                } />
             </Loaded>
         </section>
         <section class="card" aria-labelledby="add-staff-heading">

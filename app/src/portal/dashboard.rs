@@ -132,25 +132,21 @@ fn Dashboard(s: DashboardData) -> impl IntoView {
 
 #[component]
 fn InvoiceTable(rows: Vec<InvoiceRow>, can_pay: bool, empty: &'static str) -> impl IntoView {
-    view! {
-        <crate::ui::Table rows=rows.len() empty>
-            <thead><tr><th>"Invoice"</th><th>"Date"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th>
-                {can_pay.then(|| view! { <th><span class="visually-hidden">"Pay"</span></th> })}</tr></thead>
-            <tbody>
-                {rows.into_iter().map(|i| view! {
-                    <tr>
-                        <td><a href=format!("/invoices/{}", i.id)>{i.number.clone()}</a></td>
-                        {invoice_cells(&i)}
-                        {can_pay.then(|| view! {
-                            <td><a class="button button--primary" href=format!("/invoices/{}/pay", i.id)>
-                                "Pay"<span class="visually-hidden">{format!(" {}", i.number)}</span>
-                            </a></td>
-                        })}
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </crate::ui::Table>
-    }
+    let row = move |i: InvoiceRow| {
+        let pay = can_pay.then(|| {
+            view! {
+                <td><a class="button button--primary" href=format!("/invoices/{}/pay", i.id)>
+                    "Pay"<span class="visually-hidden">{format!(" {}", i.number)}</span>
+                </a></td>
+            }
+        });
+        view! {
+            <tr><td><a href=format!("/invoices/{}", i.id)>{i.number.clone()}</a></td>{invoice_cells(&i)}{pay}</tr>
+        }
+    };
+    let columns = &["Invoice", "Date", "Due", "Total", "Balance", "Status"];
+    let actions = can_pay.then_some("Pay");
+    view! { <crate::ui::RowTable columns actions rows empty row /> }
 }
 
 #[cfg(test)]

@@ -2,10 +2,9 @@
 
 use crate::{
     error::AppError,
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{SignInCard, SignInFields, SubmitButton, action_error},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// Signs a customer in, sets a new session cookie and goes to `next` (same-site paths only).
@@ -31,7 +30,6 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
     let notice = move || {
         let q = query.read();
         if q.get("reset").is_some() {
@@ -42,43 +40,12 @@ pub fn LoginPage() -> impl IntoView {
             None
         }
     };
-    let show_password = RwSignal::new(false);
     let error = action_error(login);
 
     view! {
-        <Title text="Login" />
-        <section class="card narrow" aria-labelledby="login-heading">
-            <h1 id="login-heading">"Sign in to your account"</h1>
-            <p class="notice" role="status">{notice}</p>
+        <SignInCard title="Login" heading="Sign in to your account" heading_id="login-heading" notice=Signal::derive(notice)>
             <ActionForm action=login attr:novalidate="true" attr:class="form">
-                <input type="hidden" name="next" value=next />
-                <TextField label="Email" name="email" id="login-email" kind="email" autocomplete="email" error=field_message(error, "email") />
-                <div class="field">
-                    <label for="login-password">"Password"</label>
-                    <div class="password">
-                        <input
-                            id="login-password"
-                            name="password"
-                            type=move || if show_password.get() { "text" } else { "password" }
-                            autocomplete="current-password"
-                            required
-                            aria-describedby="login-password-error"
-                        />
-                        <button
-                            type="button"
-                            class="button button--quiet"
-                            aria-controls="login-password"
-                            aria-pressed=move || show_password.get().to_string()
-                            on:click=move |_| show_password.update(|shown| *shown = !*shown)
-                        >
-                            {move || if show_password.get() { "Hide password" } else { "Show password" }}
-                        </button>
-                    </div>
-                    <p id="login-password-error" class="field__error" role="alert">
-                        {move || field_message(error, "password").get()}
-                    </p>
-                </div>
-                <p class="form__error" role="alert">{move || form_message(error).get()}</p>
+                <SignInFields email_id="login-email" password_id="login-password" email_autocomplete="email" error />
                 <SubmitButton label="Login" busy="Signing in…" pending=login.pending() />
             </ActionForm>
             <p class="aside">
@@ -86,6 +53,6 @@ pub fn LoginPage() -> impl IntoView {
                 " · "
                 <a href="/request-invitation">"Request an invitation"</a>
             </p>
-        </section>
+        </SignInCard>
     }
 }

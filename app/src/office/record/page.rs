@@ -7,7 +7,7 @@ use crate::office::{
     billing::{CreateInvoice, CreateJob, InvoiceForm, JobForm, VoidInvoice},
     cards::{OfficeAddPaymentMethod, PaymentMethodsSection, PaymentsSection},
 };
-use crate::rows::{JobTable, invoice_cells};
+use crate::rows::{InvoiceRow, JobTable, invoice_cells};
 use crate::ui::{Changes, Loaded, use_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -124,31 +124,19 @@ fn RecordView(
             <section class="card" aria-labelledby="invoices-heading">
                 <h2 id="invoices-heading">"Invoices"</h2>
                 <p class="form__error" role="alert">{void_error}</p>
-                <crate::ui::Table rows=r.invoices.len() empty="No invoices yet.">
-                    <thead><tr><th>"Number"</th><th>"Issued"</th><th>"Due"</th><th>"Total"</th><th>"Balance"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                    <tbody>
-                        {r.invoices.clone().into_iter().map(|i| {
-                            let invoice_id = i.id;
-                            view! {
-                                <tr>
-                                    <td>{i.number.clone()}</td>
-                                    {invoice_cells(&i)}
-                                    <td>{i.can_void().then(|| view! {
-                                        <details class="confirm">
-                                            <summary>"Void…"</summary>
-                                            <ActionForm action=void attr:class="inline-form">
-                                                <input type="hidden" name="customer_id" value=id.to_string() />
-                                                <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
-                                                <p>"The customer will no longer owe this invoice."</p>
-                                                <button type="submit" class="button">{format!("Void invoice {}", i.number)}</button>
-                                            </ActionForm>
-                                        </details>
-                                    })}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </crate::ui::Table>
+                <crate::ui::RowTable columns=&["Number", "Issued", "Due", "Total", "Balance", "Status"] actions=Some("Actions") rows=r.invoices.clone() empty="No invoices yet." row=move |i: InvoiceRow| view! {
+                    <tr>
+                        <td>{i.number.clone()}</td>
+                        {invoice_cells(&i)}
+                        <td>{i.can_void().then(|| view! {
+                            <crate::ui::Confirm summary="Void…">
+                                <ActionForm action=void attr:class="inline-form">
+                                    <crate::ui::ConfirmButton hidden=vec![("customer_id", id.to_string()), ("invoice_id", i.id.to_string())] message="The customer will no longer owe this invoice." label=format!("Void invoice {}", i.number) />
+                                </ActionForm>
+                            </crate::ui::Confirm>
+                        })}</td>
+                    </tr>
+                } />
                 <details class="add">
                     <summary>"Create an invoice"</summary>
                     <InvoiceForm customer=id jobs=jobs_for_form action=add_invoice />
