@@ -10,29 +10,48 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Turns the form into a store record, or every field's error.
+/// The customer form's fields, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerForm {
+    /// Full name or company name.
+    pub name: String,
+    /// Contact and sign-in email.
+    pub email: String,
+    /// Phone number (optional).
+    pub phone: String,
+    /// Where the work happens (optional).
+    pub service_address: String,
+    /// `residential` or `commercial`.
+    pub kind: String,
+}
+
 #[cfg(feature = "ssr")]
-fn parse_customer(
-    name: &str,
-    email: &str,
-    phone: &str,
-    service_address: &str,
-    kind: &str,
-) -> Result<crate::backend::store::NewCustomer, AppError> {
-    let details = crate::domain::CustomerDetails::parse(name, email, phone, service_address, kind)
-        .map_err(|errors| {
-            AppError::Fields(errors.into_iter().map(|(f, m)| (f.to_owned(), m)).collect())
-        })?;
-    Ok(crate::backend::store::NewCustomer {
-        name: details.name,
-        email: details.email,
-        phone: details
-            .phone
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_default(),
-        service_address: details.service_address,
-        kind: details.kind,
-    })
+impl CustomerForm {
+    /// Turns the form into a store record, or every field's error.
+    fn parse(&self) -> Result<crate::backend::store::NewCustomer, AppError> {
+        let Self {
+            name,
+            email,
+            phone,
+            service_address,
+            kind,
+        } = self;
+        let details =
+            crate::domain::CustomerDetails::parse(name, email, phone, service_address, kind)
+                .map_err(|errors| {
+                    AppError::Fields(errors.into_iter().map(|(f, m)| (f.to_owned(), m)).collect())
+                })?;
+        Ok(crate::backend::store::NewCustomer {
+            name: details.name,
+            email: details.email,
+            phone: details
+                .phone
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            service_address: details.service_address,
+            kind: details.kind,
+        })
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -94,15 +113,9 @@ async fn portal_email_changed(
 
 /// Creates a customer record and returns its id.
 #[server(endpoint = "office/customers/create")]
-pub async fn create_customer(
-    name: String,
-    email: String,
-    phone: String,
-    service_address: String,
-    kind: String,
-) -> Result<CustomerId, AppError> {
+pub async fn create_customer(customer: CustomerForm) -> Result<CustomerId, AppError> {
     let (state, staff) = super::auth::require_staff(false).await?;
-    let new = parse_customer(&name, &email, &phone, &service_address, &kind)?;
+    let new = customer.parse()?;
     let id = state
         .store
         .insert_customer(&new, state.clock.now())
@@ -114,17 +127,10 @@ pub async fn create_customer(
 
 /// Replaces a customer's details.
 #[server(endpoint = "office/customers/update")]
-pub async fn update_customer(
-    id: String,
-    name: String,
-    email: String,
-    phone: String,
-    service_address: String,
-    kind: String,
-) -> Result<CustomerId, AppError> {
+pub async fn update_customer(id: String, customer: CustomerForm) -> Result<CustomerId, AppError> {
     let (state, _) = super::auth::require_staff(false).await?;
     let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
-    let new = parse_customer(&name, &email, &phone, &service_address, &kind)?;
+    let new = customer.parse()?;
     let old = state.store.customer(id).await.found("reading a customer")?;
     state
         .store
@@ -141,29 +147,19 @@ pub async fn update_customer(
     Ok(id)
 }
 
-/// Initial values of the customer form.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CustomerValues {
-    name: String,
-    email: String,
-    phone: String,
-    service_address: String,
-    kind: Option<CustomerKind>,
-}
-
 /// The customer fields, with errors next to each.
 #[component]
-fn CustomerFields(values: CustomerValues, error: Signal<Option<AppError>>) -> impl IntoView {
-    let kind = values.kind.unwrap_or(CustomerKind::Residential);
+fn CustomerFields(values: CustomerForm, error: Signal<Option<AppError>>) -> impl IntoView {
+    let kind = CustomerKind::parse(&values.kind).unwrap_or(CustomerKind::Residential);
     view! {
-        <TextField label="Name" name="name" id="customer-name" autocomplete="name" value=values.name error=field_message(error, "name") />
-        <TextField label="Email" name="email" id="customer-email" kind="email" autocomplete="email" value=values.email error=field_message(error, "email") />
-        <TextField label="Phone" name="phone" id="customer-phone" kind="tel" autocomplete="tel" optional=true value=values.phone error=field_message(error, "phone") />
-        <TextField label="Service address" name="service_address" id="customer-address" autocomplete="street-address" optional=true value=values.service_address error=field_message(error, "service_address") />
+        <TextField label="Name" name="customer[name]" id="customer-name" autocomplete="name" value=values.name error=field_message(error, "name") />
+        <TextField label="Email" name="customer[email]" id="customer-email" kind="email" autocomplete="email" value=values.email error=field_message(error, "email") />
+        <TextField label="Phone" name="customer[phone]" id="customer-phone" kind="tel" autocomplete="tel" optional=true value=values.phone error=field_message(error, "phone") />
+        <TextField label="Service address" name="customer[service_address]" id="customer-address" autocomplete="street-address" optional=true value=values.service_address error=field_message(error, "service_address") />
         <fieldset class="field" aria-describedby="customer-kind-error">
             <legend>"Type"</legend>
-            <label class="choice"><input type="radio" name="kind" value="residential" checked=kind == CustomerKind::Residential />" Residential"</label>
-            <label class="choice"><input type="radio" name="kind" value="commercial" checked=kind == CustomerKind::Commercial />" Commercial"</label>
+            <label class="choice"><input type="radio" name="customer[kind]" value="residential" checked=kind == CustomerKind::Residential />" Residential"</label>
+            <label class="choice"><input type="radio" name="customer[kind]" value="commercial" checked=kind == CustomerKind::Commercial />" Commercial"</label>
             <p id="customer-kind-error" class="field__error" role="alert">{move || field_message(error, "kind").get()}</p>
         </fieldset>
     }
@@ -192,7 +188,7 @@ fn BookingForm() -> impl IntoView {
                 })}
             </div>
             <ActionForm action=create attr:novalidate="true" attr:class="form">
-                <CustomerFields values=CustomerValues::default() error=error />
+                <CustomerFields values=CustomerForm::default() error=error />
                 <p class="form__error" role="alert">{move || form_message(error).get()}</p>
                 <SubmitButton label="Create customer" busy="Saving…" pending=create.pending() />
             </ActionForm>
@@ -219,12 +215,12 @@ fn EditForm() -> impl IntoView {
         <h1>"Edit customer"</h1>
         <Loaded resource=record loading="Loading…" let:r>
             {{
-                        let values = CustomerValues {
+                        let values = CustomerForm {
                             name: r.name.clone(),
                             email: r.email.clone(),
                             phone: r.phone.clone(),
                             service_address: r.service_address.clone(),
-                            kind: Some(r.kind),
+                            kind: r.kind.as_str().to_owned(),
                         };
                         view! {
                             <section class="card">

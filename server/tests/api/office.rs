@@ -5,7 +5,7 @@ use app::{
     office::{
         auth::{CurrentStaff, OfficeLogin, OfficeLogout},
         billing::{CreateInvoice, CreateJob, VoidInvoice},
-        call_booking::{CreateCustomer, UpdateCustomer},
+        call_booking::{CreateCustomer, CustomerForm, UpdateCustomer},
         cards::OfficeAddPaymentMethod,
         customers::SearchCustomers,
         record::api::{CustomerRecord, InviteCustomer},
@@ -120,29 +120,20 @@ fn the_list_covers_every_office_server_function() {
 
 fn customer_form(email: &str) -> CreateCustomer {
     CreateCustomer {
-        name: "Maria Gonzalez".into(),
-        email: email.into(),
-        phone: "(555) 201-4455".into(),
-        service_address: "14 Orchard Lane".into(),
-        kind: "residential".into(),
+        customer: CustomerForm {
+            name: "Maria Gonzalez".into(),
+            email: email.into(),
+            phone: "(555) 201-4455".into(),
+            service_address: "14 Orchard Lane".into(),
+            kind: "residential".into(),
+        },
     }
 }
 
 fn update_form(id: &str, email: &str) -> UpdateCustomer {
-    let CreateCustomer {
-        name,
-        email,
-        phone,
-        service_address,
-        kind,
-    } = customer_form(email);
     UpdateCustomer {
         id: id.into(),
-        name,
-        email,
-        phone,
-        service_address,
-        kind,
+        customer: customer_form(email).customer,
     }
 }
 
@@ -289,7 +280,7 @@ async fn bad_email_phone_and_amount_each_get_a_specific_message_and_write_nothin
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
     let mut form = customer_form("not-an-email");
-    form.phone = "555-12".into();
+    form.customer.phone = "555-12".into();
     let err = app.call(form, Some(&admin)).await.unwrap_err();
     assert_eq!(
         err.message_for("email").as_deref(),

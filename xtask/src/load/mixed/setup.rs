@@ -122,7 +122,8 @@ fn parallel<T: Send>(
 fn book(addr: SocketAddr, admin: &str, n: usize) -> Result<(), String> {
     let ip = "127.0.0.1";
     let body = format!(
-        "name=Load+Customer+{n}&email={}&phone=&service_address=1+Load+Street&kind=residential",
+        "customer[name]=Load+Customer+{n}&customer[email]={}&customer[phone]=\
+         &customer[service_address]=1+Load+Street&customer[kind]=residential",
         form_encode(&email(n))
     );
     let created = post_ok(addr, "/api/office/customers/create", admin, ip, &body)?;
