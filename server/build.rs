@@ -1,10 +1,7 @@
 //! With the `embed-site` feature, compiles the built site (the folder named by
 //! `PORCHLIGHT_EMBED_SITE`) into the binary, each file with brotli and gzip copies made here once.
 //! Without it, the list is empty and the server reads the site from `LEPTOS_SITE_ROOT`.
-#![allow(
-    clippy::print_stdout,
-    reason = "cargo reads a build script's directives from stdout"
-)]
+#![allow(clippy::print_stdout, reason = "cargo reads a build script's directives from stdout")]
 
 use std::path::{Path, PathBuf};
 

@@ -11,117 +11,55 @@ use std::{
 /// shows no variable's value (`[env: NAME]`): some hold passwords.
 #[derive(Clone, clap::Args)]
 #[command(next_help_heading = "Configuration (option or environment variable)")]
+#[command(mut_args = |arg: clap::Arg| arg.global(true).hide_env_values(true))]
 pub struct ConfigArgs {
     /// sqlite://PATH (the file and its folder are created) or postgres://USER[:PASS]@HOST[:PORT]/DB
-    #[arg(
-        long,
-        env = "PORCHLIGHT_DATABASE_URL",
-        value_name = "URL",
-        default_value = "sqlite://data/porchlight.db",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "PORCHLIGHT_DATABASE_URL", value_name = "URL")]
+    #[arg(default_value = "sqlite://data/porchlight.db")]
     pub database_url: String,
 
     /// How users reach the portal; email links are built from it and only it may send POSTs
-    #[arg(
-        long,
-        env = "PORCHLIGHT_PUBLIC_URL",
-        value_name = "URL",
-        default_value = "http://127.0.0.1:3000",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "PORCHLIGHT_PUBLIC_URL", value_name = "URL")]
+    #[arg(default_value = "http://127.0.0.1:3000")]
     pub public_url: String,
 
     /// smtp://[USER:PASS@]HOST[:PORT] (STARTTLS: add ?tls=required) or smtps://…; unset: emails
     /// are written to the outbox folder
-    #[arg(
-        long,
-        env = "PORCHLIGHT_SMTP_URL",
-        value_name = "URL",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "PORCHLIGHT_SMTP_URL", value_name = "URL")]
     pub smtp_url: Option<String>,
 
     /// Where .eml files go without SMTP
-    #[arg(
-        long,
-        env = "PORCHLIGHT_OUTBOX_DIR",
-        value_name = "DIR",
-        default_value = "data/outbox",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "PORCHLIGHT_OUTBOX_DIR", value_name = "DIR", default_value = "data/outbox")]
     pub outbox_dir: PathBuf,
 
     /// HMAC key, at least 32 characters, instead of a key file (prefer the variable: other users
     /// can see a command line)
-    #[arg(
-        long,
-        env = "PORCHLIGHT_SECRET",
-        value_name = "KEY",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "PORCHLIGHT_SECRET", value_name = "KEY")]
     pub secret: Option<String>,
 
     /// File holding the HMAC key; a missing file is created with a random key and mode 0600, one
     /// other users can read or git tracks is refused
-    #[arg(
-        long,
-        env = "PORCHLIGHT_SECRET_FILE",
-        value_name = "FILE",
-        default_value = "data/secret.key",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "PORCHLIGHT_SECRET_FILE", value_name = "FILE")]
+    #[arg(default_value = "data/secret.key")]
     pub secret_file: PathBuf,
 
     /// Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the
     /// client; unset: none
-    #[arg(
-        long,
-        env = "PORCHLIGHT_TRUSTED_PROXIES",
-        value_name = "LIST",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "PORCHLIGHT_TRUSTED_PROXIES", value_name = "LIST")]
     pub trusted_proxies: Option<String>,
 
     /// Address to listen on
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ADDR",
-        value_name = "ADDR",
-        default_value = "127.0.0.1:3000",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ADDR", value_name = "ADDR", default_value = "127.0.0.1:3000")]
     pub site_addr: String,
 
     /// Folder with the built site (pkg/, icons); a binary from `cargo xtask dist` carries its
     /// site and reads a folder only when this is given
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ROOT",
-        value_name = "DIR",
-        default_value = "target/site",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", value_name = "DIR", default_value = "target/site")]
     pub site_root: String,
 
     /// Log filter, e.g. info or porchlight=debug
-    #[arg(
-        long,
-        env = "RUST_LOG",
-        value_name = "FILTER",
-        default_value = "info,sqlx=warn,tower_http=info",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "RUST_LOG", value_name = "FILTER")]
+    #[arg(default_value = "info,sqlx=warn,tower_http=info")]
     pub log: String,
 }
 
