@@ -71,16 +71,40 @@ pub async fn header_info() -> Result<HeaderData, AppError> {
     Ok(info)
 }
 
-/// Header, main content area and footer.
+/// The skip link, the page (its route's shell draws the header and `<main>`) and the footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     crate::nav_guard::install();
-    let location = use_location();
-    let office = move || location.pathname.get().starts_with("/office");
-    // Re-read on every navigation, so signing in or out (which navigate) updates the header.
-    let header = Resource::new(move || location.pathname.get(), |_| header_info());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
+        {children()}
+        <footer class="site-footer">
+            <p>"Customer Portal · powered by Porchlight"</p>
+        </footer>
+    }
+}
+
+/// Which part of the app a page belongs to: it decides the header's links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// The customer portal and its sign-in pages.
+    Portal,
+    /// The office and its sign-in page.
+    Office,
+}
+
+/// A shell's frame: the header with the business and `area`'s navigation, then `children` (the
+/// page) in `<main>`.
+#[component]
+pub fn Frame(area: Area, children: Children) -> impl IntoView {
+    let location = use_location();
+    // Re-read on every navigation, so signing in or out (which navigate) updates the header.
+    let header = Resource::new(move || location.pathname.get(), |_| header_info());
+    let home = match area {
+        Area::Portal => "/",
+        Area::Office => "/office/customers",
+    };
+    view! {
         <header class="site-header">
             <div class="site-header__inner">
                 <Suspense fallback=|| view! { <span class="brand">"Customer Portal"</span> }>
@@ -91,17 +115,16 @@ pub fn Layout(children: Children) -> impl IntoView {
                             staff: None,
                             saved_payments: false,
                         });
-                        let in_office = office();
+                        let nav = match area {
+                            Area::Office => view! { <nav aria-label="Office"><OfficeNav staff=info.staff /></nav> }.into_any(),
+                            Area::Portal => view! { <nav aria-label="Account"><UserMenu customer=info.customer saved_payments=info.saved_payments /></nav> }.into_any(),
+                        };
                         view! {
-                            <a class="brand" href=if in_office { "/office/customers" } else { "/" }>
+                            <a class="brand" href=home>
                                 <img src="/logo.svg" alt="" width="28" height="28" />
                                 <span class="brand__name">{info.business_name}</span>
                             </a>
-                            {if in_office {
-                                view! { <nav aria-label="Office"><OfficeNav staff=info.staff /></nav> }.into_any()
-                            } else {
-                                view! { <nav aria-label="Account"><UserMenu customer=info.customer saved_payments=info.saved_payments /></nav> }.into_any()
-                            }}
+                            {nav}
                         }
                     })}
                 </Suspense>
@@ -110,8 +133,5 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1">
             {children()}
         </main>
-        <footer class="site-footer">
-            <p>"Customer Portal · powered by Porchlight"</p>
-        </footer>
     }
 }

@@ -19,11 +19,12 @@ mod ui;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
+use layout::{Area, Frame};
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     Lazy, LazyRoute, MatchNestedRoutes, SsrMode,
-    components::{ParentRoute, Redirect, Route, Router, Routes},
+    components::{Outlet, ParentRoute, Redirect, Route, Router, Routes},
     lazy_route, path,
 };
 
@@ -90,13 +91,17 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <layout::Layout>
-                <Routes fallback=not_found::NotFound>
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
-                    <Route path=path!("/request-invitation") view={Lazy::<RequestInvitationRoute>::new()} />
-                    <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} />
-                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
-                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
-                    <Route path=path!("/office/login") view={Lazy::<OfficeLoginRoute>::new()} />
+                <Routes fallback=|| view! { <Frame area=Area::Portal><not_found::NotFound /></Frame> }>
+                    <ParentRoute path=path!("") view=|| view! { <Frame area=Area::Portal><Outlet /></Frame> }>
+                        <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
+                        <Route path=path!("/request-invitation") view={Lazy::<RequestInvitationRoute>::new()} />
+                        <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} />
+                        <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                        <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/office") view=|| view! { <Frame area=Area::Office><Outlet /></Frame> }>
+                        <Route path=path!("/login") view={Lazy::<OfficeLoginRoute>::new()} />
+                    </ParentRoute>
                     <PortalRoutes />
                     <OfficeRoutes />
                 </Routes>

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// The signed-in staff member, as the office UI shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSummary {
-    /// Row id.
+    /// Tells the list which row is the signed-in staff member's own.
     pub id: StaffId,
     /// Display name.
     pub name: String,
@@ -141,7 +141,9 @@ pub fn OfficeShell() -> impl IntoView {
                 })
             })}
         </Suspense>
-        <Outlet />
+        <crate::layout::Frame area=crate::layout::Area::Office>
+            <Outlet />
+        </crate::layout::Frame>
     }
 }
 

@@ -105,6 +105,8 @@ pub fn PortalShell() -> impl IntoView {
                 })
             })}
         </Suspense>
-        <Outlet />
+        <crate::layout::Frame area=crate::layout::Area::Portal>
+            <Outlet />
+        </crate::layout::Frame>
     }
 }

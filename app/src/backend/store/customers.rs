@@ -22,7 +22,7 @@ pub struct NewCustomer {
 /// A stored customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
-    /// Row id.
+    /// In the office's record address (`/office/customers/:id`).
     pub id: CustomerId,
     /// Full name or company name.
     pub name: String,

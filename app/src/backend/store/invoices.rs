@@ -24,7 +24,7 @@ pub struct NewInvoice {
 /// A stored invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invoice {
-    /// Row id.
+    /// In the portal's invoice and pay addresses (`/invoices/:id`).
     pub id: InvoiceId,
     /// Who owes it.
     pub customer_id: CustomerId,

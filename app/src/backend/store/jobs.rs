@@ -25,7 +25,7 @@ pub struct NewJob {
 /// A stored job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
-    /// Row id.
+    /// Links the job to its invoices.
     pub id: JobId,
     /// Whose job.
     pub customer_id: CustomerId,

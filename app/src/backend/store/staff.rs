@@ -20,7 +20,7 @@ pub struct NewStaff {
 /// A staff account as stored (without its password hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffMember {
-    /// Row id.
+    /// Names the staff member in change histories.
     pub id: StaffId,
     /// Sign-in email.
     pub email: EmailAddress,

@@ -12,7 +12,7 @@ use crate::domain::{
 /// reads as its [`CardOnFile`] (`saved.expiry`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedCard {
-    /// Id.
+    /// Porchlight's id, used in forms; the gateway knows the card only by its token.
     pub id: PaymentMethodId,
     /// The stored details.
     pub on_file: CardOnFile,
@@ -54,9 +54,9 @@ pub struct CardOnFile {
 /// Who, when and in which request a change happened (for the history).
 #[derive(Debug, Clone)]
 pub struct ChangeContext {
-    /// Who.
+    /// Who made the change: the customer, a staff member or the system.
     pub actor: Actor,
-    /// When.
+    /// When it was made (the history's order).
     pub at: Timestamp,
     /// The request id from the log.
     pub request_id: String,

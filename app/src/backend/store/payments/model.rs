@@ -26,7 +26,7 @@ pub struct PaymentReceipt {
     pub card: String,
     /// The processor's reference.
     pub reference: String,
-    /// When.
+    /// When the payment was approved.
     pub paid_at: Timestamp,
 }
 
@@ -56,7 +56,7 @@ pub struct AttemptPage {
 /// [`AttemptDetails`] (`attempt.amount`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentAttempt {
-    /// Row id.
+    /// Keys the attempt's finish (approve, decline, reconcile).
     pub id: i64,
     /// What was tried.
     pub details: AttemptDetails,
@@ -142,7 +142,7 @@ pub enum AttemptResult {
 /// A payment recorded against an invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedPayment {
-    /// Row id.
+    /// In the receipt's address (`/payments/:id/receipt`).
     pub id: PaymentId,
     /// How much was paid.
     pub amount: Cents,
