@@ -1,19 +1,23 @@
 //! Customer account flows: sign in, invitation, verification, password reset and change.
 
+mod links;
 mod passwords;
 
+pub use links::{link_not_valid, token_is_valid};
 pub use passwords::{change_password, reset_password, send_reset};
 
-use super::{TOKEN_TTL_SECS, hash_token, random_token, sessions, throttle};
+use links::{Redeemed, redeem_link, send_link};
+
+use super::{sessions, throttle};
 use crate::error::Context as _;
 use crate::{
     backend::{
         AppState,
         mail::{business_sender as sender, templates},
         request::RequestMeta,
-        store::{Principal, TokenPurpose, TokenUse},
+        store::{Principal, TokenPurpose},
     },
-    domain::{CustomerId, EmailAddress, Password},
+    domain::{EmailAddress, Password},
     error::AppError,
 };
 
@@ -63,33 +67,6 @@ pub async fn login(
     )
     .await
     .map(|(_, id)| id)
-}
-
-/// Issues a one-time token of `purpose` unless the customer already got too many this hour.
-async fn issue(
-    state: &AppState,
-    customer: CustomerId,
-    purpose: TokenPurpose,
-) -> Result<Option<String>, AppError> {
-    let now = state.clock.now();
-    let bucket = format!("emails:{purpose:?}:{customer}");
-    if !throttle::admit(state, &bucket, EMAILS_PER_HOUR, 3600, now).await? {
-        tracing::warn!(customer = %customer, ?purpose, "token not issued: hourly limit reached");
-        return Ok(None);
-    }
-    let raw = random_token();
-    state
-        .store
-        .issue_token(
-            customer,
-            purpose,
-            &hash_token(&state.secret, TOKEN_PURPOSE, &raw),
-            now,
-            now.plus_seconds(TOKEN_TTL_SECS),
-        )
-        .await
-        .context("issuing a token")?;
-    Ok(Some(raw))
 }
 
 /// The one-time links a visitor can ask for by email.
@@ -177,102 +154,6 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
         TokenPurpose::Invitation,
     )
     .await
-}
-
-/// Issues a one-time link (see [`issue`]) and emails it; `false` when the hourly limit held it.
-async fn send_link(
-    state: &AppState,
-    customer: CustomerId,
-    name: &str,
-    email: &EmailAddress,
-    purpose: TokenPurpose,
-) -> Result<bool, AppError> {
-    let Some(raw) = issue(state, customer, purpose).await? else {
-        return Ok(false);
-    };
-    let sender = sender(state).await?;
-    let page = match purpose {
-        TokenPurpose::Invitation => "verify",
-        TokenPurpose::PasswordReset => "reset-password",
-    };
-    let link = format!("{}/{page}?token={raw}", state.public.origin());
-    let minutes = TOKEN_TTL_SECS / 60;
-    let mail = templates::one_time_link(email, name, &sender.name, purpose, &link, minutes);
-    state.mailer.send_in_background(sender, mail);
-    Ok(true)
-}
-
-/// Whether an invitation or reset link can still be used (without using it).
-pub async fn token_is_valid(
-    state: &AppState,
-    raw: &str,
-    purpose: TokenPurpose,
-) -> Result<bool, AppError> {
-    let found = token_customer(state, raw, purpose, TokenUse::Peek).await?;
-    Ok(found.is_some())
-}
-
-async fn token_customer(
-    state: &AppState,
-    raw: &str,
-    purpose: TokenPurpose,
-    how: TokenUse,
-) -> Result<Option<CustomerId>, AppError> {
-    let hash = hash_token(&state.secret, TOKEN_PURPOSE, raw);
-    let now = state.clock.now();
-    state
-        .store
-        .token_customer(&hash, purpose, now, how)
-        .await
-        .context("reading a token")
-}
-
-/// A link used up for a new password: whose it was and the new password's hash.
-struct Redeemed {
-    customer: CustomerId,
-    password_hash: String,
-}
-
-/// Throttles by address, checks the new password and the link, hashes the password (only for a
-/// live link: hashing is expensive), then uses the link up.
-async fn redeem_link(
-    state: &AppState,
-    req: &RequestMeta,
-    raw: &str,
-    purpose: TokenPurpose,
-    password: &str,
-    confirm: &str,
-) -> Result<Redeemed, AppError> {
-    let password = new_password(password, confirm)?;
-    let now = state.clock.now();
-    throttle::check_ip(
-        state,
-        req,
-        "use-link",
-        throttle::IP_REQUEST_LIMIT,
-        3600,
-        now,
-    )
-    .await?;
-    if !token_is_valid(state, raw, purpose).await? {
-        return Err(link_not_valid());
-    }
-    let password_hash = hash(state, &password).await?;
-    let customer = token_customer(state, raw, purpose, TokenUse::UseUp)
-        .await?
-        .ok_or_else(link_not_valid)?;
-    Ok(Redeemed {
-        customer,
-        password_hash,
-    })
-}
-
-/// The plain answer for a used, expired, unknown or tampered link.
-pub fn link_not_valid() -> AppError {
-    AppError::Invalid {
-        field: Some("token".into()),
-        message: "This link is no longer valid.".into(),
-    }
 }
 
 /// Accepts an invitation: sets the password, verifies the email, signs in (returns the session id).
