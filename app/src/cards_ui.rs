@@ -8,7 +8,7 @@ pub mod tokenize;
 
 pub use dialog::{AddCardDialog, NewCardSubmission};
 pub use history::{HistoryList, HistoryRow};
-pub use row::{CardRow, CardSummary};
+pub use row::{CardRow, CardSummary, PayChoice};
 
 /// Opens the `<dialog>` with this id as a modal (browsers with invoker commands also do it
 /// without JavaScript through `command="show-modal"`).

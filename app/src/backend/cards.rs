@@ -173,6 +173,15 @@ impl Wallet<'_> {
             .card(customer, id)
             .await
             .map_err(store_error("reading a card"))?;
+        if before.expiry.is_expired(this_month(state)) {
+            return Err(AppError::Invalid {
+                field: None,
+                message: format!(
+                    "{} has expired, so it can't be the primary card. Update its expiry date or add a new card.",
+                    before.card
+                ),
+            });
+        }
         let card = state
             .store
             .set_primary_card(customer, id, ctx)

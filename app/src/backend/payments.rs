@@ -146,6 +146,15 @@ async fn pay_with_saved_card(
         .card(customer, card)
         .await
         .found("reading a card")?;
+    if card.expiry.is_expired(super::cards::this_month(state)) {
+        return Err(AppError::Invalid {
+            field: None,
+            message: format!(
+                "{} has expired. Choose another card, or pay with a new card.",
+                card.card
+            ),
+        });
+    }
     let amount = parse_amount(amount)?;
     let new = AttemptDetails {
         key,

@@ -26,7 +26,7 @@ pub struct CardRow {
     pub is_primary: bool,
     /// Past its expiry month.
     pub expired: bool,
-    /// Expires within 60 days.
+    /// Expires this month or next.
     pub expires_soon: bool,
 }
 
@@ -48,7 +48,7 @@ impl CardRow {
         card: &crate::backend::store::SavedCard,
         now: crate::domain::Timestamp,
     ) -> Self {
-        let (y, m, d) = now.date();
+        let (y, m, _) = now.date();
         let y = i32::try_from(y).unwrap_or(i32::MAX);
         Self {
             id: card.id,
@@ -60,7 +60,7 @@ impl CardRow {
             nickname: card.nickname.clone(),
             is_primary: card.is_primary,
             expired: card.expiry.is_expired((y, m)),
-            expires_soon: card.expiry.expires_soon((y, m, d)),
+            expires_soon: card.expiry.expires_soon((y, m)),
         }
     }
 }
@@ -85,5 +85,101 @@ pub fn CardSummary(card: CardRow) -> impl IntoView {
                 </p>
             </div>
         </div>
+    }
+}
+
+/// The saved card the pay page chooses at first, and why, when it is not the primary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayChoice {
+    /// The card chosen, if any card can pay.
+    pub card: Option<PaymentMethodId>,
+    /// Said above the choices when the primary card cannot be used.
+    pub why: Option<String>,
+}
+
+impl PayChoice {
+    /// The primary card if it can pay, else the newest card that can (`cards` lists the primary
+    /// first, then the newest first).
+    pub fn of(cards: &[CardRow]) -> Self {
+        let usable = cards.iter().find(|c| !c.expired);
+        match cards.iter().find(|c| c.is_primary) {
+            Some(primary) if primary.expired => Self {
+                card: usable.map(|c| c.id),
+                why: Some(match usable {
+                    Some(card) => format!(
+                        "Your primary card, {}, has expired, so {} is chosen. You can update the expiry date on Saved Payment Methods.",
+                        primary.label(),
+                        card.label()
+                    ),
+                    None => "Your saved cards have expired. Pay with a new card below, or update a card's expiry date on Saved Payment Methods.".to_owned(),
+                }),
+            },
+            Some(primary) => Self { card: Some(primary.id), why: None },
+            None => Self { card: usable.map(|c| c.id), why: None },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(id: i64, last4: &str, is_primary: bool, expired: bool) -> CardRow {
+        CardRow {
+            id: PaymentMethodId::new(id),
+            brand: Brand::Visa,
+            last4: Last4::try_from(last4.to_owned()).unwrap(),
+            expiry: Expiry {
+                year: 2030,
+                month: 12,
+            },
+            cardholder: "Maria Gonzalez".into(),
+            zip: "94107".into(),
+            nickname: String::new(),
+            is_primary,
+            expired,
+            expires_soon: false,
+        }
+    }
+
+    #[test]
+    fn the_primary_card_is_chosen_while_it_can_pay() {
+        let cards = [card(1, "4242", true, false), card(2, "1111", false, false)];
+        assert_eq!(
+            PayChoice::of(&cards),
+            PayChoice {
+                card: Some(PaymentMethodId::new(1)),
+                why: None
+            }
+        );
+    }
+
+    #[test]
+    fn an_expired_primary_gives_way_to_the_newest_card_that_can_pay_and_says_why() {
+        let cards = [
+            card(1, "4242", true, true),
+            card(3, "0005", false, true),
+            card(2, "1111", false, false),
+        ];
+        let choice = PayChoice::of(&cards);
+        assert_eq!(choice.card, Some(PaymentMethodId::new(2)));
+        assert_eq!(
+            choice.why.as_deref(),
+            Some(
+                "Your primary card, Visa •••• 4242, has expired, so Visa •••• 1111 is chosen. You can update the expiry date on Saved Payment Methods."
+            )
+        );
+    }
+
+    #[test]
+    fn when_every_card_has_expired_none_is_chosen_and_a_new_card_is_suggested() {
+        let choice = PayChoice::of(&[card(1, "4242", true, true)]);
+        assert_eq!(choice.card, None);
+        assert!(
+            choice
+                .why
+                .unwrap()
+                .starts_with("Your saved cards have expired. Pay with a new card below")
+        );
     }
 }

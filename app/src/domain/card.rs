@@ -368,16 +368,11 @@ impl Expiry {
         (self.year, self.month) < today
     }
 
-    /// Whether the card expires within 60 days of `today_ymd` (year, month, day), and has not yet.
-    pub fn expires_soon(self, today_ymd: (i32, u32, u32)) -> bool {
-        let (y, m, d) = today_ymd;
-        if self.is_expired((y, m)) {
-            return false;
-        }
-        // Days from today to the end of the expiry month, roughly (30-day months suffice here).
-        let months_ahead = (self.year - y) * 12 + (self.month as i32 - m as i32);
-        let days_left = months_ahead * 30 + (30 - d.min(30) as i32);
-        days_left <= 60
+    /// Whether the card's last valid month is `today`'s month or the next one.
+    pub fn expires_soon(self, today: (i32, u32)) -> bool {
+        let months_ahead = (i64::from(self.year) - i64::from(today.0)) * 12 + i64::from(self.month)
+            - i64::from(today.1);
+        (0..=1).contains(&months_ahead)
     }
 }
 
@@ -521,28 +516,19 @@ mod tests {
     }
 
     #[test]
-    fn expires_soon_means_within_sixty_days() {
+    fn expires_soon_means_this_month_or_the_next() {
+        let soon = |year, month| Expiry { year, month }.expires_soon((2026, 11));
+        assert!(soon(2026, 11), "this month");
+        assert!(soon(2026, 12), "next month");
+        assert!(!soon(2027, 1), "the month after next");
+        assert!(!soon(2026, 10), "already expired");
         assert!(
             Expiry {
-                year: 2026,
-                month: 12
-            }
-            .expires_soon((2026, 11, 26))
-        );
-        assert!(
-            !Expiry {
                 year: 2027,
-                month: 6
+                month: 1
             }
-            .expires_soon((2026, 11, 26))
-        );
-        assert!(
-            !Expiry {
-                year: 2026,
-                month: 10
-            }
-            .expires_soon((2026, 11, 26)),
-            "already expired"
+            .expires_soon((2026, 12)),
+            "across the year"
         );
     }
 

@@ -569,3 +569,43 @@ async fn card_changes_are_limited_per_customer() {
     let list = app.call(PaymentMethods {}, Some(&session)).await;
     assert!(list.is_ok(), "reading the cards is not a change: {list:?}");
 }
+
+/// Saves `number` expiring in October 2026 (the test clock starts in September 2026).
+async fn save_card_expiring_october(app: &TestApp, session: &str, number: &str) {
+    let mut form = card_form(number);
+    form.expiry = "10/26".into();
+    let (status, body) = app.tokenize(&form).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().unwrap();
+    app.add_card(session, token, false).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_expired_card_cannot_become_the_primary_and_the_primary_stays() {
+    let app = spawn_app().await;
+    let (maria, session) = app.paying_customer("maria@example.com").await;
+    app.save_card(&session, "4242 4242 4242 4242", false).await;
+    save_card_expiring_october(&app, &session, "5555 5555 5555 4444").await;
+    let id = app.card_id(maria, "4444").await;
+    app.clock.advance(45 * 86_400);
+    // Six weeks later the session has lapsed: sign in again.
+    let session = app.login("maria@example.com", PASSWORD).await;
+
+    let refused = set_primary(&app, &session, &id).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Mastercard •••• 4444 has expired, so it can't be the primary card. Update its expiry date or add a new card."
+    );
+    assert_eq!(
+        app.cards(&session).await,
+        vec![("4242".to_owned(), true), ("4444".to_owned(), false)]
+    );
+
+    // With a new expiry date it may become the primary again.
+    update(&app, &session, &id, "12/29", "94107").await.unwrap();
+    set_primary(&app, &session, &id).await.unwrap();
+    assert_eq!(
+        app.cards(&session).await,
+        vec![("4444".to_owned(), true), ("4242".to_owned(), false)]
+    );
+}

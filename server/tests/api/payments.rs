@@ -1,6 +1,6 @@
 //! Paying invoices with saved cards: exactly once per key, never beyond the balance, refusals.
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_with_pool_size};
+use crate::helpers::{PASSWORD, TestApp, card_form, spawn_app, spawn_app_with_pool_size};
 use app::domain::status::Named as _;
 use app::{
     AppError,
@@ -706,4 +706,53 @@ async fn long_payment_lists_come_in_pages_on_the_invoice_and_the_office_record()
     let record = app.call(args, Some(&admin)).await.unwrap();
     assert_eq!(record.payments.len(), 5);
     assert_eq!(record.payments_paging, (2, 2));
+}
+
+#[tokio::test]
+async fn a_saved_card_that_has_expired_is_refused_and_nothing_is_charged() {
+    let app = spawn_app().await;
+    let (maria, session) = app.paying_customer("maria@example.com").await;
+    // Saved in September 2026 (the test clock's start), expiring in October.
+    let mut form = card_form("4242 4242 4242 4242");
+    form.expiry = "10/26".into();
+    let (status, body) = app.tokenize(&form).await;
+    assert_eq!(status, 200, "{body}");
+    app.add_card(&session, body["token"].as_str().unwrap(), true)
+        .await
+        .unwrap();
+    let card = app.card_id(maria, "4242").await;
+    let invoice = app.invoice(maria, 100_00).await;
+    app.clock.advance(45 * 86_400);
+    // Six weeks later the session has lapsed: sign in again.
+    let session = app.login("maria@example.com", PASSWORD).await;
+
+    let refused = pay(
+        &app,
+        &session,
+        invoice,
+        &card,
+        "100.00",
+        "expired-key-0000000001",
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(AppError::Invalid { field: None, message })
+            if message == "Visa •••• 4242 has expired. Choose another card, or pay with a new card."),
+        "{refused:?}"
+    );
+    assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
+    assert!(
+        app.store
+            .payments_for_invoice(invoice)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        app.store
+            .attempt_by_key("expired-key-0000000001")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

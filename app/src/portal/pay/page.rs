@@ -95,13 +95,8 @@ fn PayForm(
         .iter()
         .map(|c| (c.id.to_string(), c.label()))
         .collect();
-    let primary = d
-        .cards
-        .iter()
-        .find(|c| c.is_primary)
-        .unwrap_or(&d.cards[0])
-        .id
-        .to_string();
+    let choice = crate::cards_ui::PayChoice::of(&d.cards);
+    let primary = choice.card.map(|id| id.to_string()).unwrap_or_default();
     let selected = RwSignal::new(primary.clone());
     let summary = move || {
         let card = labels
@@ -134,13 +129,15 @@ fn PayForm(
             <input type="hidden" name="idempotency_key" value=d.key />
             <fieldset class="choices">
                 <legend>"Pay with"</legend>
+                {choice.why.map(|why| view! { <p class="notice" role="status">{why}</p> })}
                 {d.cards.into_iter().map(|c| {
                     let id = c.id.to_string();
                     let input_id = format!("pay-card-{id}");
                     let label = format!(
-                        "{}{} · expires {}",
+                        "{}{} · {} {}",
                         c.label(),
                         if c.is_primary { " (primary)" } else { "" },
+                        if c.expired { "expired" } else { "expires" },
                         c.expiry
                     );
                     let value = id.clone();

@@ -131,7 +131,7 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
     let (zip, nickname) = (card.zip.clone(), card.nickname.clone());
     let (open_delete, open_edit) = (delete_dialog.clone(), edit_dialog.clone());
     let (close_delete, close_edit) = (delete_dialog.clone(), edit_dialog.clone());
-    let set_primary_form = (!primary).then(|| {
+    let set_primary_form = (!primary && !card.expired).then(|| {
         let (id, label) = (id.clone(), label.clone());
         view! {
             <ActionForm action=actions.set_primary attr:class="inline-form">
