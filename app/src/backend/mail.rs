@@ -7,7 +7,7 @@ pub mod templates;
 use super::PublicSettings;
 use crate::domain::EmailAddress;
 use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, MultiPart},
 };
 use std::{sync::Arc, time::Duration};
@@ -62,8 +62,8 @@ pub enum MailError {
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// The `.eml` writer and its folder.
-    Outbox(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
+    /// The folder the `.eml` files go to.
+    Outbox(std::path::PathBuf),
 }
 
 /// Sends email the configured way; cheap to clone.
@@ -103,7 +103,7 @@ impl Mailer {
                 std::fs::create_dir_all(dir).map_err(fail)?;
                 // Outbox messages hold live one-time links: only this user may read them.
                 owner_only(dir, 0o700).map_err(fail)?;
-                Transport::Outbox(AsyncFileTransport::<Tokio1Executor>::new(dir), dir.clone())
+                Transport::Outbox(dir.clone())
             }
         };
         let host = url_host(&public.public_url);
@@ -141,14 +141,9 @@ impl Mailer {
                 .await
                 .map(|_| ())
                 .map_err(|e| MailError::Deliver(e.to_string())),
-            Transport::Outbox(outbox, dir) => {
-                let id = outbox
-                    .send(message)
-                    .await
-                    .map_err(|e| MailError::Deliver(e.to_string()))?;
-                owner_only(&dir.join(format!("{id}.eml")), 0o600)
-                    .map_err(|e| MailError::Deliver(format!("restricting the outbox file: {e}")))
-            }
+            Transport::Outbox(dir) => write_outbox(dir, &message.formatted())
+                .await
+                .map_err(|e| MailError::Deliver(format!("writing to the outbox: {e}"))),
         }
     }
 
@@ -201,6 +196,16 @@ fn quote_name(name: &str) -> String {
 }
 
 /// Sets a file's or folder's permission bits (owner only) on Unix; a no-op elsewhere.
+/// Writes one message as `{random}.eml`, readable by its owner only. It is written under a hidden
+/// temporary name and renamed, so a reader of the folder never sees half a message.
+async fn write_outbox(dir: &std::path::Path, raw: &[u8]) -> std::io::Result<()> {
+    let name = hex::encode(rand::random::<[u8; 16]>());
+    let partial = dir.join(format!(".{name}.partial"));
+    tokio::fs::write(&partial, raw).await?;
+    owner_only(&partial, 0o600)?;
+    tokio::fs::rename(&partial, dir.join(format!("{name}.eml"))).await
+}
+
 fn owner_only(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
     #[cfg(unix)]
     {

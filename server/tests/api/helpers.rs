@@ -600,7 +600,11 @@ impl TestApp {
     /// How many emails are in the outbox right now.
     pub fn email_count(&self) -> usize {
         std::fs::read_dir(&self.outbox)
-            .map(|d| d.count())
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .count()
+            })
             .unwrap_or(0)
     }
 

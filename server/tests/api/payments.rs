@@ -23,6 +23,18 @@ async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents 
         .paid
 }
 
+/// Asserts that `invoice` has no payment and nothing of it is paid.
+async fn assert_nothing_paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) {
+    assert_eq!(paid(app, customer, invoice).await, Cents::ZERO);
+    assert!(
+        app.store
+            .payments_for_invoice(invoice)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// A customer with a saved Visa (primary) and a $100.00 invoice: (customer, session, invoice, card id).
 async fn ready(app: &TestApp, number: &str) -> (CustomerId, String, InvoiceId, String) {
     let (maria, session) = app.paying_customer("maria@example.com").await;
@@ -218,14 +230,7 @@ async fn a_declined_card_leaves_the_invoice_unpaid_with_the_plain_message() {
         matches!(&declined, Err(AppError::Conflict(m)) if m.contains("Your card was declined.")),
         "{declined:?}"
     );
-    assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
-    assert!(
-        app.store
-            .payments_for_invoice(invoice)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_nothing_paid(&app, maria, invoice).await;
     // The same key answers the same; another card could now be tried with a new key.
     assert_eq!(
         pay(
@@ -740,14 +745,7 @@ async fn a_saved_card_that_has_expired_is_refused_and_nothing_is_charged() {
             if message == "Visa •••• 4242 has expired. Choose another card, or pay with a new card."),
         "{refused:?}"
     );
-    assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
-    assert!(
-        app.store
-            .payments_for_invoice(invoice)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_nothing_paid(&app, maria, invoice).await;
     assert!(
         app.store
             .attempt_by_key("expired-key-0000000001")

@@ -152,6 +152,10 @@ fn invitation_tokens(outbox: &std::path::Path, count: usize) -> Result<Vec<Strin
     let mut tokens = vec![String::new(); count];
     loop {
         for entry in std::fs::read_dir(outbox).into_iter().flatten().flatten() {
+            // Messages appear whole under `.eml`; anything else is one being written.
+            if entry.path().extension().is_none_or(|x| x != "eml") {
+                continue;
+            }
             let Ok(text) = std::fs::read_to_string(entry.path()) else {
                 continue;
             };
