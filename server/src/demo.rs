@@ -14,7 +14,7 @@ use app::{
     },
     domain::{
         Cents, CustomerId, EmailAddress, Password, Timestamp,
-        card::MaskedCard,
+        card::{Expiry, MaskedCard},
         tokenization::{PaymentToken, TokenRequest},
     },
 };
@@ -38,6 +38,10 @@ pub const CUSTOMER_PASSWORD: &str = "brightside-maria-demo";
 pub const SECOND_CUSTOMER_EMAIL: &str = "linh.tran@example.com";
 /// Its password.
 pub const SECOND_CUSTOMER_PASSWORD: &str = "brightside-linh-demo";
+/// A third portal login, whose primary card expired last month.
+pub const THIRD_CUSTOMER_EMAIL: &str = "maintenance@lakesidepm.example";
+/// Its password.
+pub const THIRD_CUSTOMER_PASSWORD: &str = "brightside-lakeside-demo";
 
 /// What the operator needs to try the demo.
 #[derive(Debug, Clone)]
@@ -68,20 +72,25 @@ impl fmt::Display for DemoLogins {
             f,
             "  customer    {CUSTOMER_EMAIL}  /  {CUSTOMER_PASSWORD}  (two saved cards)"
         )?;
-        write!(
+        writeln!(
             f,
             "  customer    {SECOND_CUSTOMER_EMAIL}  /  {SECOND_CUSTOMER_PASSWORD}  (no cards yet)"
+        )?;
+        write!(
+            f,
+            "  customer    {THIRD_CUSTOMER_EMAIL}  /  {THIRD_CUSTOMER_PASSWORD}  (primary card expired)"
         )
     }
 }
 
-/// Tokenizes a sandbox test card and saves it for a customer (the last one saved is primary).
+/// Tokenizes a sandbox test card and saves it for a customer (the last one saved is primary);
+/// an `expired` one is stored as expiring last month (the sandbox would refuse it as such).
 async fn add_demo_card(
     store: &Store,
     gateway: &SandboxGateway,
     customer_id: CustomerId,
     name: &str,
-    number: &str,
+    (number, expired): (&str, bool),
     now: Timestamp,
 ) -> Result<(), CliError> {
     let fail = |what: &str| CliError::Other(format!("demo card: {what}"));
@@ -110,7 +119,11 @@ async fn add_demo_card(
             brand: details.brand,
             last4: details.last4,
         },
-        expiry: details.expiry,
+        expiry: if expired {
+            last_month(now)
+        } else {
+            details.expiry
+        },
         cardholder: details.cardholder,
         zip: details.zip,
         nickname: String::new(),
@@ -122,6 +135,19 @@ async fn add_demo_card(
     };
     store.add_card(&card, true, &ctx).await?;
     Ok(())
+}
+
+fn last_month(now: Timestamp) -> Expiry {
+    match now.year_month() {
+        (year, 1) => Expiry {
+            year: year - 1,
+            month: 12,
+        },
+        (year, month) => Expiry {
+            year,
+            month: month - 1,
+        },
+    }
 }
 
 /// Loads the demo business into an empty database and returns what to tell the operator.
@@ -187,6 +213,7 @@ pub async fn load(
         let login = match customer.email {
             CUSTOMER_EMAIL => Some(CUSTOMER_PASSWORD),
             SECOND_CUSTOMER_EMAIL => Some(SECOND_CUSTOMER_PASSWORD),
+            THIRD_CUSTOMER_EMAIL => Some(THIRD_CUSTOMER_PASSWORD),
             _ => None,
         };
         if let Some(password) = login {
@@ -197,11 +224,20 @@ pub async fn load(
                 .map_err(|e| CliError::Other(e.to_string()))?;
             store.create_account(customer_id, &hash, now).await?;
         }
-        if customer.email == CUSTOMER_EMAIL {
-            // Sandbox test cards, saved through the gateway like the portal does.
-            for number in ["5555 5555 5555 4444", "4242 4242 4242 4242"] {
-                add_demo_card(store, gateway, customer_id, customer.name, number, now).await?;
-            }
+        // Sandbox test cards, saved through the gateway like the portal does.
+        let cards: &[(&str, bool)] = match customer.email {
+            CUSTOMER_EMAIL => &[
+                ("5555 5555 5555 4444", false),
+                ("4242 4242 4242 4242", false),
+            ],
+            THIRD_CUSTOMER_EMAIL => &[
+                ("5555 5555 5555 4444", false),
+                ("4242 4242 4242 4242", true),
+            ],
+            _ => &[],
+        };
+        for &card in cards {
+            add_demo_card(store, gateway, customer_id, customer.name, card, now).await?;
         }
         for &(days_ago, summary, technician, status, lines, paid_percent) in customer.visits {
             let day = today.plus_seconds(-days_ago * 86_400);
