@@ -94,59 +94,13 @@ async fn release(state: &AppState, token: &PaymentToken) {
     }
 }
 
-/// What to tell the user about a card [`save`] just stored.
+/// What to tell the user about a card [`Wallet::save`] just stored.
 pub fn added_message(saved: &SavedCard) -> String {
     if saved.is_primary {
         format!("{} was added and is now the primary card.", saved.card)
     } else {
         format!("{} was added.", saved.card)
     }
-}
-
-/// Saves the card behind a fresh gateway token for a customer and returns it.
-pub async fn save(
-    state: &AppState,
-    customer: CustomerId,
-    token: &str,
-    make_primary: bool,
-    nickname_input: &str,
-    ctx: &ChangeContext,
-) -> Result<SavedCard, AppError> {
-    let token = PaymentToken::parse(token).ok_or_else(|| {
-        AppError::invalid(
-            "number",
-            "We couldn't read the card. Please enter it again.",
-        )
-    })?;
-    let nickname = nickname(nickname_input)?;
-    let details = state.gateway.attach(&token).await.map_err(gateway_error)?;
-    if details.expiry.is_expired(this_month(state)) {
-        release(state, &token).await;
-        return Err(AppError::invalid("expiry", "This card has expired."));
-    }
-    let new = CardOnFile {
-        customer_id: customer,
-        token: token.clone(),
-        fingerprint: details.fingerprint,
-        card: crate::domain::card::MaskedCard {
-            brand: details.brand,
-            last4: details.last4,
-        },
-        expiry: details.expiry,
-        cardholder: details.cardholder,
-        zip: details.zip,
-        nickname,
-    };
-    let saved = match state.store.add_card(&new, make_primary, ctx).await {
-        Ok(card) => card,
-        Err(e) => {
-            release(state, &token).await;
-            return Err(store_error("saving a card")(e));
-        }
-    };
-    tracing::info!(customer = %customer, card = %saved.id, "card saved");
-    notify(state, customer, CardNotice::Added, &saved, ctx).await;
-    Ok(saved)
 }
 
 /// One customer's saved cards, changed by `ctx`'s actor in one request.
@@ -161,6 +115,55 @@ pub struct Wallet<'a> {
 }
 
 impl Wallet<'_> {
+    /// Saves the card behind a fresh gateway token and returns it.
+    pub async fn save(
+        &self,
+        token: &str,
+        make_primary: bool,
+        nickname_input: &str,
+    ) -> Result<SavedCard, AppError> {
+        let Wallet {
+            state,
+            customer,
+            ctx,
+        } = *self;
+        let token = PaymentToken::parse(token).ok_or_else(|| {
+            AppError::invalid(
+                "number",
+                "We couldn't read the card. Please enter it again.",
+            )
+        })?;
+        let nickname = nickname(nickname_input)?;
+        let details = state.gateway.attach(&token).await.map_err(gateway_error)?;
+        if details.expiry.is_expired(this_month(state)) {
+            release(state, &token).await;
+            return Err(AppError::invalid("expiry", "This card has expired."));
+        }
+        let new = CardOnFile {
+            customer_id: customer,
+            token: token.clone(),
+            fingerprint: details.fingerprint,
+            card: crate::domain::card::MaskedCard {
+                brand: details.brand,
+                last4: details.last4,
+            },
+            expiry: details.expiry,
+            cardholder: details.cardholder,
+            zip: details.zip,
+            nickname,
+        };
+        let saved = match state.store.add_card(&new, make_primary, ctx).await {
+            Ok(card) => card,
+            Err(e) => {
+                release(state, &token).await;
+                return Err(store_error("saving a card")(e));
+            }
+        };
+        tracing::info!(customer = %customer, card = %saved.id, "card saved");
+        notify(state, customer, CardNotice::Added, &saved, ctx).await;
+        Ok(saved)
+    }
+
     /// Makes a card the primary one.
     pub async fn set_primary(&self, id: PaymentMethodId) -> Result<String, AppError> {
         let Wallet {

@@ -206,7 +206,12 @@ async fn pay_with_new_card(
     let amount_input = amount;
     let amount = parse_amount(amount_input)?;
     if save {
-        let card = super::cards::save(state, customer, token, false, "", ctx).await?;
+        let wallet = super::cards::Wallet {
+            state,
+            customer,
+            ctx,
+        };
+        let card = wallet.save(token, false, "").await?;
         return pay_with_saved_card(
             state,
             customer,

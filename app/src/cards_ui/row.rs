@@ -48,8 +48,7 @@ impl CardRow {
         card: &crate::backend::store::SavedCard,
         now: crate::domain::Timestamp,
     ) -> Self {
-        let (y, m, _) = now.date();
-        let y = i32::try_from(y).unwrap_or(i32::MAX);
+        let (y, m) = now.year_month();
         Self {
             id: card.id,
             brand: card.card.brand,

@@ -63,7 +63,13 @@ pub async fn office_add_payment_method(
         at: state.clock.now(),
         request_id: request_id(),
     };
-    cards::save(&state, customer, &token, make_primary, &nickname, &ctx)
+    let wallet = cards::Wallet {
+        state: &state,
+        customer,
+        ctx: &ctx,
+    };
+    wallet
+        .save(&token, make_primary, &nickname)
         .await
         .map(|saved| cards::added_message(&saved))
 }

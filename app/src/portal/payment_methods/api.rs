@@ -92,7 +92,13 @@ pub async fn add_payment_method(
     nickname: String,
 ) -> Result<String, AppError> {
     let (state, customer, ctx) = card_changer().await?;
-    crate::backend::cards::save(&state, customer, &token, make_primary, &nickname, &ctx)
+    let wallet = crate::backend::cards::Wallet {
+        state: &state,
+        customer,
+        ctx: &ctx,
+    };
+    wallet
+        .save(&token, make_primary, &nickname)
         .await
         .map(|saved| crate::backend::cards::added_message(&saved))
 }
