@@ -21,7 +21,7 @@ pub mod backend;
 
 use layout::{Area, Frame};
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     Lazy, LazyRoute, MatchNestedRoutes, SsrMode,
     components::{Outlet, ParentRoute, Redirect, Route, Router, Routes},
@@ -41,6 +41,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                // The package folder is `pkg/{build hash}` in a release binary: its files never change.
+                <link
+                    rel="stylesheet"
+                    id="leptos"
+                    href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
+                />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -84,7 +90,6 @@ fn set_content_security_policy(options: &LeptosOptions) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/porchlight.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Customer Portal".to_owned() } else { format!("{page} · Customer Portal") }

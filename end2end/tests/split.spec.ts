@@ -4,8 +4,9 @@ import path from "node:path";
 import { officeAdmin, officePassword } from "../playwright.config";
 import { maria, signIn } from "./support/session";
 
-// The wasm is split by route: pkg/porchlight.wasm holds the router and the shells, every page
-// is a chunk of its own that loads when its route is first opened.
+// The wasm is split by route: porchlight.wasm holds the router and the shells, every page is a
+// chunk of its own that loads when its route is first opened. The release binary serves them
+// under /pkg/{build hash}/.
 
 /** The chunk files `path` needs, from the manifest the build writes (what the server preloads). */
 function manifest(): Record<string, string[]> {
@@ -43,7 +44,7 @@ test("the sign-in page downloads no card or office code", async ({ page }) => {
 test("a page whose code fails to download says so and offers a reload", async ({ page }) => {
   // Every chunk fails; the main module (router and shells) still loads.
   await page.route(/\/pkg\/.+\.wasm$/, (route) =>
-    route.request().url().endsWith("/pkg/porchlight.wasm") ? route.continue() : route.abort(),
+    route.request().url().endsWith("/porchlight.wasm") ? route.continue() : route.abort(),
   );
   await page.goto("/login");
   const notice = page.getByRole("alert").filter({ hasText: "did not load" });
@@ -75,7 +76,7 @@ test("opening a lazy page from a link after the session ended lands on sign-in, 
 async function holdChunks(page: Page) {
   const held: Route[] = [];
   let holding = false;
-  await page.route(/\/pkg\/(chunk|split)_.+\.wasm$/, (route) => (holding ? held.push(route) : route.continue()));
+  await page.route(/\/pkg\/(.+\/)?(chunk|split)_[^/]+\.wasm$/, (route) => (holding ? held.push(route) : route.continue()));
   return {
     start: () => {
       holding = true;

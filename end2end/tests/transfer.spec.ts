@@ -80,3 +80,33 @@ test("a phone's first visit transfers no more than the budgets in end2end/budget
   }
   expect(over, "over budget").toEqual([]);
 });
+
+test("a second visit takes every wasm file from the browser's cache, none over the network", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true });
+  const first = await context.newPage();
+  await first.goto("/login");
+  await first.waitForLoadState("networkidle");
+  await first.close();
+
+  // A new tab of the same browser profile: the HTTP cache is shared, nothing else is.
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const wasmRequests = new Set<string>();
+  let networkBytes = 0;
+  cdp.on("Network.requestWillBeSent", (e) => {
+    if (new URL(e.request.url).pathname.endsWith(".wasm")) wasmRequests.add(e.requestId);
+  });
+  cdp.on("Network.loadingFinished", (e) => {
+    if (wasmRequests.has(e.requestId)) networkBytes += e.encodedDataLength;
+  });
+  await page.goto("/login");
+  await page.waitForLoadState("networkidle");
+  // The page works (its code ran), so the wasm came from somewhere: the cache.
+  await page.getByRole("button", { name: "Show password" }).click();
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("type", "text");
+  console.log(`second visit of /login: ${wasmRequests.size} wasm files, ${networkBytes} bytes of them over the network`);
+  expect(wasmRequests.size, "the page asked for its wasm").toBeGreaterThan(0);
+  expect(networkBytes, "wasm bytes over the network on a second visit").toBe(0);
+  await context.close();
+});

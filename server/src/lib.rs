@@ -1,5 +1,7 @@
 //! The Porchlight server: configuration, the axum application and the command-line tasks.
 
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod caller;
 pub mod cli;
 pub mod client_ip;

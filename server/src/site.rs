@@ -25,13 +25,26 @@ pub struct EmbeddedFile {
 /// The files compiled in by `build.rs`; empty unless built with the `embed-site` feature.
 pub static EMBEDDED: &[EmbeddedFile] = include!(concat!(env!("OUT_DIR"), "/site.rs"));
 
+/// The folder under `/pkg/` the compiled-in `pkg/` files are served from: a hash of them all.
+pub static EMBEDDED_VERSION: &str = include!(concat!(env!("OUT_DIR"), "/site_version.rs"));
+
+/// How long a browser may keep a file whose URL carries the build's hash: a year, unasked.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Files whose URL stays the same across builds: kept, but checked (`ETag`) before each use.
+const REVALIDATE: &str = "public, no-cache";
+
 /// Where static files come from.
 #[derive(Clone, Copy, Debug)]
 pub enum Site {
     /// The folder in `LEPTOS_SITE_ROOT` (development, tests, or an override).
     Disk,
     /// Files compiled into the binary.
-    Embedded(&'static [EmbeddedFile]),
+    Embedded {
+        /// Every file, its `pkg/` files under `/pkg/{version}/`.
+        files: &'static [EmbeddedFile],
+        /// The hash folder of the `pkg/` files.
+        version: &'static str,
+    },
 }
 
 impl Site {
@@ -40,33 +53,44 @@ impl Site {
         if site_root_set || EMBEDDED.is_empty() {
             Site::Disk
         } else {
-            Site::Embedded(EMBEDDED)
+            Site::Embedded {
+                files: EMBEDDED,
+                version: EMBEDDED_VERSION,
+            }
         }
     }
-}
 
-/// Where the split build's chunk manifest sits, as the URL path of its file.
-const SPLIT_MANIFEST: &str = "/pkg/__wasm_split_manifest.json";
+    /// The site's package folder as Leptos links it (`pkg`, or `pkg/{version}` when compiled in).
+    pub fn pkg_dir(&self) -> String {
+        match self {
+            Site::Disk => "pkg".to_owned(),
+            Site::Embedded { version, .. } => format!("pkg/{version}"),
+        }
+    }
 
-impl Site {
     /// The folder Leptos should read the chunk manifest from (it emits a page's chunk preloads
-    /// from it): `configured` for a site on disk; for a compiled-in site, a folder under the
-    /// system's temporary folder that gets the manifest written into it (an error if that fails,
-    /// which only costs the preloads).
+    /// from it, at `{root}/{pkg_dir}/`): `configured` for a site on disk; for a compiled-in site, a
+    /// folder under the system's temporary folder that gets the manifest written into it (an
+    /// error if that fails, which only costs the preloads).
     pub fn leptos_root(&self, configured: &str) -> Result<String, std::io::Error> {
-        let Site::Embedded(files) = self else {
+        let Site::Embedded { files, .. } = self else {
             return Ok(configured.to_owned());
         };
-        let Some(manifest) = files.iter().find(|f| f.path == SPLIT_MANIFEST) else {
+        let pkg_dir = self.pkg_dir();
+        let manifest_path = format!("/{pkg_dir}/{SPLIT_MANIFEST}");
+        let Some(manifest) = files.iter().find(|f| f.path == manifest_path) else {
             return Ok(configured.to_owned());
         };
         let root = std::env::temp_dir().join(format!("porchlight-site-{}", std::process::id()));
-        let pkg = root.join("pkg");
+        let pkg = root.join(pkg_dir);
         std::fs::create_dir_all(&pkg)?;
-        std::fs::write(pkg.join("__wasm_split_manifest.json"), manifest.body)?;
+        std::fs::write(pkg.join(SPLIT_MANIFEST), manifest.body)?;
         Ok(root.to_string_lossy().into_owned())
     }
 }
+
+/// The split build's chunk manifest, in the package folder.
+const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
 
 /// The answer for a GET or HEAD of an embedded file, or `None` when `path` is not one.
 pub fn embedded_response(
@@ -79,10 +103,15 @@ pub fn embedded_response(
         return None;
     }
     let file = files.iter().find(|f| f.path == path)?;
+    // Under `/pkg/` every file sits in its build's hash folder; icons keep their names.
+    let cache = if path.starts_with("/pkg/") {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
     let mut builder = Response::builder()
         .header(header::ETAG, file.etag)
-        // Names carry no hash, so browsers ask again each time and get a 304 while unchanged.
-        .header(header::CACHE_CONTROL, "public, no-cache")
+        .header(header::CACHE_CONTROL, cache)
         .header(header::VARY, "accept-encoding");
     let matches_etag = headers
         .get(header::IF_NONE_MATCH)

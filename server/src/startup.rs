@@ -72,15 +72,17 @@ pub fn build_router_with_routes(
         state.clock.clone(),
     );
 
-    Router::new()
-        .route("/healthz", get(healthz))
+    let router = Router::new().route("/healthz", get(healthz));
+    #[cfg(feature = "bench")]
+    let router = router.merge(crate::bench::routes());
+    router
         .merge(gateway_http::routes(sandbox))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })
         .fallback(move |uri: Uri, state: State<AppState>, req: Request| {
             let embedded = match site {
-                Site::Embedded(files) => {
+                Site::Embedded { files, .. } => {
                     embedded_response(files, req.method(), uri.path(), req.headers())
                 }
                 Site::Disk => None,

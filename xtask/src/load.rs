@@ -3,7 +3,7 @@
 //! anything but 200.
 
 pub mod crash;
-mod http;
+pub mod http;
 pub mod mixed;
 mod pressure;
 mod server;

@@ -1,6 +1,7 @@
 //! The project runner: `cargo xtask setup` installs the tools, `cargo xtask demo` starts the
 //! portal with demo data, `cargo xtask test` runs every check CI runs. Std only, so it compiles in seconds on a fresh machine.
 
+mod bench;
 mod lighthouse;
 mod load;
 mod postgres;
@@ -30,6 +31,10 @@ usage: cargo xtask <command>
   lighthouse [RUNS]
           Lighthouse (mobile) on /login and a signed-in /payment-methods of the release
           binary with the demo data: median of RUNS (default 5), against issue 14's goals
+  bench [--smoke] [--backend sqlite|postgres|both]
+          the card page and Set as Primary against baselines in the same binary (the
+          `bench` feature), server on CPU 0 and load on CPU 1, SQLite and PostgreSQL:
+          requests/s, p50, p99, PASS/FAIL (`cargo xtask bench --help`)
   crash   payments in flight while the release server is killed with SIGKILL and restarted,
           on SQLite and PostgreSQL: acknowledged payments kept, nothing charged twice,
           every data rule intact (part of `test`)
@@ -55,6 +60,7 @@ fn main() -> ExitCode {
             tools::check(tools::Need::Test).and_then(|()| lighthouse::run(&args[1..]))
         }
         Some("crash") => crash(),
+        Some("bench") => bench::run_cli(&args[1..]),
         Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&o).map(drop)),
         Some("busy") => {
             load::spin();

@@ -92,6 +92,27 @@ pub fn run_all() -> Result<(), String> {
         "warnings",
     ])
     .env("PORCHLIGHT_EMBED_SITE", &built.site))?;
+    // The bench's baselines (server/src/bench.rs) build only with the `bench` feature.
+    run(&mut cargo(&[
+        "clippy",
+        "-p",
+        "server",
+        "--all-targets",
+        "--features",
+        "bench",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    // The bench, a few requests of each load on both backends: it builds and runs; no timing
+    // is judged here (`cargo xtask bench` does that).
+    let result = crate::bench::run_cli(&["--smoke".to_owned()]);
+    tally.record(
+        "bench smoke: card page and set primary vs baselines (SQLite, PostgreSQL)",
+        usize::from(result.is_ok()),
+        usize::from(result.is_err()),
+    );
+    result?;
     // The page-hang regression (issue 17): signed-in loads under CPU load on both backends.
     let loads = crate::load::Options::parse(&[])?;
     let result = crate::load::run(&loads);

@@ -21,6 +21,7 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
     // The address and site folder as given (option or variable), not only as Leptos read them.
     leptos_options.site_addr = config.site_addr;
     let site = crate::site::Site::choose(config.site_root_set);
+    leptos_options.site_pkg_dir = site.pkg_dir().into();
     // Leptos reads the chunk manifest from the site folder to preload a page's chunks; a
     // compiled-in site gets its manifest written to a folder of its own.
     leptos_options.site_root = match site.leptos_root(&config.site_root) {
@@ -77,9 +78,10 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Other(format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}")))?;
     match site {
-        crate::site::Site::Embedded(files) => {
+        crate::site::Site::Embedded { files, version } => {
             tracing::info!(
                 files = files.len(),
+                version,
                 "serving the site compiled into this binary"
             );
         }

@@ -4,8 +4,8 @@
 //! afterwards, a repeated key must answer the same payment, and each invoice must hold exactly
 //! the payments that were approved.
 
-mod report;
-mod setup;
+pub mod report;
+pub mod setup;
 
 use super::crash::number_after;
 use super::http::request;

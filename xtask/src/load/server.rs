@@ -57,21 +57,33 @@ pub struct Server {
     binary: String,
     database_url: String,
     trust_proxy: bool,
+    /// The CPU the server is kept on (`taskset -c`), if any.
+    cpu: Option<usize>,
 }
 
 impl Server {
     /// Creates the database, loads the demo and starts `binary serve`.
     pub fn start(binary: &Path, backend: Backend) -> Result<Self, String> {
-        Self::start_with(binary, backend, false)
+        Self::start_with(binary, backend, false, None)
     }
 
     /// Like [`Server::start`], but trusting `X-Forwarded-For` from 127.0.0.1, so each client
     /// of a load can have its own address (and its own per-address limits).
     pub fn start_trusting_localhost_proxy(binary: &Path, backend: Backend) -> Result<Self, String> {
-        Self::start_with(binary, backend, true)
+        Self::start_with(binary, backend, true, None)
     }
 
-    fn start_with(binary: &Path, backend: Backend, trust_proxy: bool) -> Result<Self, String> {
+    /// Like [`Server::start_trusting_localhost_proxy`], with the server kept on one CPU.
+    pub fn start_on_cpu(binary: &Path, backend: Backend, cpu: usize) -> Result<Self, String> {
+        Self::start_with(binary, backend, true, Some(cpu))
+    }
+
+    fn start_with(
+        binary: &Path,
+        backend: Backend,
+        trust_proxy: bool,
+        cpu: Option<usize>,
+    ) -> Result<Self, String> {
         let stamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -103,7 +115,7 @@ impl Server {
         if !ok {
             return Err(format!("loading the demo data failed: {out}"));
         }
-        let child = spawn_serve(&bin, &url, addr, &dir, &log, trust_proxy)?;
+        let child = spawn_serve(&bin, &url, addr, &dir, &log, trust_proxy, cpu)?;
         let server = Self {
             addr,
             log,
@@ -114,6 +126,7 @@ impl Server {
             binary: bin,
             database_url: url,
             trust_proxy,
+            cpu,
         };
         server.wait_until_healthy()?;
         Ok(server)
@@ -133,6 +146,7 @@ impl Server {
             &self.dir,
             &self.log,
             self.trust_proxy,
+            self.cpu,
         )?;
         self.wait_until_healthy()
     }
@@ -285,7 +299,7 @@ fn command(binary: &str, args: &[&str], url: &str, addr: SocketAddr, dir: &Path)
     c
 }
 
-/// Starts `binary serve`, its output appended to `log`.
+/// Starts `binary serve` (on `cpu` only, when given), its output appended to `log`.
 fn spawn_serve(
     binary: &str,
     url: &str,
@@ -293,13 +307,23 @@ fn spawn_serve(
     dir: &Path,
     log: &Path,
     trust_proxy: bool,
+    cpu: Option<usize>,
 ) -> Result<Child, String> {
     let log_file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)
         .map_err(|e| format!("opening {}: {e}", log.display()))?;
-    let mut serve = command(binary, &["serve"], url, addr, dir);
+    let mut serve = match cpu {
+        Some(cpu) => command(
+            "taskset",
+            &["-c", &cpu.to_string(), binary, "serve"],
+            url,
+            addr,
+            dir,
+        ),
+        None => command(binary, &["serve"], url, addr, dir),
+    };
     if trust_proxy {
         serve.env("PORCHLIGHT_TRUSTED_PROXIES", "127.0.0.1");
     }
