@@ -1,9 +1,13 @@
-//! Argon2id password hashing off the async runtime, with bounded concurrency.
+//! Argon2id password hashing off the async runtime, on a few threads of their own that run at a
+//! lower CPU priority than request handling, so a flood of sign-ins slows sign-ins, not pages.
+
+mod workers;
 
 use crate::domain::Password;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier, Version};
 use std::sync::Arc;
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::OnceCell;
+use workers::Workers;
 
 /// Memory cost in KiB (OWASP's minimum for argon2id with t = 2).
 pub const MEMORY_KIB: u32 = 19_456;
@@ -18,15 +22,15 @@ pub enum HashError {
     /// argon2 refused its input or parameters.
     #[error("argon2: {0}")]
     Argon2(String),
-    /// The blocking task panicked or was cancelled.
-    #[error("hashing task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    /// The hashing thread stopped before answering.
+    #[error("the password hashing thread stopped")]
+    Stopped,
 }
 
-/// Hashes and verifies passwords on blocking threads, a few at a time.
+/// Hashes and verifies passwords on its own low-priority threads, as many at once as it has.
 #[derive(Clone, Debug)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    workers: Arc<Workers>,
     dummy: Arc<OnceCell<String>>,
 }
 
@@ -47,7 +51,7 @@ impl PasswordHasher {
     /// A hasher that runs at most `concurrency` hashes at once.
     pub fn new(concurrency: usize) -> Self {
         Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            workers: Arc::new(Workers::start(concurrency.max(1))),
             dummy: Arc::new(OnceCell::new()),
         }
     }
@@ -76,35 +80,27 @@ impl PasswordHasher {
     /// Hashes a policy-checked password into a PHC string.
     pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
         let secret = password.expose().to_owned();
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| HashError::Argon2(e.to_string()))?;
-        tokio::task::spawn_blocking(move || {
-            argon2()
-                .hash_password(secret.as_bytes())
-                .map(|h| h.to_string())
-                .map_err(|e| HashError::Argon2(e.to_string()))
-        })
-        .await?
+        self.workers
+            .run(move || {
+                argon2()
+                    .hash_password(secret.as_bytes())
+                    .map(|h| h.to_string())
+                    .map_err(|e| HashError::Argon2(e.to_string()))
+            })
+            .await?
     }
 
     /// Checks a candidate password against a stored PHC string; a malformed hash never matches.
     pub async fn verify(&self, candidate: &str, phc: &str) -> Result<bool, HashError> {
         let candidate = candidate.to_owned();
         let phc = phc.to_owned();
-        let _permit = self
-            .permits
-            .acquire()
+        self.workers
+            .run(move || {
+                argon2()
+                    .verify_password(candidate.as_bytes(), phc.as_str())
+                    .is_ok()
+            })
             .await
-            .map_err(|e| HashError::Argon2(e.to_string()))?;
-        Ok(tokio::task::spawn_blocking(move || {
-            argon2()
-                .verify_password(candidate.as_bytes(), phc.as_str())
-                .is_ok()
-        })
-        .await?)
     }
 }
 
