@@ -80,10 +80,11 @@ mod tests {
 
     /// This thread's `nice` value, field 19 of `/proc/thread-self/stat`.
     fn own_niceness() -> i32 {
-        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("a Linux /proc");
         // The command name (field 2) is in parentheses and may hold spaces; count after it.
-        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
-        after_name.split(' ').nth(16).unwrap().parse().unwrap()
+        let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
+        let nice = after_name.split(' ').nth(16).expect("field 19");
+        nice.parse().expect("a number")
     }
 
     #[tokio::test]
