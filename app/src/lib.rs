@@ -23,7 +23,7 @@ use layout::{Area, Frame};
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    Lazy, LazyRoute, MatchNestedRoutes, SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{Outlet, ParentRoute, Redirect, Route, Router, Routes},
     lazy_route, path,
 };
@@ -34,6 +34,11 @@ pub use error::AppError;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options);
+    #[cfg(feature = "ssr")]
+    let test_mode = use_context::<backend::AppState>()
+        .is_some_and(|state| state.gateway.mode() == backend::gateway::Mode::Test);
+    #[cfg(not(feature = "ssr"))]
+    let test_mode = false;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -53,6 +58,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
+                // After the app, outside what the browser hydrates; it stays across navigations.
+                {test_mode.then(TestModeBanner)}
             </body>
         </html>
     }
@@ -82,6 +89,19 @@ fn set_content_security_policy(options: &LeptosOptions) {
     );
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// "Test mode" on every page while the payment processor moves no real money.
+#[component]
+fn TestModeBanner() -> impl IntoView {
+    view! {
+        <aside class="test-mode" aria-label="Test mode">
+            <p>
+                <strong>"Test mode: "</strong>
+                "no real money moves. Cards are checked by a test payment processor and never charged."
+            </p>
+        </aside>
     }
 }
 
@@ -118,7 +138,7 @@ pub fn App() -> impl IntoView {
 /// The signed-in customer pages, under one shell that checks sign-in once. They render fully
 /// before sending (`SsrMode::Async`), so a visitor gets a real redirect.
 #[component(transparent)]
-fn PortalRoutes() -> impl MatchNestedRoutes + Clone {
+fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("") view=portal::PortalShell ssr=SsrMode::Async>
             <Route path=path!("/") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
@@ -134,7 +154,7 @@ fn PortalRoutes() -> impl MatchNestedRoutes + Clone {
 
 /// The office pages, under one shell that checks the staff sign-in once.
 #[component(transparent)]
-fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
+fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("/office") view=office::OfficeShell ssr=SsrMode::Async>
             <Route path=path!("") view=|| view! { <Redirect path="/office/customers" /> } ssr=SsrMode::Async />

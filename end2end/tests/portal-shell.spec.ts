@@ -64,6 +64,21 @@ test("a visitor is sent to Login and sees the business name from the demo settin
   expect(errors).toEqual([]);
 });
 
+test("while the sandbox runs, the portal and the office say Test mode, also after navigating", async ({ page }) => {
+  const errors = watchForErrors(page);
+  const banner = page.getByRole("complementary", { name: "Test mode" });
+  await page.goto("/login");
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText("no real money moves");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Request an invitation" }).click();
+  await expect(page).toHaveURL(/\/request-invitation$/);
+  await expect(banner).toBeVisible();
+  await page.goto("/office/login");
+  await expect(banner).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 test("an unknown address shows the not-found page with status 404", async ({ page }) => {
   const response = await page.goto("/no/such/page");
   expect(response?.status()).toBe(404);

@@ -118,9 +118,22 @@ pub enum GatewayError {
     Unavailable(String),
 }
 
+/// Whether payments through a gateway move real money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A processor's test mode (or the sandbox): cards are checked, nobody is charged.
+    Test,
+    /// Real charges to real cards.
+    Live,
+}
+
 /// A payment processor, as Porchlight uses it (tokenization happens in the browser).
 #[async_trait::async_trait]
 pub trait Gateway: Send + Sync + fmt::Debug {
+    /// Test or live.
+    fn mode(&self) -> Mode;
+    /// The processor's name as the office reads it, e.g. "Porchlight sandbox".
+    fn name(&self) -> &'static str;
     /// Claims a fresh token for a customer's wallet and returns the card behind it.
     async fn attach(&self, token: &PaymentToken) -> Result<CardDetails, GatewayError>;
     /// The card behind an attached token.

@@ -71,6 +71,30 @@ enum Transport {
 pub struct Mailer {
     transport: Transport,
     from_address: Arc<str>,
+    test_mode: bool,
+}
+
+/// What a message sent while the payment processor is in test mode says first.
+pub const TEST_MODE_NOTICE: &str =
+    "Test mode: no real money moves. This message comes from a Porchlight set up for testing.";
+
+impl Email {
+    /// The message marked as sent in test mode: in its subject and above its text.
+    pub fn marked_as_test(mut self) -> Email {
+        self.subject = format!("[Test mode] {}", self.subject);
+        self.text = format!("{TEST_MODE_NOTICE}\n\n{}", self.text);
+        let notice = format!(
+            "<p style=\"padding:8px 12px;background:#fef3c7;border:1px solid #f59e0b;color:#78350f\">{TEST_MODE_NOTICE}</p>\n"
+        );
+        // After the opening <body …> tag when there is one, else first.
+        let at = self
+            .html
+            .find("<body")
+            .and_then(|i| self.html[i..].find('>').map(|j| i + j + 1))
+            .unwrap_or(0);
+        self.html.insert_str(at, &notice);
+        self
+    }
 }
 
 impl std::fmt::Debug for Mailer {
@@ -110,11 +134,26 @@ impl Mailer {
         Ok(Self {
             transport,
             from_address: format!("no-reply@{host}").into(),
+            test_mode: false,
         })
+    }
+
+    /// This mailer, marking every message as sent in test mode when `test_mode` is set (the
+    /// payment processor moves no real money).
+    pub fn in_test_mode(mut self, test_mode: bool) -> Self {
+        self.test_mode = test_mode;
+        self
     }
 
     /// Sends one message once.
     pub async fn send(&self, sender: &Sender, email: &Email) -> Result<(), MailError> {
+        let marked;
+        let email = if self.test_mode {
+            marked = email.clone().marked_as_test();
+            &marked
+        } else {
+            email
+        };
         let from: Mailbox = format!("{} <{}>", quote_name(&sender.name), self.from_address)
             .parse()
             .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
@@ -222,6 +261,18 @@ fn owner_only(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_test_mode_message_says_so_in_its_subject_text_and_inside_its_html_body() {
+        let to = EmailAddress::parse("a@example.com").unwrap();
+        let mail = templates::email_changed(&to, "Maria", "Brightside", &to).marked_as_test();
+        assert!(mail.subject.starts_with("[Test mode] "), "{}", mail.subject);
+        assert!(mail.text.starts_with(TEST_MODE_NOTICE), "{}", mail.text);
+        let body = mail.html.find("<body").unwrap();
+        let notice = mail.html.find(TEST_MODE_NOTICE).unwrap();
+        assert!(notice > body, "{}", mail.html);
+        assert!(mail.html.starts_with("<!DOCTYPE html>"), "{}", mail.html);
+    }
 
     #[cfg(unix)]
     #[tokio::test]

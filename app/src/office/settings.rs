@@ -35,6 +35,10 @@ pub struct OnlinePaymentsView {
     pub business_name: String,
     /// Reply-to email for customer emails.
     pub reply_to_email: String,
+    /// The payment processor in use, e.g. "Porchlight sandbox".
+    pub processor: String,
+    /// Whether it is in test mode (no real money moves).
+    pub test_mode: bool,
     /// Change history, newest first.
     pub audit: Vec<AuditRow>,
 }
@@ -74,6 +78,8 @@ pub async fn online_payments_settings() -> Result<OnlinePaymentsView, AppError> 
         saved_payments: settings.saved_payments_enabled,
         business_name: settings.business_name,
         reply_to_email: settings.reply_to_email,
+        processor: state.gateway.name().to_owned(),
+        test_mode: state.gateway.mode() == crate::backend::gateway::Mode::Test,
         audit: audit
             .into_iter()
             .map(|c| AuditRow {
@@ -171,6 +177,17 @@ fn OnlinePaymentsForm() -> impl IntoView {
                                 <SubmitButton label="Save settings" busy="Saving…" pending=save.pending() />
                             </ActionForm>
                         </section>
+            <section class="card" aria-labelledby="processor-heading">
+                <h2 id="processor-heading">"Payment processor"</h2>
+                <p>
+                    {v.processor.clone()}
+                    {if v.test_mode {
+                        ", test mode: cards are checked and never charged, no real money moves."
+                    } else {
+                        ", live: payments charge real cards."
+                    }}
+                </p>
+            </section>
         </Loaded>
         <section class="card" aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Change history"</h2>

@@ -3,7 +3,9 @@
 use super::{CliError, open_store};
 use crate::{config::Config, startup};
 use app::backend::{
-    AppState, Clock, PasswordHasher, gateway::sandbox::SandboxGateway, mail::Mailer,
+    AppState, Clock, PasswordHasher,
+    gateway::{Gateway, Mode, sandbox::SandboxGateway},
+    mail::Mailer,
 };
 use std::sync::Arc;
 
@@ -33,9 +35,15 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
     };
     let addr = leptos_options.site_addr;
     let public = config.public_settings();
-    let mailer = Mailer::new(&public).map_err(|e| {
-        CliError::Other(format!("PORCHLIGHT_SMTP_URL / PORCHLIGHT_OUTBOX_DIR: {e}"))
-    })?;
+    let gateway: Arc<dyn Gateway> = Arc::new(SandboxGateway::new(
+        store.clone(),
+        secret_for_gateway,
+        Clock::system(),
+    ));
+    // While no real money moves, every email says so (and every page, see `app::shell`).
+    let mailer = Mailer::new(&public)
+        .map_err(|e| CliError::Other(format!("PORCHLIGHT_SMTP_URL / PORCHLIGHT_OUTBOX_DIR: {e}")))?
+        .in_test_mode(gateway.mode() == Mode::Test);
     let state = AppState {
         store: store.clone(),
         secret,
@@ -43,11 +51,7 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
         clock: Clock::system(),
         public: Arc::new(public),
         mailer,
-        gateway: Arc::new(SandboxGateway::new(
-            store.clone(),
-            secret_for_gateway,
-            Clock::system(),
-        )),
+        gateway,
         leptos_options,
     };
     // Payments a crash left half-done are finished at once (asking the gateway with their own

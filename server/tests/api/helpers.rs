@@ -154,7 +154,8 @@ async fn serve_on(
         gateway: Arc::new(gateway.clone()),
         passwords: PasswordHasher::new(2),
         clock: clock.clone(),
-        mailer: Mailer::new(&public).unwrap(),
+        // The sandbox moves no real money, so every email says so, as in `porchlight serve`.
+        mailer: Mailer::new(&public).unwrap().in_test_mode(true),
         public: Arc::new(public),
         leptos_options: LeptosOptions::builder()
             .output_name("porchlight")

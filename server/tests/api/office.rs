@@ -364,6 +364,10 @@ async fn settings_changes_are_listed_with_the_staff_member_and_old_and_new_value
         .await
         .unwrap();
     assert!(view.online_payments);
+    assert_eq!(
+        (view.processor.as_str(), view.test_mode),
+        ("Porchlight sandbox", true)
+    );
     assert_eq!(view.audit.len(), 3);
     let online = view
         .audit

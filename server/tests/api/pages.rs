@@ -83,3 +83,32 @@ async fn the_header_shows_the_business_name_from_settings() {
         .unwrap();
     assert!(html.contains("Brightside Heating"), "{html}");
 }
+
+#[tokio::test]
+async fn while_the_sandbox_runs_every_page_and_every_email_says_test_mode() {
+    let app = spawn_app().await;
+    for path in ["/login", "/office/login", "/no/such/page"] {
+        let html = app
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(r#"<aside aria-label="Test mode" class="test-mode">"#)
+                && html.contains("no real money moves"),
+            "{path}: {html}"
+        );
+    }
+    app.add_customer("Maria", "maria@example.com").await;
+    app.invitation_token("maria@example.com").await;
+    let email = app.email(1).await;
+    assert!(
+        email.contains("Subject: [Test mode] "),
+        "subject not marked: {email}"
+    );
+    assert!(email.contains("Test mode: no real money moves."), "{email}");
+}

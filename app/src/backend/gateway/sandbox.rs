@@ -7,7 +7,7 @@ mod tokens;
 
 pub use tokens::TokenFailure;
 
-use super::{CardDetails, ChargeOutcome, Decline, Gateway, GatewayError};
+use super::{CardDetails, ChargeOutcome, Decline, Gateway, GatewayError, Mode};
 use crate::{
     backend::{Clock, Secret, Store, StoreError},
     domain::{
@@ -98,6 +98,14 @@ fn unavailable(e: impl std::fmt::Display) -> GatewayError {
 
 #[async_trait::async_trait]
 impl Gateway for SandboxGateway {
+    fn mode(&self) -> Mode {
+        Mode::Test
+    }
+
+    fn name(&self) -> &'static str {
+        "Porchlight sandbox"
+    }
+
     async fn attach(&self, token: &PaymentToken) -> Result<CardDetails, GatewayError> {
         let now = self.clock.now();
         let claimed = sqlx::query(
