@@ -9,6 +9,7 @@ mod process;
 mod site;
 mod test;
 mod tools;
+mod watch_check;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,9 @@ usage: cargo xtask <command>
           the card page and Set as Primary against baselines in the same binary (the
           `bench` feature), server on CPU 0 and load on CPU 1, SQLite and PostgreSQL:
           requests/s, p50, p99, PASS/FAIL (`cargo xtask bench --help`)
+  watch-check
+          `cargo leptos watch --split` on a copy of the current commit, rebuilding twice
+          after edits; Chromium checks each build's page hydrates (needs `setup --watch`)
   crash   payments in flight while the release server is killed with SIGKILL and restarted,
           on SQLite and PostgreSQL: acknowledged payments kept, nothing charged twice,
           every data rule intact (part of `test`)
@@ -61,6 +65,9 @@ fn main() -> ExitCode {
         }
         Some("crash") => crash(),
         Some("bench") => bench::run_cli(&args[1..]),
+        Some("watch-check") => {
+            tools::check(tools::Need::Develop).and_then(|()| watch_check::run_check())
+        }
         Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&o).map(drop)),
         Some("busy") => {
             load::spin();
