@@ -386,6 +386,12 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// The HTML of `path`, fetched without a session.
+    pub async fn page_html(&self, path: &str) -> String {
+        let res = self.client.get(self.url(path)).send().await.unwrap();
+        res.text().await.unwrap()
+    }
+
     /// The session cookie's name on this server (`__Host-` over https).
     fn session_cookie(&self) -> &'static str {
         app::backend::request::session_cookie_name(self.public_url.starts_with("https:"))

@@ -72,15 +72,7 @@ async fn the_header_shows_the_business_name_from_settings() {
         .update_settings(&settings, None, app::domain::Timestamp::from_unix(1))
         .await
         .unwrap();
-    let html = app
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_html("/").await;
     assert!(html.contains("Brightside Heating"), "{html}");
 }
 
@@ -88,15 +80,7 @@ async fn the_header_shows_the_business_name_from_settings() {
 async fn while_the_sandbox_runs_every_page_and_every_email_says_test_mode() {
     let app = spawn_app().await;
     for path in ["/login", "/office/login", "/no/such/page"] {
-        let html = app
-            .client
-            .get(app.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page_html(path).await;
         assert!(
             html.contains(r#"<aside aria-label="Test mode" class="test-mode">"#)
                 && html.contains("no real money moves"),
