@@ -28,7 +28,7 @@ const USAGE: &str = "\
 usage: cargo xtask load [--backend sqlite|postgres|both] [--runs N] [--deadline-secs S] [--busy N]
                         [--flood]
        cargo xtask load --mixed [--clients N] [--secs S] [--max-requests N]
-                        [--backend sqlite|postgres|both]
+                        [--backend sqlite|postgres|both] [--instances N]
 
 Runs two loads against target/release/porchlight (build it with `cargo leptos build --release`)
 on a fresh database with the demo data, each on every chosen backend, --runs times:
@@ -43,7 +43,9 @@ while --busy processes (default 2) spin on the CPU. Every load must answer 200 w
 --mixed runs the write load instead: --clients customers (default 200), each made through the
 office and an accepted invitation, list, add, make primary and delete cards and pay $1.00 for
 --secs (default 60) or until --max-requests (default 1,000,000); fails on any 5xx, unexpected
-4xx or broken data rule, or a repeated idempotency key that answers differently.";
+4xx or broken data rule, or a repeated idempotency key that answers differently.
+--instances N (PostgreSQL only) starts N servers on the one database and spreads the clients
+over them (each client keeps to one; sessions are made on the first).";
 
 /// One load to run.
 struct Scenario {
@@ -115,6 +117,7 @@ impl Options {
             clients: 200,
             secs: 60,
             max_requests: 1_000_000,
+            instances: 1,
         };
         let mut args = args.iter();
         while let Some(flag) = args.next() {
@@ -145,6 +148,7 @@ impl Options {
                 "--clients" => size.clients = number(value()?)?.max(1),
                 "--secs" => size.secs = number(value()?)?.max(1) as u64,
                 "--max-requests" => size.max_requests = number(value()?)?.max(1),
+                "--instances" => size.instances = number(value()?)?.max(1),
                 _ => return Err(USAGE.to_owned()),
             }
         }

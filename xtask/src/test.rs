@@ -154,10 +154,23 @@ pub fn run_all() -> Result<(), String> {
         clients: 20,
         secs: 10,
         max_requests: 1_000_000,
+        instances: 1,
     };
     let result = crate::load::mixed::run_all(&built.binary, &backends, size);
     tally.record(
         "mixed write load, 20 clients for 10 s, data rules after (SQLite, PostgreSQL)",
+        *result.as_ref().unwrap_or(&0),
+        usize::from(result.is_err()),
+    );
+    result?;
+    // The same load split over two servers on one PostgreSQL database (issue 16, part 3).
+    let two = crate::load::mixed::Size {
+        instances: 2,
+        ..size
+    };
+    let result = crate::load::mixed::run_all(&built.binary, &[crate::load::Backend::Postgres], two);
+    tally.record(
+        "mixed write load over two servers on one PostgreSQL, 20 clients for 10 s",
         *result.as_ref().unwrap_or(&0),
         usize::from(result.is_err()),
     );

@@ -40,6 +40,9 @@ pub struct Size {
     pub secs: u64,
     /// Requests at most, over all clients.
     pub max_requests: usize,
+    /// Servers on the one database (PostgreSQL only when more than one); client `n` uses
+    /// server `n % instances`.
+    pub instances: usize,
 }
 
 /// What one client saw.
@@ -75,7 +78,20 @@ pub fn run_all(binary: &Path, backends: &[Backend], size: Size) -> Result<usize,
 
 /// Runs the mixed load on `backend`; the report, or why it failed (with the report).
 pub fn run(binary: &Path, backend: Backend, size: Size) -> Result<String, String> {
+    if size.instances > 1 && backend != Backend::Postgres {
+        return Err(format!(
+            "{} instances on one database need PostgreSQL",
+            size.instances
+        ));
+    }
     let server = Server::start_trusting_localhost_proxy(binary, backend)?;
+    // The other instances serve the same database; the first one's drop removes it.
+    let others = (1..size.instances)
+        .map(|_| server.another_instance())
+        .collect::<Result<Vec<Server>, String>>()?;
+    let addrs: Vec<SocketAddr> = std::iter::once(server.addr)
+        .chain(others.iter().map(|o| o.addr))
+        .collect();
     let customers = setup::customers(&server, size.clients)?;
     let sent = AtomicUsize::new(0);
     let until = Instant::now() + Duration::from_secs(size.secs);
@@ -86,7 +102,8 @@ pub fn run(binary: &Path, backend: Backend, size: Size) -> Result<String, String
             .enumerate()
             .map(|(n, c)| {
                 let sent = &sent;
-                scope.spawn(move || client(server.addr, n, c, until, sent, size.max_requests))
+                let addr = addrs[n % addrs.len()];
+                scope.spawn(move || client(addr, n, c, until, sent, size.max_requests))
             })
             .collect();
         handles
@@ -122,11 +139,12 @@ pub fn run(binary: &Path, backend: Backend, size: Size) -> Result<String, String
     let errors = samples.iter().filter(|s| is_error(s.status)).count();
     let approved: u64 = seen.iter().map(|s| s.approved).sum();
     let mut report = format!(
-        "{} mixed: {} clients, {} requests in {:.1} s ({:.0}/s), {approved} payments approved; \
-         errors {errors}; data rules {}; invoices match approved payments and repeated keys \
-         their first answer: {}\n{}",
+        "{} mixed: {} clients on {} server(s), {} requests in {:.1} s ({:.0}/s), {approved} \
+         payments approved; errors {errors}; data rules {}; invoices match approved payments \
+         and repeated keys their first answer: {}\n{}",
         backend.name(),
         size.clients,
+        addrs.len(),
         samples.len(),
         elapsed.as_secs_f64(),
         samples.len() as f64 / elapsed.as_secs_f64().max(0.001),

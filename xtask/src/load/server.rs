@@ -132,6 +132,38 @@ impl Server {
         Ok(server)
     }
 
+    /// One more server on this one's database (a port and folder of its own); dropping it
+    /// stops it and leaves the database to this one.
+    pub fn another_instance(&self) -> Result<Server, String> {
+        let addr = free_port()?;
+        let dir = self.dir.join(format!("instance-{}", addr.port()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let log = dir.join("server.log");
+        let child = spawn_serve(
+            &self.binary,
+            &self.database_url,
+            addr,
+            &dir,
+            &log,
+            self.trust_proxy,
+            self.cpu,
+        )?;
+        let server = Server {
+            addr,
+            log,
+            child,
+            dir,
+            postgres: None,
+            keep: false,
+            binary: self.binary.clone(),
+            database_url: self.database_url.clone(),
+            trust_proxy: self.trust_proxy,
+            cpu: self.cpu,
+        };
+        server.wait_until_healthy()?;
+        Ok(server)
+    }
+
     /// Kills the server with SIGKILL (no shutdown of any kind), starts it again on the same
     /// database and port, and waits until it answers.
     pub fn kill_and_restart(&mut self) -> Result<(), String> {
