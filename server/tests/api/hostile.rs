@@ -2,7 +2,7 @@
 //! malformed, oversized, wrongly typed, unicode-heavy and injection-shaped bodies. Every answer
 //! is a 4xx (or a success) with a plain message, never a 5xx and never an internal detail.
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_behind_proxy};
 use app::domain::StaffRole;
 
 /// Every argument name the server functions take (unknown ones are ignored by each function).
@@ -193,4 +193,106 @@ async fn a_body_over_the_limit_is_refused_before_any_function_reads_it() {
         .await;
         assert_eq!(status, 413, "{path}");
     }
+}
+
+/// What the sandbox's token endpoint (called by the browser with card fields) is sent: the
+/// bodies every function gets, then JSON with each card field set to each hostile value, of the
+/// wrong type, missing, doubled or next to unknown fields.
+fn token_bodies() -> Vec<(&'static str, Vec<u8>)> {
+    const JSON: &str = "application/json";
+    let good = serde_json::json!({
+        "number": "4242424242424242", "expiry": "12/30", "cvc": "123", "zip": "94107", "name": "Maria"
+    });
+    let mut all = bodies();
+    for field in ["number", "expiry", "cvc", "zip", "name"] {
+        let mut values: Vec<serde_json::Value> = hostile_values()
+            .into_iter()
+            .map(serde_json::Value::from)
+            .collect();
+        values.extend([
+            serde_json::json!(4242424242424242_u64),
+            serde_json::json!(-1),
+            serde_json::json!(null),
+            serde_json::json!(["4242"]),
+            serde_json::json!({"nested": true}),
+        ]);
+        for value in values {
+            let mut body = good.clone();
+            body[field] = value;
+            all.push((JSON, body.to_string().into_bytes()));
+        }
+        let mut missing = good.clone();
+        missing.as_object_mut().unwrap().remove(field);
+        all.push((JSON, missing.to_string().into_bytes()));
+    }
+    let mut extra = good.clone();
+    extra["admin"] = serde_json::json!(true);
+    all.push((JSON, extra.to_string().into_bytes()));
+    all.push((
+        JSON,
+        br#"{"number":"4242424242424242","number":"1"}"#.to_vec(),
+    ));
+    all.push((JSON, b"[]".to_vec()));
+    all.push((JSON, b"null".to_vec()));
+    all.push((JSON, br#"{"number": "42"#.to_vec()));
+    all
+}
+
+#[tokio::test]
+async fn the_sandbox_token_endpoint_answers_hostile_card_fields_with_a_plain_4xx_and_never_echoes_the_number()
+ {
+    // Each request from an address of its own, so the per-address limit never hides a body.
+    let app = spawn_app_behind_proxy().await;
+    let mut failures = Vec::new();
+    let mut refused_plainly = 0;
+    for (n, (content_type, body)) in token_bodies().into_iter().enumerate() {
+        let res = app
+            .client
+            .post(app.url("/gateway/v1/tokens"))
+            .header("Content-Type", content_type)
+            .header(
+                "X-Forwarded-For",
+                format!("198.51.{}.{}", n / 250, n % 250 + 1),
+            )
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap_or_default();
+        let plain = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["message"].as_str().map(str::to_owned))
+            .is_some_and(|m| !m.is_empty() && !m.contains("sqlx") && !m.contains("panicked"));
+        let echoed = text.contains("4242424242424242");
+        // Over the body limit: refused before anything reads it (see the test below).
+        let too_big = status == 413;
+        let refused = (400..500).contains(&status) && plain;
+        refused_plainly += usize::from(refused);
+        let expected = status == 200 || too_big || refused;
+        if !expected || echoed {
+            failures.push(format!(
+                "{content_type} {}: {status} {}",
+                String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(120)
+                    .collect::<String>(),
+                text.chars().take(200).collect::<String>()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(refused_plainly > 50, "{refused_plainly} plain refusals");
+    let huge = format!(r#"{{"number":"{}"}}"#, "4".repeat(1024 * 1024));
+    let res = app
+        .client
+        .post(app.url("/gateway/v1/tokens"))
+        .header("Content-Type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
 }
