@@ -318,7 +318,7 @@ fn set_primary_load(addr: SocketAddr, others: &[Customer], path: &str, size: Siz
         .iter()
         .map(|c| {
             post(addr, "/api/payment-methods", &c.cookie, &c.ip, "")
-                .map(|(_, json)| cards(&json).into_iter().map(|(id, _)| id).collect())
+                .map(|(_, json)| cards(&json).into_iter().map(|c| c.id).collect())
                 .unwrap_or_default()
         })
         .collect();
@@ -344,7 +344,7 @@ fn one_primary_each(addr: SocketAddr, others: &[Customer]) -> Result<usize, Stri
     let mut wrong = 0;
     for c in others {
         let (_, json) = post(addr, "/api/payment-methods", &c.cookie, &c.ip, "")?;
-        if cards(&json).iter().filter(|(_, primary)| *primary).count() != 1 {
+        if cards(&json).iter().filter(|c| c.primary).count() != 1 {
             wrong += 1;
         }
     }

@@ -28,7 +28,7 @@ const USAGE: &str = "\
 usage: cargo xtask load [--backend sqlite|postgres|both] [--runs N] [--deadline-secs S] [--busy N]
                         [--flood]
        cargo xtask load --mixed [--clients N] [--secs S] [--max-requests N]
-                        [--backend sqlite|postgres|both] [--instances N]
+                        [--backend sqlite|postgres|both] [--instances N] [--crashes N]
 
 Runs two loads against target/release/porchlight (build it with `cargo leptos build --release`)
 on a fresh database with the demo data, each on every chosen backend, --runs times:
@@ -45,7 +45,10 @@ office and an accepted invitation, list, add, make primary and delete cards and 
 --secs (default 60) or until --max-requests (default 1,000,000); fails on any 5xx, unexpected
 4xx or broken data rule, or a repeated idempotency key that answers differently.
 --instances N (PostgreSQL only) starts N servers on the one database and spreads the clients
-over them (each client keeps to one; sessions are made on the first).";
+over them (each client keeps to one; sessions are made on the first).
+--crashes N kills the (first) server with SIGKILL N times, evenly spread over the run, and starts
+it again on the same database; requests that lose their answer to a kill are counted as cut, not
+as errors, and every card write and payment acknowledged before a kill must be there afterwards.";
 
 /// One load to run.
 struct Scenario {
@@ -118,6 +121,7 @@ impl Options {
             secs: 60,
             max_requests: 1_000_000,
             instances: 1,
+            crashes: 0,
         };
         let mut args = args.iter();
         while let Some(flag) = args.next() {
@@ -149,6 +153,7 @@ impl Options {
                 "--secs" => size.secs = number(value()?)?.max(1) as u64,
                 "--max-requests" => size.max_requests = number(value()?)?.max(1),
                 "--instances" => size.instances = number(value()?)?.max(1),
+                "--crashes" => size.crashes = number(value()?)?,
                 _ => return Err(USAGE.to_owned()),
             }
         }

@@ -155,6 +155,7 @@ pub fn run_all() -> Result<(), String> {
         secs: 10,
         max_requests: 1_000_000,
         instances: 1,
+        crashes: 0,
     };
     let result = crate::load::mixed::run_all(&built.binary, &backends, size);
     tally.record(
@@ -171,6 +172,15 @@ pub fn run_all() -> Result<(), String> {
     let result = crate::load::mixed::run_all(&built.binary, &[crate::load::Backend::Postgres], two);
     tally.record(
         "mixed write load over two servers on one PostgreSQL, 20 clients for 10 s",
+        *result.as_ref().unwrap_or(&0),
+        usize::from(result.is_err()),
+    );
+    result?;
+    // The same load with the server killed (SIGKILL) and restarted halfway (issue 16, part 2).
+    let crashed = crate::load::mixed::Size { crashes: 1, ..size };
+    let result = crate::load::mixed::run_all(&built.binary, &backends, crashed);
+    tally.record(
+        "mixed write load with a SIGKILL and restart halfway, acknowledged writes kept (SQLite, PostgreSQL)",
         *result.as_ref().unwrap_or(&0),
         usize::from(result.is_err()),
     );

@@ -2,15 +2,21 @@
 //! add, make primary and delete cards and pay $1.00 of an open invoice, sometimes sending a
 //! payment again under the same idempotency key. No 5xx is allowed, every data rule must hold
 //! afterwards, a repeated key must answer the same payment, and each invoice must hold exactly
-//! the payments that were approved.
+//! the payments that were approved. Every card write a client saw acknowledged must show in its
+//! card list at the end. With `crashes`, the server is killed with SIGKILL and restarted that many
+//! times during the run, and all of this must still hold.
 
+pub mod ledger;
+pub mod outage;
 pub mod report;
 pub mod setup;
 
 use super::crash::number_after;
 use super::http::request;
 use super::{Backend, Server};
-use report::{Sample, cards, is_error, payment_id, string_after, table};
+use ledger::Ledger;
+use outage::Outage;
+use report::{Card, Sample, cards, payment_id, string_after, table};
 use setup::{Customer, post};
 use std::{
     net::SocketAddr,
@@ -43,6 +49,8 @@ pub struct Size {
     /// Servers on the one database (PostgreSQL only when more than one); client `n` uses
     /// server `n % instances`.
     pub instances: usize,
+    /// Times the (first) server is killed with SIGKILL and restarted during the run.
+    pub crashes: usize,
 }
 
 /// What one client saw.
@@ -55,6 +63,8 @@ struct Seen {
     unknown: u64,
     /// Problems with a repeated key.
     mismatches: Vec<String>,
+    /// The card writes it saw acknowledged.
+    ledger: Ledger,
 }
 
 /// The mixed write load on each backend; how many passed, or the failures.
@@ -84,7 +94,7 @@ pub fn run(binary: &Path, backend: Backend, size: Size) -> Result<String, String
             size.instances
         ));
     }
-    let server = Server::start_trusting_localhost_proxy(binary, backend)?;
+    let mut server = Server::start_trusting_localhost_proxy(binary, backend)?;
     // The other instances serve the same database; the first one's drop removes it.
     let others = (1..size.instances)
         .map(|_| server.another_instance())
@@ -96,25 +106,49 @@ pub fn run(binary: &Path, backend: Backend, size: Size) -> Result<String, String
     let sent = AtomicUsize::new(0);
     let until = Instant::now() + Duration::from_secs(size.secs);
     let started = Instant::now();
-    let seen: Vec<Seen> = std::thread::scope(|scope| {
+    let outage = Outage::default();
+    let (seen, outages): (Vec<Seen>, _) = std::thread::scope(|scope| {
+        let killer =
+            scope.spawn(|| outage.kill_repeatedly(&mut server, size.crashes, started, until));
         let handles: Vec<_> = customers
             .iter()
             .enumerate()
             .map(|(n, c)| {
-                let sent = &sent;
+                let (sent, outage) = (&sent, &outage);
                 let addr = addrs[n % addrs.len()];
-                scope.spawn(move || client(addr, n, c, until, sent, size.max_requests))
+                let limits = Limits {
+                    until,
+                    sent,
+                    cap: size.max_requests,
+                    outage,
+                };
+                scope.spawn(move || client(addr, n, c, &limits))
             })
             .collect();
-        handles
+        let seen = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_default())
-            .collect()
+            .collect();
+        let outages = killer
+            .join()
+            .unwrap_or_else(|_| Err("the killing thread panicked".to_owned()));
+        (seen, outages)
     });
     let elapsed = started.elapsed();
+    let outages = outages?;
     let mut problems = Vec::new();
     for (n, (c, s)) in customers.iter().zip(&seen).enumerate() {
         problems.extend(s.mismatches.iter().cloned());
+        let (status, list) = post(server.addr, "/api/payment-methods", &c.cookie, &c.ip, "")?;
+        if status != 200 {
+            problems.push(format!("customer {n}: the card list answered {status}"));
+        }
+        problems.extend(
+            s.ledger
+                .contradictions(&cards(&list))
+                .into_iter()
+                .map(|p| format!("customer {n}: {p}")),
+        );
         let page = post(
             server.addr,
             "/api/invoices/pay-page",
@@ -136,12 +170,28 @@ pub fn run(binary: &Path, backend: Backend, size: Size) -> Result<String, String
         problems.push(format!("data rules broken: {check}"));
     }
     let samples: Vec<&Sample> = seen.iter().flat_map(|s| &s.samples).collect();
-    let errors = samples.iter().filter(|s| is_error(s.status)).count();
+    let errors = samples.iter().filter(|s| s.failed()).count();
+    let cut = samples.iter().filter(|s| s.cut).count();
     let approved: u64 = seen.iter().map(|s| s.approved).sum();
+    let acknowledged: u64 = seen.iter().map(|s| s.ledger.acknowledged).sum();
+    let crashes = if outages.is_empty() {
+        String::new()
+    } else {
+        let ms: Vec<String> = outages
+            .iter()
+            .map(|d| format!("{} ms", d.as_millis()))
+            .collect();
+        format!(
+            "; {} SIGKILL(s) and restarts (down {}), {cut} requests cut",
+            outages.len(),
+            ms.join(", ")
+        )
+    };
     let mut report = format!(
         "{} mixed: {} clients on {} server(s), {} requests in {:.1} s ({:.0}/s), {approved} \
-         payments approved; errors {errors}; data rules {}; invoices match approved payments \
-         and repeated keys their first answer: {}\n{}",
+         payments approved, {acknowledged} card writes acknowledged{crashes}; errors {errors}; \
+         data rules {}; acknowledged writes present, invoices match approved payments and \
+         repeated keys their first answer: {}\n{}",
         backend.name(),
         size.clients,
         addrs.len(),
@@ -163,21 +213,34 @@ pub fn run(binary: &Path, backend: Backend, size: Size) -> Result<String, String
     Ok(report)
 }
 
-/// One client's loop until `until` or until `cap` requests were sent by all clients together.
-fn client(
-    addr: SocketAddr,
-    n: usize,
-    c: &Customer,
+/// When every client stops, and the crashes they share.
+#[derive(Clone, Copy)]
+struct Limits<'a> {
+    /// The end of the run.
     until: Instant,
-    sent: &AtomicUsize,
+    /// Requests sent by all clients together.
+    sent: &'a AtomicUsize,
+    /// Requests at most, over all clients.
     cap: usize,
-) -> Seen {
+    outage: &'a Outage,
+}
+
+/// One client's loop until the run's end or until all clients together sent `cap` requests.
+fn client(addr: SocketAddr, n: usize, c: &Customer, limits: &Limits) -> Seen {
+    let Limits {
+        until,
+        sent,
+        cap,
+        outage,
+    } = *limits;
     let mut seen = Seen::default();
     let call =
         |seen: &mut Seen, kind: &'static str, path: &str, body: &str| -> Option<(u16, String)> {
             if Instant::now() >= until || sent.fetch_add(1, Ordering::Relaxed) >= cap {
                 return None;
             }
+            let paying = kind.starts_with("pay").then(|| outage.paying());
+            let epoch = outage.epoch();
             let began = Instant::now();
             let answer = if kind == "tokenize" {
                 let headers = [
@@ -191,10 +254,14 @@ fn client(
                 post(addr, path, &c.cookie, &c.ip, body).ok()
             };
             let status = answer.as_ref().map_or(0, |a| a.0);
+            let took = began.elapsed();
+            drop(paying);
+            let cut = status == 0 && outage.excuses(epoch);
             seen.samples.push(Sample {
                 kind,
                 status,
-                took: began.elapsed(),
+                took,
+                cut,
             });
             Some(answer.unwrap_or((0, String::new())))
         };
@@ -221,16 +288,17 @@ fn client(
         };
         if status == 200 {
             let token = string_after(&token, "\"token\":\"");
-            let body = format!(
-                "token={token}&make_primary={}&nickname=",
-                round.is_multiple_of(3)
-            );
-            let Some(_) = call(&mut seen, "add", "/api/payment-methods/add", &body) else {
+            let make_primary = round.is_multiple_of(3);
+            let body = format!("token={token}&make_primary={make_primary}&nickname=");
+            let Some((status, _)) = call(&mut seen, "add", "/api/payment-methods/add", &body)
+            else {
                 break;
             };
+            seen.ledger
+                .added(&number[number.len() - 4..], status, make_primary);
         }
         let mut cards = cards(&list);
-        if let Some((id, _)) = cards.iter().find(|(_, primary)| !primary).copied() {
+        if let Some(Card { id, last4, .. }) = cards.iter().find(|c| !c.primary).cloned() {
             let body = format!("id={id}");
             let Some((status, _)) = call(
                 &mut seen,
@@ -240,13 +308,14 @@ fn client(
             ) else {
                 break;
             };
+            seen.ledger.made_primary(&last4, status);
             if status == 200 {
                 for card in &mut cards {
-                    card.1 = card.0 == id;
+                    card.primary = card.id == id;
                 }
             }
         }
-        if let Some((id, _)) = cards.iter().find(|(_, primary)| *primary).copied() {
+        if let Some(id) = cards.iter().find(|c| c.primary).map(|c| c.id) {
             let key = format!("mixed-{n:05}-{round:06}");
             let body = format!(
                 "invoice_id={}&payment_method_id={id}&amount=1.00&idempotency_key={key}",
@@ -256,9 +325,13 @@ fn client(
             let (first, twin) = std::thread::scope(|scope| {
                 let twin = (round % 6 == 3).then(|| {
                     scope.spawn(|| {
-                        let began = Instant::now();
+                        let paying = outage.paying();
+                        let (epoch, began) = (outage.epoch(), Instant::now());
                         let answer = post(addr, "/api/invoices/pay", &c.cookie, &c.ip, &body);
-                        (answer.unwrap_or((0, String::new())), began.elapsed())
+                        let answer = answer.unwrap_or((0, String::new()));
+                        let took = began.elapsed();
+                        drop(paying);
+                        (answer.clone(), took, answer.0 == 0 && outage.excuses(epoch))
                     })
                 });
                 let first = call(&mut seen, "pay", "/api/invoices/pay", &body);
@@ -266,9 +339,14 @@ fn client(
             });
             let Some(first) = first else { break };
             let again = match (twin, round % 6) {
-                (Some((answer, took)), _) => {
+                (Some((answer, took, cut)), _) => {
                     let (kind, status) = ("pay at once", answer.0);
-                    seen.samples.push(Sample { kind, status, took });
+                    seen.samples.push(Sample {
+                        kind,
+                        status,
+                        took,
+                        cut,
+                    });
                     Some(answer)
                 }
                 (None, 0) => call(&mut seen, "pay again", "/api/invoices/pay", &body),
@@ -299,8 +377,8 @@ fn client(
             }
         }
         if cards.len() >= 3 {
-            let id = cards[round % cards.len()].0;
-            let Some(_) = call(
+            let Card { id, last4, .. } = cards[round % cards.len()].clone();
+            let Some((status, _)) = call(
                 &mut seen,
                 "delete",
                 "/api/payment-methods/delete",
@@ -308,6 +386,7 @@ fn client(
             ) else {
                 break;
             };
+            seen.ledger.deleted(&last4, status);
         }
     }
     seen

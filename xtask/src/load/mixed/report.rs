@@ -14,6 +14,26 @@ pub struct Sample {
     pub status: u16,
     /// From sending to the answer's end.
     pub took: Duration,
+    /// No answer came because the server was killed on purpose meanwhile.
+    pub cut: bool,
+}
+
+impl Sample {
+    /// Whether this request counts against the run (see [`is_error`]; a crash's cuts do not).
+    pub fn failed(&self) -> bool {
+        !self.cut && is_error(self.status)
+    }
+}
+
+/// A saved card as the card list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Card {
+    /// Its id.
+    pub id: u64,
+    /// Whether it is the primary.
+    pub primary: bool,
+    /// Last four digits.
+    pub last4: String,
 }
 
 /// A 5xx, a 4xx the load never expects, or no answer at all.
@@ -37,9 +57,10 @@ pub fn table(samples: &[&Sample]) -> String {
             *statuses.entry(s.status).or_default() += 1;
         }
         let statuses: Vec<String> = statuses.iter().map(|(s, n)| format!("{s}×{n}")).collect();
-        let errors = list.iter().filter(|s| is_error(s.status)).count();
+        let errors = list.iter().filter(|s| s.failed()).count();
+        let cut = list.iter().filter(|s| s.cut).count();
         out.push_str(&format!(
-            "  {kind:<12} {:>6} requests  errors {errors:<4} p50 {:>5} ms  p99 {:>5} ms  max {:>5} ms  [{}]\n",
+            "  {kind:<12} {:>6} requests  errors {errors:<4} cut {cut:<3} p50 {:>5} ms  p99 {:>5} ms  max {:>5} ms  [{}]\n",
             list.len(),
             pct(50),
             pct(99),
@@ -55,8 +76,8 @@ pub fn payment_id(answer: &(u16, String)) -> String {
     string_after(&answer.1, "\"payment_id\":")
 }
 
-/// The cards in a `payment-methods` answer: (id, is primary).
-pub fn cards(json: &str) -> Vec<(u64, bool)> {
+/// The cards in a `payment-methods` answer.
+pub fn cards(json: &str) -> Vec<Card> {
     let cards = json.split("\"history\"").next().unwrap_or_default();
     cards
         .split("{\"id\":")
@@ -68,7 +89,11 @@ pub fn cards(json: &str) -> Vec<(u64, bool)> {
                 .collect::<String>()
                 .parse()
                 .ok()?;
-            Some((id, card.contains("\"is_primary\":true")))
+            Some(Card {
+                id,
+                primary: card.contains("\"is_primary\":true"),
+                last4: string_after(card, "\"last4\":\""),
+            })
         })
         .collect()
 }
@@ -89,8 +114,16 @@ mod tests {
 
     #[test]
     fn cards_are_read_before_the_history() {
-        let json = r#"{"cards":[{"id":3,"brand":"Visa","is_primary":false},{"id":9,"is_primary":true}],"history":[{"id":1}]}"#;
-        assert_eq!(cards(json), vec![(3, false), (9, true)]);
+        let json = r#"{"cards":[{"id":3,"brand":"Visa","last4":"4242","is_primary":false},{"id":9,"last4":"0005","is_primary":true}],"history":[{"id":1}]}"#;
+        let card = |id, primary, last4: &str| Card {
+            id,
+            primary,
+            last4: last4.to_owned(),
+        };
+        assert_eq!(
+            cards(json),
+            vec![card(3, false, "4242"), card(9, true, "0005")]
+        );
         assert_eq!(
             string_after(r#"{"token":"tok_ab","x":1}"#, "\"token\":\""),
             "tok_ab"
