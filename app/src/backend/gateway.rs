@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod sandbox;
+pub mod stripe;
 pub mod webhook_signature;
 
 use crate::domain::{

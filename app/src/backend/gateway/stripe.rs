@@ -1,0 +1,13 @@
+//! Stripe: checked keys, a small client for the endpoints Porchlight uses, and the parts of
+//! Stripe's objects it reads.
+
+mod client;
+mod keys;
+mod objects;
+
+pub use client::{API_VERSION, ClientSettings, DEFAULT_API_URL, Params, StripeClient, StripeError};
+pub use keys::{KeyProblem, PUBLISHABLE_KEY_VAR, SECRET_KEY_VAR, StripeKeys, WEBHOOK_SECRET_VAR};
+pub use objects::{
+    Address, BillingDetails, Card, Customer, ErrorDetail, Expandable, HasId, InvoiceSettings,
+    PaymentIntent, PaymentMethod, SetupIntent,
+};
