@@ -8,6 +8,7 @@ pub mod mail;
 pub mod passwords;
 pub mod payments;
 pub mod records;
+pub mod reminders;
 pub mod request;
 pub mod secret;
 pub mod state;

@@ -9,6 +9,7 @@ pub mod money;
 pub mod next;
 pub mod paging;
 pub mod password;
+pub mod reminder;
 pub mod staff;
 pub mod status;
 pub mod time;

@@ -20,7 +20,7 @@ pub use crate::domain::invoice::NewInvoiceLine;
 pub use crate::domain::status::{Actor, AttemptStatus, CardAction, InvoiceStatus, JobStatus};
 pub use accounts::{AccountCredentials, AccountInfo};
 pub use backup::BackupError;
-pub use cards::{CardOnFile, ChangeContext, Deleted, SavedCard};
+pub use cards::{CardOnFile, ChangeContext, Deleted, ReminderKey, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invariants::Violation;
 pub use invoices::{Invoice, NewInvoice};

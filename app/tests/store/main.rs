@@ -6,5 +6,6 @@ mod cards;
 mod customers;
 mod invoices;
 mod purge;
+mod reminders;
 mod schema;
 mod settings;

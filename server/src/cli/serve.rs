@@ -65,6 +65,8 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
             reconcile_pending(&reconcile, PENDING_GRACE_SECS).await;
         }
     });
+    // Expiry reminders: now, then hourly (each reminder once, whichever server sends it).
+    tokio::spawn(app::backend::reminders::run_forever(state.clone()));
     // Expired sessions, one-time links, unused sandbox tokens and old counters are deleted in
     // the background, never on a request's path.
     let purge = state.clone();

@@ -627,6 +627,14 @@ impl TestApp {
             .unwrap_or_default()
     }
 
+    /// Every message in the outbox right now, decoded.
+    pub fn outbox_texts(&self) -> Vec<String> {
+        self.outbox_files()
+            .iter()
+            .map(|p| decode_quoted_printable(&std::fs::read_to_string(p).unwrap()))
+            .collect()
+    }
+
     /// Waits for a message not in `before`, to `to` and holding `marker`; its decoded text.
     /// (Other messages, e.g. a card notice sent in the background, may arrive in between.)
     pub async fn new_email_with(

@@ -15,6 +15,7 @@ mod office;
 mod pages;
 mod payments;
 mod proxy;
+mod reminders;
 mod sessions;
 mod smtp;
 mod stripe_client;

@@ -1,7 +1,10 @@
 //! The customer emails Porchlight sends: plain text plus a simple HTML part.
 
 use super::Email;
-use crate::{backend::store::TokenPurpose, domain::EmailAddress};
+use crate::{
+    backend::store::TokenPurpose,
+    domain::{EmailAddress, reminder::ExpiryReminder},
+};
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {
@@ -176,6 +179,49 @@ pub fn card_changed(
             format!("If this wasn't you, contact {business} right away{contact}."),
         ],
         None,
+        business,
+    )
+}
+
+/// Reminds the customer that a saved card expires soon, or has expired, with a link to update it.
+#[allow(clippy::too_many_arguments)]
+pub fn expiry_reminder(
+    to: &EmailAddress,
+    name: &str,
+    business: &str,
+    kind: ExpiryReminder,
+    card: &str,
+    expiry: &str,
+    is_primary: bool,
+    link: &str,
+) -> Email {
+    let (subject, what) = match kind {
+        ExpiryReminder::Soon => (
+            format!("Your {card} expires soon"),
+            format!("The {card} you saved with {business} expires at the end of {expiry}."),
+        ),
+        ExpiryReminder::Expired => (
+            format!("Your {card} has expired"),
+            format!(
+                "The {card} you saved with {business} expired at the end of {expiry}, so it can't be used for payments."
+            ),
+        ),
+    };
+    let mut paragraphs = vec![format!("Hello {name},"), what];
+    if is_primary {
+        paragraphs.push(
+            "It is your primary card, the one used by default when you pay invoices.".to_owned(),
+        );
+    }
+    paragraphs.push(
+        "If your bank sent you a new card, update the expiry date in Saved Payment Methods, or add the new card there.".to_owned(),
+    );
+    email(
+        to,
+        name,
+        format!("{subject} · {business} Customer Portal"),
+        paragraphs,
+        Some(("Update card", link)),
         business,
     )
 }

@@ -3,8 +3,10 @@
 //! index in the schema, kept by locking the customer's row for the length of a change).
 
 mod model;
+mod reminders;
 
 pub use model::{CardOnFile, ChangeContext, Deleted, SavedCard};
+pub use reminders::ReminderKey;
 
 use super::{Backend, Store, StoreError, staff::decode_error};
 use crate::domain::{
@@ -234,6 +236,11 @@ impl Store {
         let mut tx = self.begin_card_change(customer).await?;
         let removed = card_in(&mut tx, customer, id).await?;
         sqlx::query("DELETE FROM payment_methods WHERE id = $1")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        // Ids can be used again (SQLite), and a new card must not inherit these.
+        sqlx::query("DELETE FROM card_reminders WHERE payment_method_id = $1")
             .bind(id.get())
             .execute(&mut *tx)
             .await?;

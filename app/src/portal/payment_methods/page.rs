@@ -71,6 +71,22 @@ fn Cards() -> impl IntoView {
             nickname: card.nickname,
         });
     });
+    // An expiry reminder's "Update card" links here with `?edit={id}`: open that card's Edit
+    // once the list is there (only for a card in this customer's list).
+    let query = leptos_router::hooks::use_query_map();
+    let edit_opened = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(id) = query.with(|q| q.get("edit")) else {
+            return;
+        };
+        let listed = data
+            .with(|d| matches!(d, Some(Ok(d)) if d.cards.iter().any(|c| c.id.to_string() == id)));
+        if listed && !edit_opened.get_value() {
+            edit_opened.set_value(true);
+            let dialog = format!("edit-card-{id}");
+            request_animation_frame(move || open_dialog(&dialog));
+        }
+    });
     let unavailable = move || matches!(data.get(), Some(Err(AppError::SwitchedOff(_))));
     view! {
         <div class="page-head">
