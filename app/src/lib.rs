@@ -105,6 +105,13 @@ fn TestModeBanner() -> impl IntoView {
     }
 }
 
+/// `text` safe inside the server's `<title>` element (whose entities the browser decodes).
+fn escape_title(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// The whole app: layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -112,7 +119,10 @@ pub fn App() -> impl IntoView {
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|page: String| {
-            if page.is_empty() { "Customer Portal".to_owned() } else { format!("{page} · Customer Portal") }
+            let title = if page.is_empty() { "Customer Portal".to_owned() } else { format!("{page} · Customer Portal") };
+            // The server's `<title>` is written as given (leptos_meta does not escape it), and a
+            // customer's name could close the element; the browser sets `document.title` as text.
+            if cfg!(feature = "ssr") { escape_title(&title) } else { title }
         } />
         <Router>
             <layout::Layout>

@@ -2,6 +2,8 @@
 //! malformed, oversized, wrongly typed, unicode-heavy and injection-shaped bodies. Every answer
 //! is a 4xx (or a success) with a plain message, never a 5xx and never an internal detail.
 
+mod mixes;
+
 use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_behind_proxy};
 use app::domain::StaffRole;
 

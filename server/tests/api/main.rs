@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod hostile;
 mod instances;
+mod markup;
 mod office;
 mod pages;
 mod payments;
