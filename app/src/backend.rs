@@ -1,6 +1,7 @@
 //! Server-only services: storage, password hashing, clock, secrets and the shared [`AppState`].
 
 pub mod auth;
+pub mod card_requests;
 pub mod cards;
 pub mod clock;
 pub mod gateway;

@@ -6,7 +6,7 @@ pub mod history;
 pub mod row;
 pub mod tokenize;
 
-pub use dialog::{AddCardDialog, NewCardSubmission};
+pub use dialog::{ADD_CARD_DIALOG, AddCardDialog, NewCardSubmission};
 pub use history::{HistoryList, HistoryRow};
 pub use row::{CardRow, CardSummary, PayChoice};
 

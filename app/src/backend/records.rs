@@ -24,6 +24,8 @@ pub struct CustomerRecord {
     pub attempts: AttemptPage,
     /// Card changes, newest first.
     pub history: Vec<PaymentMethodEvent>,
+    /// The office's "Request card on file" requests, newest first.
+    pub card_requests: Vec<crate::backend::store::CardRequest>,
 }
 
 /// A customer's record with `query`'s page of payment attempts; an unknown id is not found.
@@ -62,6 +64,10 @@ pub async fn customer_record(
             .payment_method_events(id)
             .await
             .found("reading card history")?,
+        card_requests: store
+            .card_requests(id)
+            .await
+            .found("reading card requests")?,
     })
 }
 

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod backup;
+mod card_requests;
 mod cards;
 mod customers;
 mod invariants;
@@ -20,6 +21,7 @@ pub use crate::domain::invoice::NewInvoiceLine;
 pub use crate::domain::status::{Actor, AttemptStatus, CardAction, InvoiceStatus, JobStatus};
 pub use accounts::{AccountCredentials, AccountInfo};
 pub use backup::BackupError;
+pub use card_requests::CardRequest;
 pub use cards::{CardOnFile, ChangeContext, Deleted, ReminderKey, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invariants::Violation;

@@ -43,6 +43,9 @@ fn get_field(form: &TokenRequest, field: &str) -> String {
     }
 }
 
+/// The Add New Card dialog's element id (one per page), for [`super::open_dialog`].
+pub const ADD_CARD_DIALOG: &str = "add-new-card";
+
 /// "Add Payment Method" and the dialog it opens.
 #[component]
 pub fn AddCardDialog(
@@ -215,7 +218,7 @@ pub fn AddCardDialog(
             {open_label}
         </button>
         <noscript><p class="field__hint">"Adding a card needs JavaScript, so your card number goes straight to the payment processor."</p></noscript>
-        <dialog node_ref=dialog class="dialog" aria-labelledby="add-card-title" on:close=move |_| reset()>
+        <dialog node_ref=dialog id=ADD_CARD_DIALOG class="dialog" aria-labelledby="add-card-title" on:close=move |_| reset()>
             <form class="form" novalidate on:submit=submit>
                 <h2 id="add-card-title">"Add New Card"</h2>
                 {field(0, "Name on card", "cc-name", "text", None)}

@@ -16,12 +16,14 @@ pub async fn invitation_status(token: String) -> Result<bool, AppError> {
     accounts::token_is_valid(&state, &token, TokenPurpose::Invitation).await
 }
 
-/// Sets the password, verifies the email, signs in and goes to the dashboard.
+/// Sets the password, verifies the email, signs in and goes to the dashboard (or to `next`, a
+/// path on this site the invitation named, e.g. Add New Card for the office's card request).
 #[server(endpoint = "accept-invitation")]
 pub async fn accept_invitation(
     token: String,
     password: String,
     confirm: String,
+    #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{
         auth::{accounts, sessions},
@@ -32,7 +34,8 @@ pub async fn accept_invitation(
     let req = RequestMeta::current(state.public.is_https())?;
     let session_id = accounts::accept_invitation(&state, &req, &token, &password, &confirm).await?;
     set_cookie(&sessions::cookie(&state, &session_id));
-    leptos_axum::redirect("/");
+    let next = crate::domain::next::safe_next(next.as_deref().unwrap_or("/"));
+    leptos_axum::redirect(&next);
     Ok(())
 }
 
@@ -71,6 +74,7 @@ pub fn NewPasswordFields(
 pub fn VerifyPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
     let status = Resource::new(token, invitation_status);
     let accept = ServerAction::<AcceptInvitation>::new();
     let error = action_error(accept);
@@ -87,6 +91,7 @@ pub fn VerifyPage() -> impl IntoView {
             <p>"Your email is confirmed once you choose a password."</p>
             <ActionForm action=accept attr:novalidate="true" attr:class="form">
                 <input type="hidden" name="token" value=token />
+                <input type="hidden" name="next" value=next />
                 <NewPasswordFields error=error />
                 <p class="form__error" role="alert">{move || form_message(error).get()}</p>
                 <SubmitButton label="Set password and sign in" busy="Saving…" pending=accept.pending() />

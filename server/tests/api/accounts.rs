@@ -23,6 +23,7 @@ fn accept(token: &str, password: &str, confirm: &str) -> AcceptInvitation {
         token: token.into(),
         password: password.into(),
         confirm: confirm.into(),
+        next: None,
     }
 }
 

@@ -615,6 +615,11 @@ impl TestApp {
             .unwrap_or(0)
     }
 
+    /// The outbox's messages right now (to wait for a newer one with [`Self::new_email_with`]).
+    pub fn outbox_files_now(&self) -> Vec<std::path::PathBuf> {
+        self.outbox_files()
+    }
+
     /// The outbox's messages right now.
     fn outbox_files(&self) -> Vec<std::path::PathBuf> {
         std::fs::read_dir(&self.outbox)
@@ -691,6 +696,7 @@ impl TestApp {
                     token,
                     password: password.into(),
                     confirm: password.into(),
+                    next: None,
                 },
                 None,
             )

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
 mod accounts;
+mod card_requests;
 mod cards;
 mod cli;
 mod csrf;

@@ -8,7 +8,7 @@ use app::{
         call_booking::{CreateCustomer, CustomerForm, UpdateCustomer},
         cards::OfficeAddPaymentMethod,
         customers::SearchCustomers,
-        record::api::{CustomerRecord, InviteCustomer},
+        record::api::{CustomerRecord, InviteCustomer, RequestCardOnFile},
         settings::{OnlinePaymentsSettings, SaveOnlinePayments},
         staff::{AddStaffMember, SetStaffEnabled, StaffList},
     },
@@ -57,6 +57,7 @@ fn office_calls(customer: CustomerId) -> Vec<Box<dyn AnyCall>> {
         Box::new(update_form(&id, "maria@example.com")),
         Box::new(record(&id)),
         Box::new(InviteCustomer { id: id.clone() }),
+        Box::new(RequestCardOnFile { id: id.clone() }),
         Box::new(CreateJob {
             customer_id: id.clone(),
             date: "2026-11-20".into(),

@@ -17,7 +17,7 @@ use crate::{
         request::RequestMeta,
         store::{Principal, TokenPurpose},
     },
-    domain::{EmailAddress, Password},
+    domain::{CustomerId, EmailAddress, Password},
     error::AppError,
 };
 
@@ -152,6 +152,27 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
         &customer.name,
         email,
         TokenPurpose::Invitation,
+        None,
+    )
+    .await
+}
+
+/// Sends the customer (who has no account) a portal invitation whose page, once the password
+/// is set, goes on to `next`; `false` when the hourly limit held it.
+pub async fn send_invitation_leading_to(
+    state: &AppState,
+    customer: CustomerId,
+    name: &str,
+    email: &EmailAddress,
+    next: &str,
+) -> Result<bool, AppError> {
+    send_link(
+        state,
+        customer,
+        name,
+        email,
+        TokenPurpose::Invitation,
+        Some(next),
     )
     .await
 }

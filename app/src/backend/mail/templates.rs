@@ -183,6 +183,24 @@ pub fn card_changed(
     )
 }
 
+/// The office asks the customer (who has a portal account) to save a card on file.
+pub fn card_request(to: &EmailAddress, name: &str, business: &str, link: &str) -> Email {
+    email(
+        to,
+        name,
+        format!("Please save a card on file · {business} Customer Portal"),
+        vec![
+            format!("Hello {name},"),
+            format!(
+                "{business} asks you to save a card on file in the Customer Portal, so invoices can be paid with it without reading the number over the phone."
+            ),
+            "The card number goes straight to the payment processor; the business sees only the brand and the last 4 digits. You can remove the card at any time in Saved Payment Methods.".to_owned(),
+        ],
+        Some(("Add a card", link)),
+        business,
+    )
+}
+
 /// Reminds the customer that a saved card expires soon, or has expired, with a link to update it.
 #[allow(clippy::too_many_arguments)]
 pub fn expiry_reminder(

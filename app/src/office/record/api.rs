@@ -1,4 +1,5 @@
-//! The customer record's data: what `/office/customers/:id` shows, and "Invite to the portal".
+//! The customer record's data: what `/office/customers/:id` shows, "Invite to the portal" and
+//! "Request card on file".
 
 #[cfg(feature = "ssr")]
 use crate::error::Context as _;
@@ -38,6 +39,40 @@ pub struct CustomerFile {
     pub payments_paging: (u32, u32),
     /// Payment-method history, newest first.
     pub history: Vec<HistoryRow>,
+    /// "Request card on file" requests, newest first.
+    pub card_requests: Vec<CardRequestRow>,
+}
+
+/// One "Request card on file" as the record lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardRequestRow {
+    /// Who asked.
+    pub staff_name: String,
+    /// When ("2026-12-05 14:02 UTC").
+    pub requested_at: String,
+    /// Sent with a portal invitation.
+    pub invited: bool,
+    /// When the customer added a card since, if they did.
+    pub card_added_at: Option<String>,
+}
+
+impl CardRequestRow {
+    /// "Requested by Alex Admin on … (with an invitation): card added …" / "…: sent".
+    pub fn sentence(&self) -> String {
+        let how = if self.invited {
+            " with a portal invitation"
+        } else {
+            ""
+        };
+        let state = match &self.card_added_at {
+            Some(at) => format!("card added {at}"),
+            None => "sent, no card added yet".to_owned(),
+        };
+        format!(
+            "Card on file requested by {} on {}{how}: {state}.",
+            self.staff_name, self.requested_at
+        )
+    }
 }
 
 /// Payment attempts shown per page of the record.
@@ -105,8 +140,26 @@ impl CustomerFile {
             payments,
             payments_paging: r.attempts.paging,
             history: r.history.into_iter().map(HistoryRow::from_event).collect(),
+            card_requests: r
+                .card_requests
+                .into_iter()
+                .map(|c| CardRequestRow {
+                    staff_name: c.staff_name,
+                    requested_at: c.requested_at.date_time(),
+                    invited: c.invited,
+                    card_added_at: c.card_added_at.map(|t| t.date_time()),
+                })
+                .collect(),
         }
     }
+}
+
+/// Asks the customer to save a card on file (by email, or with the portal invitation).
+#[server(endpoint = "office/customers/request-card")]
+pub async fn request_card_on_file(id: String) -> Result<String, AppError> {
+    let (state, staff) = crate::office::auth::require_staff(false).await?;
+    let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
+    crate::backend::card_requests::request_card_on_file(&state, id, staff.id).await
 }
 
 /// Sends the customer the same invitation email as the portal's "Request an invitation".

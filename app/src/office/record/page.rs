@@ -1,6 +1,6 @@
 //! `/office/customers/:id` and its payment history page.
 
-use super::api::{CustomerFile, InviteCustomer, customer_record};
+use super::api::{CustomerFile, InviteCustomer, RequestCardOnFile, customer_record};
 use crate::cards_ui::HistoryList;
 use crate::domain::PortalStatus;
 use crate::office::{
@@ -28,7 +28,9 @@ fn Record() -> impl IntoView {
     let void = ServerAction::<VoidInvoice>::new();
     let invite = ServerAction::<InviteCustomer>::new();
     let add_card = ServerAction::<OfficeAddPaymentMethod>::new();
+    let request_card = ServerAction::<RequestCardOnFile>::new();
     let changes = Changes::new()
+        .track(request_card)
         .track(add_job)
         .track(add_invoice)
         .track(void)
@@ -47,7 +49,7 @@ fn Record() -> impl IntoView {
     );
     view! {
         <Loaded resource=record loading="Loading the customer…" heading="Customer" let:r>
-            <RecordView r add_job add_invoice void invite add_card />
+            <RecordView r add_job add_invoice void invite add_card request_card />
         </Loaded>
     }
 }
@@ -60,6 +62,7 @@ fn RecordView(
     void: ServerAction<VoidInvoice>,
     invite: ServerAction<InviteCustomer>,
     add_card: ServerAction<OfficeAddPaymentMethod>,
+    request_card: ServerAction<RequestCardOnFile>,
 ) -> impl IntoView {
     let id = r.id;
     let portal = match &r.portal {
@@ -72,6 +75,11 @@ fn RecordView(
     };
     let can_invite = !matches!(r.portal, PortalStatus::Active(_));
     let invite_message = move || match invite.value().get() {
+        Some(Ok(m)) => Some(m),
+        Some(Err(e)) => Some(e.to_string()),
+        None => None,
+    };
+    let request_message = move || match request_card.value().get() {
         Some(Ok(m)) => Some(m),
         Some(Err(e)) => Some(e.to_string()),
         None => None,
@@ -110,6 +118,24 @@ fn RecordView(
             </section>
 
             <PaymentMethodsSection customer=id cards=r.cards.clone() add=add_card />
+            <section class="card" aria-labelledby="card-requests-heading">
+                <h2 id="card-requests-heading">"Card on file requests"</h2>
+                <p>"Email the customer a link to save a card in the Customer Portal (with a portal invitation when they have no account yet)."</p>
+                <ActionForm action=request_card>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="button">"Request card on file"</button>
+                </ActionForm>
+                <p class="notice" role="status">{request_message}</p>
+                {if r.card_requests.is_empty() {
+                    view! { <p class="empty">"No card requests yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list" aria-label="Card on file requests">
+                            {r.card_requests.iter().map(|c| view! { <li>{c.sentence()}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
             <PaymentsSection rows=r.payments.clone() paging=r.payments_paging path=format!("/office/customers/{id}") />
 
             <section class="card" aria-labelledby="jobs-heading">

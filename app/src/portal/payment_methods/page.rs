@@ -9,8 +9,8 @@ use super::api::{
 use crate::ui::{Changes, LoadError, Loaded};
 use crate::{
     cards_ui::{
-        AddCardDialog, CardRow, CardSummary, HistoryList, NewCardSubmission, close_dialog,
-        close_open_dialogs, open_dialog,
+        ADD_CARD_DIALOG, AddCardDialog, CardRow, CardSummary, HistoryList, NewCardSubmission,
+        close_dialog, close_open_dialogs, open_dialog,
     },
     error::AppError,
 };
@@ -71,10 +71,20 @@ fn Cards() -> impl IntoView {
             nickname: card.nickname,
         });
     });
-    // An expiry reminder's "Update card" links here with `?edit={id}`: open that card's Edit
-    // once the list is there (only for a card in this customer's list).
+    // Links from emails open a dialog once the list is there: an expiry reminder's "Update card"
+    // (`?edit={id}`, only a card in this customer's list) opens Edit, the office's card request
+    // (`?add=1`) opens Add New Card.
     let query = leptos_router::hooks::use_query_map();
-    let edit_opened = StoredValue::new(false);
+    let (edit_opened, add_opened) = (StoredValue::new(false), StoredValue::new(false));
+    // The office's "Request card on file" links here with `?add=1`: open Add New Card.
+    Effect::new(move |_| {
+        let asked = query.with(|q| q.get("add").is_some_and(|v| v == "1"));
+        let ready = data.with(|d| matches!(d, Some(Ok(_))));
+        if asked && ready && !add_opened.get_value() {
+            add_opened.set_value(true);
+            request_animation_frame(|| open_dialog(ADD_CARD_DIALOG));
+        }
+    });
     Effect::new(move |_| {
         let Some(id) = query.with(|q| q.get("edit")) else {
             return;

@@ -44,12 +44,14 @@ async fn issue(
 }
 
 /// Issues a one-time link (see [`issue`]) and emails it; `false` when the hourly limit held it.
+/// With `next` (a path on this site), the page the link opens goes there when it is done.
 pub(super) async fn send_link(
     state: &AppState,
     customer: CustomerId,
     name: &str,
     email: &EmailAddress,
     purpose: TokenPurpose,
+    next: Option<&str>,
 ) -> Result<bool, AppError> {
     let Some(raw) = issue(state, customer, purpose).await? else {
         return Ok(false);
@@ -59,7 +61,11 @@ pub(super) async fn send_link(
         TokenPurpose::Invitation => "verify",
         TokenPurpose::PasswordReset => "reset-password",
     };
-    let link = format!("{}/{page}?token={raw}", state.public.origin());
+    let mut link = format!("{}/{page}?token={raw}", state.public.origin());
+    if let Some(next) = next {
+        link.push_str("&next=");
+        link.push_str(&crate::domain::next::encode_query_value(next));
+    }
     let minutes = TOKEN_TTL_SECS / 60;
     let mail = templates::one_time_link(email, name, &sender.name, purpose, &link, minutes);
     state.mailer.send_in_background(sender, mail);

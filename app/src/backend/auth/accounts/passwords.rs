@@ -35,6 +35,7 @@ pub async fn send_reset(state: &AppState, email: &EmailAddress) -> Result<(), Ap
         &customer.name,
         email,
         TokenPurpose::PasswordReset,
+        None,
     )
     .await?;
     Ok(())
