@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { officeAdmin, officePassword } from "../playwright.config";
+import { violations } from "./support/axe";
 import { seenEmails, waitForEmail } from "./support/outbox";
 
 // The demo's Maria Gonzalez has Visa •••• 4242 (primary) and Mastercard •••• 4444 saved, and one
@@ -37,6 +38,8 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$1.00");
   await expect(page.getByRole("region", { name: "Receipt" })).toContainText("Visa •••• 4242");
   await waitForEmail(maria.email, ["Receipt for your payment", "INV-01002"], seen);
+  // The receipt page passes axe-core (WCAG 2.1 AA) like every other page (a11y.spec.ts).
+  expect(await violations(page, new URL(page.url()).pathname)).toEqual([]);
   await page.goto("/");
   await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$253.50");
 
