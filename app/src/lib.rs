@@ -130,9 +130,11 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=|| view! { <Frame area=Area::Portal><Outlet /></Frame> }>
                         <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
                         <Route path=path!("/request-invitation") view={Lazy::<RequestInvitationRoute>::new()} />
-                        <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} />
+                        // The link pages wait for their link check on the server, so the page
+                        // is whole without JavaScript (streamed, it stayed at "Checking your link…").
+                        <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
-                        <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
+                        <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
                     </ParentRoute>
                     <ParentRoute path=path!("/office") view=|| view! { <Frame area=Area::Office><Outlet /></Frame> }>
                         <Route path=path!("/login") view={Lazy::<OfficeLoginRoute>::new()} />

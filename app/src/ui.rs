@@ -178,6 +178,14 @@ impl FieldIds {
     }
 }
 
+/// What was typed into field `name` before a form post without JavaScript was refused: the
+/// server sends it back as `__in_{name}` (never for a password, token or key), so the page can
+/// show it again beside the error.
+pub fn kept_input(name: &str) -> Option<String> {
+    let query = leptos_router::hooks::use_query_map();
+    query.with_untracked(|q| q.get(&format!("__in_{name}")))
+}
+
 /// A labelled input with its error message announced to screen readers.
 #[component]
 pub fn TextField(
@@ -211,6 +219,9 @@ pub fn TextField(
         hint_id,
         described,
     } = FieldIds::new(id, hint.is_some());
+    // What was typed before a refused post without JavaScript wins over the stored value.
+    let kept = (kind != "password").then(|| kept_input(name)).flatten();
+    let value = kept.or(value);
     view! {
         <div class="field">
             <label for=id>{label}</label>

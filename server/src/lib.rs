@@ -9,6 +9,7 @@ pub mod config;
 pub mod deadline;
 pub mod demo;
 pub mod middleware;
+pub mod refused_forms;
 pub mod site;
 pub mod startup;
 pub mod telemetry;

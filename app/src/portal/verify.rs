@@ -74,7 +74,13 @@ pub fn NewPasswordFields(
 pub fn VerifyPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
+    // After a refused post without JavaScript the page comes back with `__in_next` instead.
+    let next = move || {
+        let q = query.read();
+        q.get("next")
+            .or_else(|| q.get("__in_next"))
+            .unwrap_or_else(|| "/".to_owned())
+    };
     let status = Resource::new(token, invitation_status);
     let accept = ServerAction::<AcceptInvitation>::new();
     let error = action_error(accept);

@@ -17,6 +17,7 @@ mod office;
 mod pages;
 mod payments;
 mod proxy;
+mod refused_forms;
 mod reminders;
 mod sessions;
 mod smtp;

@@ -52,7 +52,8 @@ fn PayForm(
     if d.balance <= Cents::ZERO {
         return view! { <h1>{heading}</h1><p class="notice notice--ok">"This invoice is paid. Thank you!"</p><p><a href="/">"Back to your account"</a></p> }.into_any();
     }
-    let amount = RwSignal::new(plain(d.balance));
+    // After a refused post without JavaScript, what was typed comes back (`ui::kept_input`).
+    let amount = RwSignal::new(crate::ui::kept_input("amount").unwrap_or_else(|| plain(d.balance)));
     let new_card = {
         let (invoice_id, key) = (d.invoice_id.to_string(), d.key.clone());
         // Each tokenized card is its own payment intent; resubmitting the same token reuses the key.
@@ -154,7 +155,7 @@ fn PayForm(
             <div class="field">
                 <label for="pay-amount">"Amount"</label>
                 <p id="pay-amount-hint" class="field__hint">{format!("At least $1.00 and at most the balance of {balance}.")}</p>
-                <input id="pay-amount" name="amount" inputmode="decimal" prop:value=move || amount.get()
+                <input id="pay-amount" name="amount" inputmode="decimal" value=amount.get_untracked() prop:value=move || amount.get()
                     on:input=move |ev| amount.set(event_target_value(&ev))
                     aria-describedby="pay-amount-hint pay-amount-error"
                     aria-invalid=move || field_message(error, "amount").get().is_some().to_string() />

@@ -1,0 +1,76 @@
+import { expect, test, type Page } from "@playwright/test";
+import { officeAdmin, officePassword } from "../playwright.config";
+import { linkFromNewEmail, seenEmails } from "./support/outbox";
+import { maria } from "./support/session";
+
+// Without JavaScript every form is a plain post; a refused one comes back to its page with the
+// message next to its field and what was typed still there (never a password). Nothing here
+// changes data the other tests rely on.
+test.use({ javaScriptEnabled: false });
+
+async function submit(page: Page, button: string) {
+  await page.getByRole("button", { name: button }).click();
+  await page.waitForLoadState("load");
+}
+
+test("a refused sign-in shows its message and keeps the email, not the password", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(maria.email);
+  await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+  await submit(page, "Login");
+  await expect(page).toHaveURL(/\/login\?/);
+  await expect(page.getByRole("alert").filter({ hasText: "Email or password is incorrect." })).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue(maria.email);
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
+});
+
+test("a refused invitation request shows the email's problem next to it, with what was typed", async ({ page }) => {
+  await page.goto("/request-invitation");
+  await page.getByLabel("Email").fill("maria at example");
+  await submit(page, "Send invitation");
+  await expect(page.getByLabel("Email")).toHaveValue("maria at example");
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#invite-email-error")).not.toBeEmpty();
+});
+
+test("a refused new password on the reset page stays on that page, link and all", async ({ page }) => {
+  const seen = seenEmails();
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(maria.email);
+  await submit(page, "Send reset link");
+  const link = new URL(await linkFromNewEmail(maria.email, "/reset-password?token=", seen));
+  await page.goto(link.pathname + link.search);
+  await page.getByLabel("New password", { exact: true }).fill("a long enough password");
+  await page.getByLabel("Confirm new password").fill("a different password");
+  await submit(page, "Change password");
+  await expect(page).toHaveURL(new RegExp(`/reset-password\\?token=${link.searchParams.get("token")}&`));
+  await expect(page.locator("#confirm-password-error")).not.toBeEmpty();
+  await expect(page.getByLabel("New password", { exact: true })).toHaveValue("");
+});
+
+test("a refused payment keeps the amount typed and says why", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(maria.email);
+  await page.getByLabel("Password", { exact: true }).fill(maria.password);
+  await submit(page, "Login");
+  const pay = await page.getByRole("region", { name: "Open invoices" }).getByRole("link", { name: /^Pay INV-/ }).first().getAttribute("href");
+  await page.goto(pay ?? "/");
+  await page.getByLabel("Amount").fill("99999.00");
+  await submit(page, "Pay");
+  await expect(page.getByLabel("Amount")).toHaveValue("99999.00");
+  await expect(page.getByText(/The amount can't be more than the balance of \$/)).toBeVisible();
+});
+
+test("a refused Call Booking keeps the name and marks the email", async ({ page }) => {
+  await page.goto("/office/login");
+  await page.getByLabel("Email").fill(officeAdmin);
+  await page.getByLabel("Password").fill(officePassword);
+  await submit(page, "Sign in");
+  await page.goto("/office/call-booking");
+  await page.getByLabel("Name").fill("Dana Whitfield");
+  await page.getByLabel("Email").fill("dana at example");
+  await submit(page, "Create customer");
+  await expect(page.getByLabel("Name")).toHaveValue("Dana Whitfield");
+  await expect(page.getByLabel("Email")).toHaveValue("dana at example");
+  await expect(page.locator("#customer-email-error")).not.toBeEmpty();
+});
