@@ -58,6 +58,8 @@ test("the customer signs out and signs in again with Login", async ({ page }) =>
 test("forgot password sends a reset link; the new password works and the old one does not", async ({ page }) => {
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot password?" }).click();
+  // Hydrated first: a post before it works too, but as a plain form post (see no-js-refusals).
+  await page.waitForLoadState("networkidle");
   const seen = seenEmails();
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send reset link" }).click();
@@ -65,6 +67,7 @@ test("forgot password sends a reset link; the new password works and the old one
 
   const link = await linkFromNewEmail(email, "/reset-password?token=", seen);
   await page.goto(link);
+  await page.waitForLoadState("networkidle");
   await page.getByLabel("New password", { exact: true }).fill(newPassword);
   await page.getByLabel("Confirm new password").fill(newPassword);
   await page.getByRole("button", { name: "Change password" }).click();

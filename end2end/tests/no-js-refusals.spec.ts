@@ -48,10 +48,13 @@ test("a refused new password on the reset page stays on that page, link and all"
   await expect(page.getByLabel("New password", { exact: true })).toHaveValue("");
 });
 
+// Lakeside's invoice stays open through the whole suite (Maria's are paid by pay-invoices).
+const lakeside = { email: "maintenance@lakesidepm.example", password: "brightside-lakeside-demo" };
+
 test("a refused payment keeps the amount typed and says why", async ({ page }) => {
   await page.goto("/login");
-  await page.getByLabel("Email").fill(maria.email);
-  await page.getByLabel("Password", { exact: true }).fill(maria.password);
+  await page.getByLabel("Email").fill(lakeside.email);
+  await page.getByLabel("Password", { exact: true }).fill(lakeside.password);
   await submit(page, "Login");
   const pay = await page.getByRole("region", { name: "Open invoices" }).getByRole("link", { name: /^Pay INV-/ }).first().getAttribute("href");
   await page.goto(pay ?? "/");
@@ -73,4 +76,47 @@ test("a refused Call Booking keeps the name and marks the email", async ({ page 
   await expect(page.getByLabel("Name")).toHaveValue("Dana Whitfield");
   await expect(page.getByLabel("Email")).toHaveValue("dana at example");
   await expect(page.locator("#customer-email-error")).not.toBeEmpty();
+});
+
+test("a refused password change says why and keeps no password", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(maria.email);
+  await page.getByLabel("Password", { exact: true }).fill(maria.password);
+  await submit(page, "Login");
+  await page.goto("/account");
+  await page.getByLabel("Current password").fill("not my password at all");
+  await page.getByLabel("New password", { exact: true }).fill("a long enough password");
+  await page.getByLabel("Confirm new password").fill("a long enough password");
+  await submit(page, "Change password");
+  await expect(page).toHaveURL(/\/account\?/);
+  await expect(page.locator("#current-password-error")).not.toBeEmpty();
+  await expect(page.getByLabel("Current password")).toHaveValue("");
+});
+
+test("refused office forms keep what was typed: a staff member, a job on the customer record", async ({ page }) => {
+  await page.goto("/office/login");
+  await page.getByLabel("Email").fill(officeAdmin);
+  await page.getByLabel("Password").fill(officePassword);
+  await submit(page, "Sign in");
+  await page.goto("/office/staff");
+  await page.getByLabel("Name").fill("Sam Rivera");
+  await page.getByLabel("Email").fill("sam at office");
+  await page.getByLabel("Temporary password").fill("a temporary password");
+  await submit(page, "Add staff member");
+  await expect(page.getByLabel("Name")).toHaveValue("Sam Rivera");
+  await expect(page.locator("#staff-email-error")).not.toBeEmpty();
+  await expect(page.getByLabel("Temporary password")).toHaveValue("");
+
+  const record = await page.goto("/office/customers").then(() => page.locator('a[href^="/office/customers/"]').first().getAttribute("href"));
+  await page.goto(record ?? "/office/customers/1");
+  // Opened from the keyboard (a <details>, so it needs no JavaScript).
+  await page.getByText("Add a job").focus();
+  await page.keyboard.press("Enter");
+  // A date but no work described: refused for the missing summary.
+  await page.locator("#job-date").fill("2026-12-07");
+  await page.getByLabel("Technician").fill("Jordan Lee");
+  await submit(page, "Add job");
+  await expect(page.getByLabel("Technician")).toHaveValue("Jordan Lee");
+  await expect(page.locator("#job-date")).toHaveValue("2026-12-07");
+  await expect(page.locator("#job-summary-error")).not.toBeEmpty();
 });

@@ -141,7 +141,8 @@ fn RecordView(
             <section class="card" aria-labelledby="jobs-heading">
                 <h2 id="jobs-heading">"Jobs"</h2>
                 <JobTable rows=r.jobs.clone() empty="No jobs yet." />
-                <details class="add">
+                // Open when its form was refused, so the message shows (also without JavaScript).
+                <details class="add" open=move || add_job.value().with(|v| matches!(v, Some(Err(_))))>
                     <summary>"Add a job"</summary>
                     <JobForm customer=id action=add_job />
                 </details>
@@ -163,7 +164,7 @@ fn RecordView(
                         })}</td>
                     </tr>
                 } />
-                <details class="add">
+                <details class="add" open=move || add_invoice.value().with(|v| matches!(v, Some(Err(_))))>
                     <summary>"Create an invoice"</summary>
                     <InvoiceForm customer=id jobs=jobs_for_form action=add_invoice />
                 </details>
