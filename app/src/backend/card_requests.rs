@@ -35,12 +35,7 @@ pub async fn request_card_on_file(
         .customer(customer)
         .await
         .map_err(|_| AppError::NotFound)?;
-    let has_account = state
-        .store
-        .account_info(customer.id)
-        .await
-        .context("reading an account")?
-        .is_some();
+    let has_account = accounts::has_account(state, customer.id).await?;
     let now = state.clock.now();
     let too_many = || {
         AppError::Conflict(

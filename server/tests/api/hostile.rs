@@ -93,6 +93,13 @@ async fn post(
     (status, res.text().await.unwrap_or_default())
 }
 
+/// Whether an answer shows an internal detail (a database error, a panic).
+fn leaks_internals(text: &str) -> bool {
+    ["sqlx", "panicked", "SQLITE", "syntax error", "thread '"]
+        .iter()
+        .any(|word| text.contains(word))
+}
+
 fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
@@ -149,9 +156,7 @@ async fn no_server_function_answers_hostile_input_with_a_server_error_or_an_inte
             for (content_type, body) in &bodies {
                 let (status, text) = post(&app, path, content_type, body.clone(), session).await;
                 *statuses.entry(status).or_default() += 1;
-                let leaked = ["sqlx", "panicked", "SQLITE", "syntax error", "thread '"]
-                    .iter()
-                    .any(|word| text.contains(word));
+                let leaked = leaks_internals(&text);
                 if status >= 500 || leaked {
                     failures.push(format!(
                         "{path} ({}) {content_type} {} bytes: {status} {}",

@@ -21,6 +21,16 @@ use crate::{
     error::AppError,
 };
 
+/// Whether the customer has a portal account.
+pub async fn has_account(state: &AppState, customer: CustomerId) -> Result<bool, AppError> {
+    Ok(state
+        .store
+        .account_info(customer)
+        .await
+        .context("reading an account")?
+        .is_some())
+}
+
 /// Invitation or reset emails per customer per hour, at most.
 pub const EMAILS_PER_HOUR: i64 = 3;
 
@@ -122,13 +132,7 @@ pub async fn send_invitation(state: &AppState, email: &EmailAddress) -> Result<b
     else {
         return Ok(false);
     };
-    let has_account = state
-        .store
-        .account_info(customer.id)
-        .await
-        .context("reading an account")?
-        .is_some();
-    if has_account {
+    if has_account(state, customer.id).await? {
         let bucket = format!("already-registered-email:{}", customer.id);
         let now = state.clock.now();
         if throttle::admit(state, &bucket, EMAILS_PER_HOUR, 3600, now).await? {

@@ -1,8 +1,6 @@
 //! The customer record's data: what `/office/customers/:id` shows, "Invite to the portal" and
 //! "Request card on file".
 
-#[cfg(feature = "ssr")]
-use crate::error::Context as _;
 use crate::office::cards::AttemptRow;
 use crate::{
     cards_ui::{CardRow, HistoryRow},
@@ -173,13 +171,7 @@ pub async fn invite_customer(id: String) -> Result<String, AppError> {
         .customer(id)
         .await
         .map_err(|_| AppError::NotFound)?;
-    if state
-        .store
-        .account_info(id)
-        .await
-        .context("reading an account")?
-        .is_some()
-    {
+    if accounts::has_account(&state, id).await? {
         return Err(AppError::Conflict(
             "This customer already has a portal account.".into(),
         ));
