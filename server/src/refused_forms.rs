@@ -7,9 +7,9 @@
 use axum::{
     body::{Body, to_bytes},
     extract::Request,
-    http::{HeaderValue, Method, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use base64::{Engine as _, engine::general_purpose::URL_SAFE};
 
@@ -60,9 +60,9 @@ pub async fn keep_refused_input(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let had_referer = req.headers().contains_key(header::REFERER);
     let (parts, body) = req.into_parts();
-    // The body limit layer outside this one already bounds the size.
+    // The body limit layer outside this one bounds the size; past it, the read fails.
     let Ok(bytes) = to_bytes(body, usize::MAX).await else {
-        return next.run(Request::from_parts(parts, Body::empty())).await;
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response();
     };
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(&bytes)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))

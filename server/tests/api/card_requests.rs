@@ -35,7 +35,7 @@ async fn a_customer_with_an_account_is_emailed_a_link_to_add_new_card_and_the_re
     let admin = app
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
-    let before = app.outbox_files_now();
+    let before = app.outbox_files();
     let sent = app.call(request(customer), Some(&admin)).await;
     assert_eq!(
         sent,
@@ -74,7 +74,7 @@ async fn a_customer_without_an_account_gets_the_invitation_that_ends_on_add_new_
     let admin = app
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
-    let before = app.outbox_files_now();
+    let before = app.outbox_files();
     let sent = app.call(request(customer), Some(&admin)).await.unwrap();
     assert!(
         sent.contains("invitation was sent to linh@example.com"),

@@ -392,6 +392,14 @@ impl TestApp {
         res.text().await.unwrap()
     }
 
+    /// The HTML of `path` as the holder of `session` sees it (asserting a 200).
+    pub async fn page_html_as(&self, path: &str, session: &str) -> String {
+        let req = self.as_ours(self.client.get(self.url(path)), Some(session));
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        res.text().await.unwrap()
+    }
+
     /// The session cookie's name on this server (`__Host-` over https).
     fn session_cookie(&self) -> &'static str {
         app::backend::request::session_cookie_name(self.public_url.starts_with("https:"))
@@ -616,12 +624,7 @@ impl TestApp {
     }
 
     /// The outbox's messages right now (to wait for a newer one with [`Self::new_email_with`]).
-    pub fn outbox_files_now(&self) -> Vec<std::path::PathBuf> {
-        self.outbox_files()
-    }
-
-    /// The outbox's messages right now.
-    fn outbox_files(&self) -> Vec<std::path::PathBuf> {
+    pub fn outbox_files(&self) -> Vec<std::path::PathBuf> {
         std::fs::read_dir(&self.outbox)
             .map(|dir| {
                 dir.flatten()

@@ -1,7 +1,7 @@
 //! Names and nicknames that look like HTML are shown as text: on the portal's card page, on the
 //! office's customer record and in the emails, never as markup (and never inside a script).
 
-use crate::helpers::{PASSWORD, TestApp, card_form, spawn_app};
+use crate::helpers::{PASSWORD, card_form, spawn_app};
 use app::{domain::StaffRole, portal::payment_methods::api::AddPaymentMethod};
 
 const NAME: &str = "<script>alert('name')</script>";
@@ -9,18 +9,6 @@ const NICKNAME: &str = "<img src=x onerror=alert('nick')>";
 /// In the office record's `<title>` this once closed the element and ran (leptos_meta writes the
 /// server's title unescaped).
 const CUSTOMER: &str = "Maria</title><b onmouseover=alert('customer')>G</b>";
-
-async fn html_as(app: &TestApp, path: &str, session: &str) -> String {
-    let res = app
-        .client
-        .get(app.url(path))
-        .header("Cookie", format!("porchlight_session={session}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "{path}");
-    res.text().await.unwrap()
-}
 
 fn assert_shown_as_text(html: &str, raw: &str, escaped: &str, page: &str) {
     if let Some(i) = html.find(raw) {
@@ -57,8 +45,10 @@ async fn names_and_nicknames_with_markup_are_shown_as_text_in_the_portal_the_off
         .staff_session(StaffRole::Admin, "alex@office.example")
         .await;
 
-    let portal = html_as(&app, "/payment-methods", &session).await;
-    let office = html_as(&app, &format!("/office/customers/{customer}"), &admin).await;
+    let portal = app.page_html_as("/payment-methods", &session).await;
+    let office = app
+        .page_html_as(&format!("/office/customers/{customer}"), &admin)
+        .await;
     for (page, html) in [("the card page", &portal), ("the customer record", &office)] {
         assert_shown_as_text(html, "<script>alert('name')", "&lt;script&gt;alert(", page);
         assert_shown_as_text(html, "<img src=x", "&lt;img src=x onerror=alert(", page);
