@@ -26,11 +26,7 @@ pub struct Pass {
 
 /// Where "Update card" leads: Saved Payment Methods with Edit open for the card.
 pub fn update_link(state: &AppState, key: &ReminderKey) -> String {
-    format!(
-        "{}/payment-methods?edit={}",
-        state.public.public_url.trim_end_matches('/'),
-        key.card
-    )
+    format!("{}/payment-methods?edit={}", state.public.origin(), key.card)
 }
 
 /// Sends every reminder due now that no other server has taken; nothing while saved cards are
