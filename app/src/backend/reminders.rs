@@ -26,7 +26,11 @@ pub struct Pass {
 
 /// Where "Update card" leads: Saved Payment Methods with Edit open for the card.
 pub fn update_link(state: &AppState, key: &ReminderKey) -> String {
-    format!("{}/payment-methods?edit={}", state.public.origin(), key.card)
+    format!(
+        "{}/payment-methods?edit={}",
+        state.public.origin(),
+        key.card
+    )
 }
 
 /// Sends every reminder due now that no other server has taken; nothing while saved cards are
