@@ -8,6 +8,7 @@ pub mod gateway;
 pub mod mail;
 pub mod passwords;
 pub mod payments;
+pub mod processor;
 pub mod records;
 pub mod reminders;
 pub mod request;
@@ -17,6 +18,7 @@ pub mod store;
 /// Test helpers (a fresh database per test); not part of the release binary.
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod webhooks;
 
 pub use clock::Clock;
 pub use passwords::PasswordHasher;

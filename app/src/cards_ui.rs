@@ -1,14 +1,15 @@
 //! Card pieces shared by the portal and the office: the card row, the history list and the
-//! "Add New Card" dialog that tokenizes in the browser.
+//! "Add New Card" dialog that confirms the card with the processor from the browser.
 
 pub mod dialog;
 pub mod history;
 pub mod row;
-pub mod tokenize;
+pub mod setup;
 
 pub use dialog::{ADD_CARD_DIALOG, AddCardDialog, NewCardSubmission};
 pub use history::{HistoryList, HistoryRow};
 pub use row::{CardRow, CardSummary, PayChoice};
+pub use setup::CardOwner;
 
 /// Opens the `<dialog>` with this id as a modal (browsers with invoker commands also do it
 /// without JavaScript through `command="show-modal"`).

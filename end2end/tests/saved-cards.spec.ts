@@ -47,7 +47,7 @@ function row(page: Page, label: string) {
 test("a customer adds, switches and deletes cards, and the office sees every step", async ({ page }) => {
   const tokenRequests: string[] = [];
   page.on("request", (r) => {
-    if (r.url().includes("/gateway/v1/tokens")) tokenRequests.push(r.postData() ?? "");
+    if (r.url().includes("/gateway/v1/setup_intents/")) tokenRequests.push(r.postData() ?? "");
   });
   await signIn(page, linh);
   await openCards(page);

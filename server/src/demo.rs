@@ -6,7 +6,7 @@ use crate::cli::{CliError, add_staff};
 use app::{
     backend::{
         Clock, PasswordHasher, Store,
-        gateway::{Gateway, sandbox::SandboxGateway},
+        gateway::{CustomerProfile, Gateway, SavedMethod, sandbox::SandboxGateway},
         store::{
             Actor, CardOnFile, ChangeContext, NewCustomer, NewInvoice, NewInvoiceLine, NewJob,
             Settings,
@@ -15,7 +15,7 @@ use app::{
     domain::{
         Cents, CustomerId, EmailAddress, Password, Timestamp,
         card::{Expiry, MaskedCard},
-        tokenization::{PaymentToken, TokenRequest},
+        tokenization::{SetupConfirmation, TokenRequest},
     },
 };
 use data::CUSTOMERS;
@@ -83,17 +83,33 @@ impl fmt::Display for DemoLogins {
     }
 }
 
-/// Tokenizes a sandbox test card and saves it for a customer (the last one saved is primary);
-/// an `expired` one is stored as expiring last month (the sandbox would refuse it as such).
+/// Saves a sandbox test card for a customer through a setup, as the portal does (the last one
+/// saved is primary); an `expired` one is stored as expiring last month (the sandbox would
+/// refuse it as such).
 async fn add_demo_card(
     store: &Store,
     gateway: &SandboxGateway,
     customer_id: CustomerId,
-    name: &str,
+    (name, email): (&str, &str),
     (number, expired): (&str, bool),
     now: Timestamp,
 ) -> Result<(), CliError> {
     let fail = |what: &str| CliError::Other(format!("demo card: {what}"));
+    let at_processor = gateway
+        .create_customer(&CustomerProfile {
+            id: customer_id,
+            name,
+            email,
+        })
+        .await
+        .map_err(|e| fail(&e.to_string()))?;
+    store
+        .remember_processor_customer(customer_id, gateway.account(), at_processor.as_str(), now)
+        .await?;
+    let setup = gateway
+        .begin_setup(&at_processor)
+        .await
+        .map_err(|e| fail(&e.to_string()))?;
     let year = now.date().0 + 3;
     let request = TokenRequest {
         number: number.into(),
@@ -102,13 +118,19 @@ async fn add_demo_card(
         zip: "94107".into(),
         name: name.into(),
     };
-    let response = gateway
-        .tokenize(&request, "demo")
+    let confirmation = SetupConfirmation {
+        client_secret: setup.client_secret,
+        card: request,
+    };
+    gateway
+        .confirm_setup(&setup.id, &confirmation, "demo")
         .await
         .map_err(|_| fail("the sandbox refused a test card"))?;
-    let token = PaymentToken::parse(&response.token).ok_or_else(|| fail("bad token"))?;
-    let details = gateway
-        .attach(&token)
+    let SavedMethod {
+        method: token,
+        details,
+    } = gateway
+        .finish_setup(&at_processor, &setup.id)
         .await
         .map_err(|e| fail(&e.to_string()))?;
     let card = CardOnFile {
@@ -237,7 +259,8 @@ pub async fn load(
             _ => &[],
         };
         for &card in cards {
-            add_demo_card(store, gateway, customer_id, customer.name, card, now).await?;
+            let who = (customer.name, customer.email);
+            add_demo_card(store, gateway, customer_id, who, card, now).await?;
         }
         for &(days_ago, summary, technician, status, lines, paid_percent) in customer.visits {
             let day = today.plus_seconds(-days_ago * 86_400);

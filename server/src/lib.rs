@@ -13,3 +13,4 @@ pub mod refused_forms;
 pub mod site;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

@@ -13,6 +13,7 @@ use app::{
     backend::{
         AppState,
         gateway::{http as gateway_http, sandbox::SandboxGateway},
+        webhooks::WEBHOOK_PATH,
     },
     shell,
 };
@@ -21,7 +22,7 @@ use axum::{
     extract::{Request, State},
     http::{StatusCode, Uri},
     middleware::{from_fn, from_fn_with_state},
-    routing::get,
+    routing::{get, post},
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -72,7 +73,9 @@ pub fn build_router_with_routes(
         state.clock.clone(),
     );
 
-    let router = Router::new().route("/healthz", get(healthz));
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route(WEBHOOK_PATH, post(crate::webhooks::stripe));
     #[cfg(feature = "bench")]
     let router = router.merge(crate::bench::routes());
     router

@@ -265,8 +265,18 @@ fn report(backend: Backend, name: &str, f: &Figures) {
 /// Luhn check; the same number twice is refused as already saved). The first becomes primary.
 fn add_cards(addr: SocketAddr, c: &Customer, count: usize) -> Result<(), String> {
     for i in 0..count {
+        let setup = match post(addr, "/api/payment-methods/setup", &c.cookie, &c.ip, "")? {
+            (200, answer) => answer,
+            (status, answer) => {
+                return Err(format!(
+                    "beginning a card setup answered {status}: {answer}"
+                ));
+            }
+        };
+        let setup_id = string_after(&setup, "\"id\":\"");
         let card = format!(
-            r#"{{"number":"{}","expiry":"12/{}","cvc":"123","zip":"94107","name":"Bench Customer"}}"#,
+            r#"{{"client_secret":"{}","number":"{}","expiry":"12/{}","cvc":"123","zip":"94107","name":"Bench Customer"}}"#,
+            string_after(&setup, "\"client_secret\":\""),
             visa_number(i),
             30 + i % 9
         );
@@ -274,17 +284,22 @@ fn add_cards(addr: SocketAddr, c: &Customer, count: usize) -> Result<(), String>
             ("Content-Type", "application/json"),
             ("X-Forwarded-For", c.ip.as_str()),
         ];
-        let token = crate::load::http::request(
+        let confirmed = crate::load::http::request(
             addr,
             "POST",
-            "/gateway/v1/tokens",
+            &format!("/gateway/v1/setup_intents/{setup_id}/confirm"),
             &headers,
             &card,
             std::time::Duration::from_secs(30),
         )
-        .map_err(|e| format!("tokenizing a card: {e:?}"))?;
-        let token = string_after(&token.text(), "\"token\":\"");
-        let body = format!("token={token}&make_primary=false&nickname=Card+{i}");
+        .map_err(|e| format!("confirming a card setup: {e:?}"))?;
+        if confirmed.status != 200 {
+            return Err(format!(
+                "confirming a card setup answered {}",
+                confirmed.status
+            ));
+        }
+        let body = format!("setup_intent={setup_id}&make_primary=false&nickname=Card+{i}");
         match post(addr, "/api/payment-methods/add", &c.cookie, &c.ip, &body)? {
             (200, _) => {}
             (status, answer) => return Err(format!("adding a card answered {status}: {answer}")),

@@ -3,8 +3,9 @@
 
 use super::{
     AppState, StoreError,
-    gateway::{Decline, GatewayError},
+    gateway::{Decline, GatewayError, SavedMethod},
     mail::{business_sender, templates},
+    processor::{mirror_default, processor_customer},
     store::{CardOnFile, ChangeContext, SavedCard},
 };
 use crate::error::Context as _;
@@ -115,10 +116,10 @@ pub struct Wallet<'a> {
 }
 
 impl Wallet<'_> {
-    /// Saves the card behind a fresh gateway token and returns it.
+    /// Saves the card a confirmed processor setup holds and returns it.
     pub async fn save(
         &self,
-        token: &str,
+        setup_id: &str,
         make_primary: bool,
         nickname_input: &str,
     ) -> Result<SavedCard, AppError> {
@@ -127,14 +128,22 @@ impl Wallet<'_> {
             customer,
             ctx,
         } = *self;
-        let token = PaymentToken::parse(token).ok_or_else(|| {
+        let setup = PaymentToken::parse(setup_id).ok_or_else(|| {
             AppError::invalid(
                 "number",
                 "We couldn't read the card. Please enter it again.",
             )
         })?;
         let nickname = nickname(nickname_input)?;
-        let details = state.gateway.attach(&token).await.map_err(gateway_error)?;
+        let at_processor = processor_customer(state, customer).await?;
+        let SavedMethod {
+            method: token,
+            details,
+        } = state
+            .gateway
+            .finish_setup(&at_processor, setup.as_str())
+            .await
+            .map_err(gateway_error)?;
         if details.expiry.is_expired(this_month(state)) {
             release(state, &token).await;
             return Err(AppError::invalid("expiry", "This card has expired."));
@@ -155,11 +164,23 @@ impl Wallet<'_> {
         let saved = match state.store.add_card(&new, make_primary, ctx).await {
             Ok(card) => card,
             Err(e) => {
-                release(state, &token).await;
+                // A processor that lets a setup be read twice hands back a card already saved:
+                // that one must stay attached. When unsure, keep it rather than break a card.
+                let kept = state
+                    .store
+                    .cards_for_customer(customer)
+                    .await
+                    .map_or(true, |cards| cards.iter().any(|c| c.token == token));
+                if !kept {
+                    release(state, &token).await;
+                }
                 return Err(store_error("saving a card")(e));
             }
         };
         tracing::info!(customer = %customer, card = %saved.id, "card saved");
+        if saved.is_primary {
+            mirror_default(state, customer, &saved.token).await;
+        }
         notify(state, customer, CardNotice::Added, &saved, ctx).await;
         Ok(saved)
     }
@@ -191,6 +212,7 @@ impl Wallet<'_> {
             .await
             .map_err(store_error("setting the primary card"))?;
         if !before.is_primary {
+            mirror_default(state, customer, &card.token).await;
             notify(state, customer, CardNotice::MadePrimary, &card, ctx).await;
         }
         Ok(format!("{} is now the primary card.", card.card))
@@ -212,6 +234,7 @@ impl Wallet<'_> {
         notify(state, customer, CardNotice::Removed, &deleted.removed, ctx).await;
         Ok(match &deleted.promoted {
             Some(next) => {
+                mirror_default(state, customer, &next.token).await;
                 notify(state, customer, CardNotice::MadePrimary, next, ctx).await;
                 format!(
                     "{} was deleted. {} is now the primary card.",
@@ -270,7 +293,7 @@ impl Wallet<'_> {
 }
 
 /// Emails the customer about a change to their cards (in the background; failures are logged).
-async fn notify(
+pub async fn notify(
     state: &AppState,
     customer: CustomerId,
     notice: CardNotice,

@@ -1,13 +1,15 @@
 //! The payment processor seam: Porchlight talks to a [`Gateway`]; the embedded [`sandbox`] is the
 //! default (a processor's test mode), and a real processor's adapter implements the same trait.
 
+pub mod events;
 pub mod http;
 pub mod sandbox;
 pub mod stripe;
 pub mod webhook_signature;
 
+pub use crate::domain::tokenization::CardSetup;
 use crate::domain::{
-    Cents,
+    Cents, CustomerId,
     card::{Brand, Expiry, Last4},
     tokenization::PaymentToken,
 };
@@ -47,9 +49,28 @@ pub enum Decline {
     IncorrectCvc,
     /// The processor failed; trying again may work.
     ProcessingError,
+    /// The card's bank wanted the cardholder to authenticate, and that did not happen.
+    AuthenticationFailed,
 }
 
 impl Decline {
+    /// Every reason, for reading codes back.
+    pub const ALL: [Decline; 8] = [
+        Decline::Generic,
+        Decline::InsufficientFunds,
+        Decline::LostCard,
+        Decline::StolenCard,
+        Decline::ExpiredCard,
+        Decline::IncorrectCvc,
+        Decline::ProcessingError,
+        Decline::AuthenticationFailed,
+    ];
+
+    /// The reason a [`Decline::code`] stands for.
+    pub fn from_code(code: &str) -> Option<Decline> {
+        Decline::ALL.into_iter().find(|d| d.code() == code)
+    }
+
     /// The machine-readable code (as processors name them).
     pub fn code(self) -> &'static str {
         match self {
@@ -60,6 +81,7 @@ impl Decline {
             Decline::ExpiredCard => "expired_card",
             Decline::IncorrectCvc => "incorrect_security_code",
             Decline::ProcessingError => "processing_error",
+            Decline::AuthenticationFailed => "authentication_required",
         }
     }
 
@@ -77,6 +99,9 @@ impl Decline {
             Decline::ProcessingError => {
                 "We couldn't process this card just now. Please try again in a moment."
             }
+            Decline::AuthenticationFailed => {
+                "Your bank couldn't confirm this payment with you. Please try again or use a different card."
+            }
         }
     }
 
@@ -90,8 +115,8 @@ impl Decline {
     }
 }
 
-/// The result of a charge the processor accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of a charge the processor accepted (`Debug` hides the client secret).
+#[derive(Clone, PartialEq, Eq)]
 pub enum ChargeOutcome {
     /// Money moved; the processor's reference.
     Approved {
@@ -100,12 +125,82 @@ pub enum ChargeOutcome {
     },
     /// Refused by the card's bank.
     Declined(Decline),
+    /// The card's bank asks the cardholder to authenticate (3-D Secure) before money moves.
+    RequiresAction {
+        /// The processor's id of the charge.
+        charge: String,
+        /// What the customer's browser needs to authenticate (never logged).
+        client_secret: String,
+    },
+}
+
+impl fmt::Debug for ChargeOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChargeOutcome::Approved { reference } => write!(f, "Approved({reference})"),
+            ChargeOutcome::Declined(d) => write!(f, "Declined({})", d.code()),
+            ChargeOutcome::RequiresAction { charge, .. } => write!(f, "RequiresAction({charge})"),
+        }
+    }
+}
+
+/// A customer's record at the processor (e.g. Stripe's `cus_…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessorCustomer(String);
+
+impl ProcessorCustomer {
+    /// Accepts a processor's reference: 3–255 letters, digits or `_`.
+    pub fn parse(input: &str) -> Option<Self> {
+        ((3..=255).contains(&input.len())
+            && input.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| Self(input.to_owned()))
+    }
+
+    /// The reference text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Who a processor customer is created for.
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerProfile<'a> {
+    /// Porchlight's customer.
+    pub id: CustomerId,
+    /// Their name.
+    pub name: &'a str,
+    /// Their email address.
+    pub email: &'a str,
+}
+
+/// A card the processor saved for a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedMethod {
+    /// The processor's reference for the card (Stripe's `pm_…`).
+    pub method: PaymentToken,
+    /// What the processor tells about it.
+    pub details: CardDetails,
+}
+
+/// One charge of a saved card.
+#[derive(Debug, Clone, Copy)]
+pub struct ChargeRequest<'a> {
+    /// Whose card.
+    pub customer: &'a ProcessorCustomer,
+    /// The card.
+    pub method: &'a PaymentToken,
+    /// How much.
+    pub amount: Cents,
+    /// Makes the charge happen once, however often it is asked for.
+    pub idempotency_key: &'a str,
+    /// Porchlight's payment attempt, for the processor's records.
+    pub attempt: i64,
 }
 
 /// Why a gateway call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
-    /// The token is unknown, expired, already used or detached.
+    /// The card, setup or token is unknown, expired, not confirmed, another customer's or detached.
     #[error("token unusable")]
     InvalidToken,
     /// The card was declined when attaching or updating.
@@ -128,31 +223,54 @@ pub enum Mode {
     Live,
 }
 
-/// A payment processor, as Porchlight uses it (tokenization happens in the browser).
+/// A payment processor, as Porchlight uses it: the browser hands card details to the processor
+/// only, Porchlight keeps the processor's references.
 #[async_trait::async_trait]
 pub trait Gateway: Send + Sync + fmt::Debug {
     /// Test or live.
     fn mode(&self) -> Mode;
     /// The processor's name as the office reads it, e.g. "Porchlight sandbox".
     fn name(&self) -> &'static str;
-    /// Claims a fresh token for a customer's wallet and returns the card behind it.
-    async fn attach(&self, token: &PaymentToken) -> Result<CardDetails, GatewayError>;
-    /// The card behind an attached token.
-    async fn retrieve(&self, token: &PaymentToken) -> Result<CardDetails, GatewayError>;
-    /// Changes an attached card's expiry and billing ZIP.
+    /// The processor account customer references belong to, e.g. `sandbox` or `stripe-test`.
+    fn account(&self) -> &'static str;
+    /// Creates the processor's customer for a Porchlight customer (once per customer, however
+    /// often it is asked).
+    async fn create_customer(
+        &self,
+        profile: &CustomerProfile<'_>,
+    ) -> Result<ProcessorCustomer, GatewayError>;
+    /// Starts saving a card for `customer`; the browser confirms the setup with the processor.
+    async fn begin_setup(&self, customer: &ProcessorCustomer) -> Result<CardSetup, GatewayError>;
+    /// The card a confirmed setup of `customer` saved.
+    async fn finish_setup(
+        &self,
+        customer: &ProcessorCustomer,
+        setup_id: &str,
+    ) -> Result<SavedMethod, GatewayError>;
+    /// Changes a saved card's expiry and billing ZIP.
     async fn update(
         &self,
-        token: &PaymentToken,
+        method: &PaymentToken,
         expiry: Expiry,
         zip: &str,
     ) -> Result<CardDetails, GatewayError>;
-    /// Charges an attached card once per idempotency key (a retry returns the first outcome).
-    async fn charge(
+    /// Makes a card the customer's default at the processor (Porchlight's primary flag leads).
+    async fn set_default(
         &self,
-        token: &PaymentToken,
-        amount: Cents,
-        idempotency_key: &str,
-    ) -> Result<ChargeOutcome, GatewayError>;
-    /// Releases a token; it can never be charged again.
-    async fn detach(&self, token: &PaymentToken) -> Result<(), GatewayError>;
+        customer: &ProcessorCustomer,
+        method: &PaymentToken,
+    ) -> Result<(), GatewayError>;
+    /// Charges a saved card once per idempotency key (a retry returns the first outcome).
+    async fn charge(&self, request: &ChargeRequest<'_>) -> Result<ChargeOutcome, GatewayError>;
+    /// Removes a card from its customer; it can never be charged again.
+    async fn detach(&self, method: &PaymentToken) -> Result<(), GatewayError>;
+    /// A saved card as the processor has it now; `None` once it is detached.
+    async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError>;
+    /// Checks a webhook's `Stripe-Signature` with this processor's secrets and reads its event.
+    fn parse_webhook(
+        &self,
+        signature: &str,
+        body: &[u8],
+        now_unix: i64,
+    ) -> Result<events::WebhookEvent, events::WebhookError>;
 }

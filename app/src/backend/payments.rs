@@ -9,7 +9,7 @@ pub use reconcile::{PENDING_GRACE_SECS, RECONCILE_EVERY, reconcile_pending, reso
 
 use super::{
     AppState,
-    gateway::Decline,
+    gateway::{Decline, SavedMethod},
     store::{AttemptDetails, AttemptStatus, PaymentAttempt, Reservation, ReserveError},
 };
 use crate::error::{Context as _, FoundContext as _};
@@ -81,28 +81,29 @@ fn reserve_error(e: ReserveError) -> AppError {
 pub enum PaymentSource {
     /// A card on file.
     Saved(PaymentMethodId),
-    /// A card typed on the pay page and tokenized in the browser; `save` keeps it on file.
+    /// A card typed on the pay page and saved by a processor setup the browser confirmed; `save`
+    /// keeps it on file.
     NewCard {
-        /// The processor's one-time token for the card.
-        token: String,
+        /// The confirmed setup's id.
+        setup: String,
         /// Whether to keep the card on file.
         save: bool,
     },
 }
 
 impl PaymentSource {
-    /// The pay form's choice: a saved card's id or a new card's token, exactly one of them.
+    /// The pay form's choice: a saved card's id or a new card's setup, exactly one of them.
     pub fn parse(
         payment_method_id: Option<&str>,
-        token: Option<String>,
+        setup: Option<String>,
         save: bool,
     ) -> Result<Self, AppError> {
-        match (payment_method_id, token) {
+        match (payment_method_id, setup) {
             (Some(id), None) => id
                 .parse()
                 .map(PaymentSource::Saved)
                 .map_err(|_| AppError::NotFound),
-            (None, Some(token)) => Ok(PaymentSource::NewCard { token, save }),
+            (None, Some(setup)) => Ok(PaymentSource::NewCard { setup, save }),
             _ => Err(AppError::BadRequest),
         }
     }
@@ -124,8 +125,8 @@ pub async fn pay(
         PaymentSource::Saved(card) => {
             pay_with_saved_card(state, customer, invoice, card, amount, key, &ctx.request_id).await
         }
-        PaymentSource::NewCard { token, save } => {
-            pay_with_new_card(state, customer, invoice, &token, save, amount, key, ctx).await
+        PaymentSource::NewCard { setup, save } => {
+            pay_with_new_card(state, customer, invoice, &setup, save, amount, key, ctx).await
         }
     }
 }
@@ -177,14 +178,15 @@ async fn pay_with_saved_card(
     outcome(&attempt)
 }
 
-/// Pays with a card typed on the pay page (tokenized in the browser), saving it when asked.
-/// A retry with the same key answers as the first try did, without using the token again.
+/// Pays with a card typed on the pay page (saved by a setup the browser confirmed), keeping it on
+/// file when asked. A retry with the same key answers as the first try did, without using the
+/// setup again.
 #[allow(clippy::too_many_arguments)]
 async fn pay_with_new_card(
     state: &AppState,
     customer: CustomerId,
     invoice: InvoiceId,
-    token: &str,
+    setup: &str,
     save: bool,
     amount: &str,
     key: &str,
@@ -211,7 +213,7 @@ async fn pay_with_new_card(
             customer,
             ctx,
         };
-        let card = wallet.save(token, false, "").await?;
+        let card = wallet.save(setup, false, "").await?;
         return pay_with_saved_card(
             state,
             customer,
@@ -223,15 +225,19 @@ async fn pay_with_new_card(
         )
         .await;
     }
-    let token = crate::domain::tokenization::PaymentToken::parse(token).ok_or_else(|| {
+    let setup = crate::domain::tokenization::PaymentToken::parse(setup).ok_or_else(|| {
         AppError::invalid(
             "number",
             "We couldn't read the card. Please enter it again.",
         )
     })?;
-    let details = state
+    let at_processor = super::processor::processor_customer(state, customer).await?;
+    let SavedMethod {
+        method: token,
+        details,
+    } = state
         .gateway
-        .attach(&token)
+        .finish_setup(&at_processor, setup.as_str())
         .await
         .map_err(super::cards::gateway_error)?;
     let new = AttemptDetails {
@@ -272,14 +278,7 @@ fn outcome(attempt: &PaymentAttempt) -> Result<Paid, AppError> {
             message: format!("Paid {} with {}.", attempt.amount, attempt.card),
         }),
         (AttemptStatus::Declined | AttemptStatus::Failed, _) => {
-            let decline = [
-                Decline::InsufficientFunds,
-                Decline::ExpiredCard,
-                Decline::ProcessingError,
-            ]
-            .into_iter()
-            .find(|d| d.code() == attempt.decline_code)
-            .unwrap_or(Decline::Generic);
+            let decline = Decline::from_code(&attempt.decline_code).unwrap_or(Decline::Generic);
             Err(AppError::Conflict(format!(
                 "{} Your invoice was not paid.",
                 decline.message()

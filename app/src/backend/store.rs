@@ -10,11 +10,13 @@ mod invoices;
 mod jobs;
 mod payment_methods;
 mod payments;
+mod processor_customers;
 mod sessions;
 mod settings;
 mod staff;
 mod throttle;
 mod tokens;
+mod webhook_events;
 
 pub use crate::domain::CustomerKind;
 pub use crate::domain::invoice::NewInvoiceLine;
@@ -228,11 +230,17 @@ impl Store {
             "customer_accounts",
             "payments",
             "payment_attempts",
+            "card_reminders",
+            "card_requests",
+            "processor_customers",
             "payment_method_events",
             "payment_methods",
             "gateway_charges",
             "gateway_tokens",
             "gateway_requests",
+            "gateway_setups",
+            "webhook_events",
+            "gateway_customers",
             "invoice_lines",
             "invoices",
             "jobs",

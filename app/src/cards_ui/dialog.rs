@@ -1,8 +1,8 @@
 //! The "Add New Card" dialog: checks each field as it is typed or left (the same domain rules the
-//! server uses), sends the card straight to the gateway for a token, and hands only the token to
-//! the page. Its inputs have no `name`, so a card number can never be posted to Porchlight.
+//! server uses), confirms the card straight with the processor, and hands only the confirmed
+//! setup's id to the page. Its inputs have no `name`, so a card number can never be posted to Porchlight.
 
-use super::tokenize::{this_month, tokenize};
+use super::setup::{CardOwner, confirm_card, this_month};
 use crate::{
     domain::{
         card::{Brand, digits_of, group_for_display},
@@ -12,11 +12,11 @@ use crate::{
 };
 use leptos::{ev::SubmitEvent, html, prelude::*};
 
-/// What the dialog hands to its page once the gateway returned a token.
+/// What the dialog hands to its page once the processor confirmed the card.
 #[derive(Debug, Clone)]
 pub struct NewCardSubmission {
-    /// The gateway's token.
-    pub token: String,
+    /// The confirmed setup's id.
+    pub setup_intent: String,
     /// "Make this my primary card" was ticked.
     pub make_primary: bool,
     /// Optional label.
@@ -49,8 +49,10 @@ pub const ADD_CARD_DIALOG: &str = "add-new-card";
 /// "Add Payment Method" and the dialog it opens.
 #[component]
 pub fn AddCardDialog(
-    /// Called with the token once the gateway accepted the card.
-    on_token: Callback<NewCardSubmission>,
+    /// Whose card this is.
+    owner: CardOwner,
+    /// Called once the processor confirmed the card.
+    on_confirmed: Callback<NewCardSubmission>,
     /// Whether the save request is in flight.
     #[prop(into)]
     saving: Signal<bool>,
@@ -153,11 +155,11 @@ pub fn AddCardDialog(
         tokenizing.set(true);
         let (primary, nick) = (make_primary.get_untracked(), nickname.get_untracked());
         leptos::task::spawn_local(async move {
-            let result = tokenize(&request).await;
+            let result = confirm_card(owner, &request).await;
             tokenizing.set(false);
             match result {
-                Ok(token) => on_token.run(NewCardSubmission {
-                    token: token.token,
+                Ok(confirmed) => on_confirmed.run(NewCardSubmission {
+                    setup_intent: confirmed.id,
                     make_primary: primary,
                     nickname: nick,
                 }),

@@ -12,7 +12,7 @@ pub struct HistoryRow {
     pub action: CardAction,
     /// "Visa •••• 4242".
     pub card: String,
-    /// "Customer" or the staff member's name.
+    /// "Customer", the staff member's name, "the card network" or "the payment processor".
     pub actor: String,
 }
 
@@ -24,9 +24,12 @@ impl HistoryRow {
             at: e.occurred_at,
             action: e.action,
             card: format!("{} •••• {}", e.brand, e.last4),
-            actor: e
-                .staff
-                .map_or_else(|| "Customer".to_owned(), |(_, name)| name),
+            actor: match (e.staff, e.by_processor, e.action) {
+                (Some((_, name)), _, _) => name,
+                (None, true, CardAction::Updated) => "the card network".to_owned(),
+                (None, true, _) => "the payment processor".to_owned(),
+                (None, false, _) => "Customer".to_owned(),
+            },
         }
     }
 }

@@ -227,6 +227,8 @@ pub enum Actor {
     Customer,
     /// A member of the office staff.
     Staff(StaffId),
+    /// The payment processor or the card network, outside Porchlight (a webhook).
+    Processor,
 }
 
 #[cfg(test)]

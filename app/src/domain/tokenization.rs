@@ -1,4 +1,4 @@
-//! The card-tokenization protocol between the browser and the payment gateway, and the checks
+//! The card-setup protocol between the browser and the sandbox gateway, and the checks
 //! both sides run on the card form before a number goes anywhere.
 
 use super::card::{
@@ -92,11 +92,50 @@ impl TokenRequest {
     }
 }
 
-/// The gateway's answer to a successful tokenization.
+/// A card setup the browser confirms with the processor (shaped like Stripe's SetupIntent).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardSetup {
+    /// The setup's id, which the browser hands back once it confirmed the card.
+    pub id: String,
+    /// The secret only the customer's browser gets, to confirm this setup with the processor.
+    pub client_secret: String,
+}
+
+impl fmt::Debug for CardSetup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CardSetup({}, client_secret redacted)", self.id)
+    }
+}
+
+/// Where the browser confirms a card setup with the sandbox (`{id}`: the setup's id).
+pub const CONFIRM_SETUP_PATH: &str = "/gateway/v1/setup_intents/{id}/confirm";
+
+/// The confirmation URL of one setup.
+pub fn confirm_setup_url(setup_id: &str) -> String {
+    CONFIRM_SETUP_PATH.replace("{id}", setup_id)
+}
+
+/// What the browser sends to the sandbox to confirm a card setup; never sent to Porchlight.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct SetupConfirmation {
+    /// The setup's secret, which Porchlight gave this browser only.
+    pub client_secret: String,
+    /// The card.
+    #[serde(flatten)]
+    pub card: TokenRequest,
+}
+
+impl fmt::Debug for SetupConfirmation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SetupConfirmation(redacted)")
+    }
+}
+
+/// The gateway's answer to a confirmed card setup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenResponse {
-    /// The single-use token Porchlight stores instead of the card.
-    pub token: String,
+pub struct ConfirmedSetup {
+    /// The setup's id, which the browser hands to Porchlight.
+    pub id: String,
     /// Card network.
     pub brand: Brand,
     /// Last four digits.

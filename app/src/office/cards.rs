@@ -1,8 +1,8 @@
 //! The customer record's "Payment Methods" section (the customer's cards, and "Add Payment
-//! Method" for the office, tokenized in the browser as in the portal) and its "Online payments".
+//! Method" for the office, confirmed with the processor from the browser as in the portal) and its "Online payments".
 
 use crate::{
-    cards_ui::{AddCardDialog, CardRow, CardSummary, NewCardSubmission},
+    cards_ui::{AddCardDialog, CardOwner, CardRow, CardSummary, NewCardSubmission},
     domain::CustomerId,
     error::AppError,
 };
@@ -42,11 +42,39 @@ pub fn PaymentsSection(rows: Vec<AttemptRow>, paging: (u32, u32), path: String) 
     }
 }
 
+/// Starts saving a card for a customer on the office's behalf: the processor setup the browser
+/// confirms with the card (which never comes here).
+#[server(endpoint = "office/payment-methods/setup")]
+pub async fn office_begin_card_setup(
+    customer_id: String,
+) -> Result<crate::domain::tokenization::CardSetup, AppError> {
+    let (state, _, customer) = office_card_caller(&customer_id).await?;
+    crate::backend::processor::begin_card_setup(&state, customer).await
+}
+
+/// A staff member allowed to add cards, and the customer they add one for.
+#[cfg(feature = "ssr")]
+async fn office_card_caller(
+    customer_id: &str,
+) -> Result<
+    (
+        crate::backend::AppState,
+        crate::backend::store::StaffMember,
+        CustomerId,
+    ),
+    AppError,
+> {
+    let (state, staff) = super::auth::require_staff(false).await?;
+    let customer: CustomerId = customer_id.parse().map_err(|_| AppError::NotFound)?;
+    crate::backend::cards::require_online_payments(&state).await?;
+    Ok((state, staff, customer))
+}
+
 /// Saves a card for a customer on the office's behalf (recorded with the staff member as actor).
 #[server(endpoint = "office/payment-methods/add")]
 pub async fn office_add_payment_method(
     customer_id: String,
-    token: String,
+    setup_intent: String,
     make_primary: bool,
     nickname: String,
 ) -> Result<String, AppError> {
@@ -55,9 +83,7 @@ pub async fn office_add_payment_method(
         request::request_id,
         store::{Actor, ChangeContext},
     };
-    let (state, staff) = super::auth::require_staff(false).await?;
-    let customer: CustomerId = customer_id.parse().map_err(|_| AppError::NotFound)?;
-    cards::require_online_payments(&state).await?;
+    let (state, staff, customer) = office_card_caller(&customer_id).await?;
     let ctx = ChangeContext {
         actor: Actor::Staff(staff.id),
         at: state.clock.now(),
@@ -69,7 +95,7 @@ pub async fn office_add_payment_method(
         ctx: &ctx,
     };
     wallet
-        .save(&token, make_primary, &nickname)
+        .save(&setup_intent, make_primary, &nickname)
         .await
         .map(|saved| cards::added_message(&saved))
 }
@@ -81,10 +107,10 @@ pub fn PaymentMethodsSection(
     cards: Vec<CardRow>,
     add: ServerAction<OfficeAddPaymentMethod>,
 ) -> impl IntoView {
-    let on_token = Callback::new(move |card: NewCardSubmission| {
+    let on_confirmed = Callback::new(move |card: NewCardSubmission| {
         add.dispatch(OfficeAddPaymentMethod {
             customer_id: customer.to_string(),
-            token: card.token,
+            setup_intent: card.setup_intent,
             make_primary: card.make_primary,
             nickname: card.nickname,
         });
@@ -106,7 +132,7 @@ pub fn PaymentMethodsSection(
                     </ul>
                 }.into_any()
             }}
-            <AddCardDialog on_token=on_token saving=add.pending() outcome=add.value() version=add.version()
+            <AddCardDialog owner=CardOwner::Customer(customer) on_confirmed=on_confirmed saving=add.pending() outcome=add.value() version=add.version()
                 primary_label="Make this the primary card" />
         </section>
     }

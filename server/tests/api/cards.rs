@@ -1,14 +1,14 @@
-//! Saved cards end to end over HTTP: the sandbox gateway's token endpoint, the card server
+//! Saved cards end to end over HTTP: the sandbox gateway's setup confirmation, the card server
 //! functions, their rules, their refusals and the history and emails they leave.
 
 use crate::helpers::{PASSWORD, TestApp, card_form, spawn_app};
 use app::{
     AppError,
-    domain::{StaffRole, status::CardAction, status::Named as _},
+    domain::{StaffRole, status::CardAction, status::Named as _, tokenization::confirm_setup_url},
     office::{cards::OfficeAddPaymentMethod, record::api::CustomerRecord},
     portal::payment_methods::api::{
-        AddPaymentMethod, DeletePaymentMethod, PaymentMethods, SetPrimaryPaymentMethod,
-        UpdatePaymentMethod,
+        AddPaymentMethod, BeginCardSetup, DeletePaymentMethod, PaymentMethods,
+        SetPrimaryPaymentMethod, UpdatePaymentMethod,
     },
 };
 
@@ -45,14 +45,14 @@ async fn update(
 async fn a_customer_saves_two_cards_switches_the_primary_and_deleting_it_promotes_the_other() {
     let app = spawn_app().await;
     let (maria, session) = app.paying_customer("maria@example.com").await;
-    let visa = app.card_token("4242 4242 4242 4242").await;
+    let visa = app.card_setup(&session, "4242 4242 4242 4242").await;
     assert_eq!(
         app.add_card(&session, &visa, false).await.as_deref(),
         Ok("Visa •••• 4242 was added and is now the primary card.")
     );
     assert_eq!(app.cards(&session).await, [("4242".into(), true)]);
 
-    let mc = app.card_token("5555 5555 5555 4444").await;
+    let mc = app.card_setup(&session, "5555 5555 5555 4444").await;
     app.add_card(&session, &mc, true).await.unwrap();
     assert_eq!(
         app.cards(&session).await,
@@ -117,6 +117,7 @@ async fn the_customer_is_emailed_about_each_added_removed_and_primary_card_witho
 #[tokio::test]
 async fn the_gateway_refuses_the_failing_test_cards_with_their_own_messages() {
     let app = spawn_app().await;
+    let (_, session) = app.paying_customer("maria@example.com").await;
     for (number, code, field, words) in [
         (
             "4000 0000 0000 0069",
@@ -138,7 +139,7 @@ async fn the_gateway_refuses_the_failing_test_cards_with_their_own_messages() {
             "isn't valid",
         ),
     ] {
-        let (status, body) = app.tokenize(&card_form(number)).await;
+        let (status, body) = app.confirm_card(&session, &card_form(number)).await;
         assert_eq!(status, 402, "{number}: {body}");
         assert_eq!(body["code"], code, "{number}");
         assert_eq!(body["field"].as_str(), field, "{number}");
@@ -148,14 +149,17 @@ async fn the_gateway_refuses_the_failing_test_cards_with_their_own_messages() {
     }
     let mut expired = card_form("4242 4242 4242 4242");
     expired.expiry = "01/20".into();
-    let (status, body) = app.tokenize(&expired).await;
+    let (status, body) = app.confirm_card(&session, &expired).await;
     assert_eq!((status, body["code"].as_str()), (402, Some("expired_card")));
 }
 
 #[tokio::test]
-async fn the_token_answer_gives_the_browser_display_data_but_no_fingerprint() {
+async fn the_confirmation_gives_the_browser_display_data_but_no_fingerprint() {
     let app = spawn_app().await;
-    let (status, body) = app.tokenize(&card_form("4242424242424242")).await;
+    let (_, session) = app.paying_customer("maria@example.com").await;
+    let (status, body) = app
+        .confirm_card(&session, &card_form("4242424242424242"))
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["last4"].as_str(), Some("4242"), "{body}");
     let fields: Vec<&str> = body
@@ -168,11 +172,13 @@ async fn the_token_answer_gives_the_browser_display_data_but_no_fingerprint() {
 }
 
 #[tokio::test]
-async fn an_unreadable_token_request_is_refused_without_echoing_the_body() {
+async fn an_unreadable_setup_confirmation_is_refused_without_echoing_the_body() {
     let app = spawn_app().await;
+    let (_, session) = app.paying_customer("maria@example.com").await;
+    let setup = app.begin_setup(&session).await;
     let res = app
         .client
-        .post(app.url("/gateway/v1/tokens"))
+        .post(app.url(&confirm_setup_url(&setup.id)))
         .header("content-type", "application/json")
         .body(r#"{"number": 4242424242424242, "cvc": 123}"#)
         .send()
@@ -190,8 +196,8 @@ async fn the_same_card_twice_is_refused_and_its_second_token_is_released() {
     app.save_card(&session, "4242 4242 4242 4242", false).await;
     let mut other_expiry = card_form("4242424242424242");
     other_expiry.expiry = "11/31".into();
-    let (_, body) = app.tokenize(&other_expiry).await;
-    let second = body["token"].as_str().unwrap().to_owned();
+    let (_, body) = app.confirm_card(&session, &other_expiry).await;
+    let second = body["id"].as_str().unwrap().to_owned();
     assert_eq!(
         app.add_card(&session, &second, false).await,
         Err(AppError::Conflict("This card is already saved.".into()))
@@ -212,7 +218,7 @@ async fn a_token_is_used_once_and_expires_unused_after_fifteen_minutes() {
     let (_, james) = app
         .customer_with_account("James O'Connor", "james@example.com", PASSWORD)
         .await;
-    let visa = app.card_token("4242 4242 4242 4242").await;
+    let visa = app.card_setup(&session, "4242 4242 4242 4242").await;
     app.add_card(&session, &visa, false).await.unwrap();
     let err = app.add_card(&james, &visa, false).await.unwrap_err();
     assert_eq!(
@@ -220,7 +226,7 @@ async fn a_token_is_used_once_and_expires_unused_after_fifteen_minutes() {
         400,
         "a token attaches to one wallet only: {err:?}"
     );
-    let late = app.card_token("5555 5555 5555 4444").await;
+    let late = app.card_setup(&session, "5555 5555 5555 4444").await;
     app.clock.advance(15 * 60 + 1);
     let err = app.add_card(&session, &late, false).await.unwrap_err();
     assert_eq!(err.status(), 400, "{err:?}");
@@ -233,8 +239,9 @@ async fn card_functions_refuse_when_payments_or_the_beta_are_off_and_store_nothi
     let (maria, signed_in) = app.paying_customer("maria@example.com").await;
     let session = Some(signed_in.as_str());
     for (online, beta) in [(false, true), (true, false), (false, false)] {
+        app.enable_payments(true, true).await;
+        let visa = app.card_setup(&signed_in, "4242 4242 4242 4242").await;
         app.enable_payments(online, beta).await;
-        let visa = app.card_token("4242 4242 4242 4242").await;
         let refused = app.add_card(&signed_in, &visa, false).await;
         assert!(
             matches!(&refused, Err(AppError::SwitchedOff(m))
@@ -246,6 +253,10 @@ async fn card_functions_refuse_when_payments_or_the_beta_are_off_and_store_nothi
             (
                 "payment-methods",
                 app.call(PaymentMethods {}, session).await.map(drop),
+            ),
+            (
+                "payment-methods/setup",
+                app.call(BeginCardSetup {}, session).await.map(drop),
             ),
             (
                 "payment-methods/set-primary",
@@ -294,7 +305,7 @@ async fn card_functions_refuse_visitors_and_office_sessions() {
                 "payment-methods/add",
                 app.call(
                     AddPaymentMethod {
-                        token: "tok_abcdefghijklmnop".into(),
+                        setup_intent: "seti_abcdefghijklmnop".into(),
                         make_primary: false,
                         nickname: String::new(),
                     },
@@ -436,11 +447,11 @@ async fn the_office_adds_a_card_and_the_history_names_the_staff_member() {
     let staff = app
         .staff_session(StaffRole::Accountant, "avery@office.example")
         .await;
-    let visa = app.card_token("4242 4242 4242 4242").await;
+    let visa = app.card_setup(&session, "4242 4242 4242 4242").await;
     let id = maria.to_string();
     let added = OfficeAddPaymentMethod {
         customer_id: id.clone(),
-        token: visa,
+        setup_intent: visa,
         make_primary: false,
         nickname: String::new(),
     };
@@ -457,18 +468,28 @@ async fn the_office_adds_a_card_and_the_history_names_the_staff_member() {
 }
 
 #[tokio::test]
-async fn token_requests_are_limited_per_address() {
+async fn setup_confirmations_are_limited_per_address() {
     let app = spawn_app().await;
+    let (_, session) = app.paying_customer("maria@example.com").await;
     let limit = app::backend::gateway::sandbox::RATE_LIMIT;
     for _ in 0..limit {
-        let (status, _) = app.tokenize(&card_form("4242 4242 4242 4241")).await;
+        let (status, _) = app
+            .confirm_card(&session, &card_form("4242 4242 4242 4241"))
+            .await;
         assert_eq!(status, 402);
     }
-    let (status, body) = app.tokenize(&card_form("4242 4242 4242 4242")).await;
+    let (status, body) = app
+        .confirm_card(&session, &card_form("4242 4242 4242 4242"))
+        .await;
     assert_eq!(status, 429, "{body}");
     app.clock
         .advance(app::backend::gateway::sandbox::RATE_WINDOW_SECS + 1);
-    assert_eq!(app.tokenize(&card_form("4242 4242 4242 4242")).await.0, 200);
+    assert_eq!(
+        app.confirm_card(&session, &card_form("4242 4242 4242 4242"))
+            .await
+            .0,
+        200
+    );
 }
 
 fn random() -> u32 {
@@ -505,13 +526,8 @@ async fn fifty_concurrent_card_changes_leave_exactly_one_primary_and_no_server_e
     let app = spawn_app().await;
     let (maria, session) = app.paying_customer("maria@example.com").await;
     let mut tokens = Vec::new();
-    for i in 0..25 {
-        let response = app
-            .gateway
-            .tokenize(&card_form(&random_visa()), &format!("test-{i}"))
-            .await
-            .unwrap_or_else(|_| panic!("tokenize {i}"));
-        tokens.push(response.token);
+    for _ in 0..25 {
+        tokens.push(app.card_setup(&session, &random_visa()).await);
     }
     let app = std::sync::Arc::new(app);
     let mut tasks = Vec::new();
@@ -574,10 +590,10 @@ async fn card_changes_are_limited_per_customer() {
 async fn save_card_expiring_october(app: &TestApp, session: &str, number: &str) {
     let mut form = card_form(number);
     form.expiry = "10/26".into();
-    let (status, body) = app.tokenize(&form).await;
+    let (status, body) = app.confirm_card(session, &form).await;
     assert_eq!(status, 200, "{body}");
-    let token = body["token"].as_str().unwrap();
-    app.add_card(session, token, false).await.unwrap();
+    let setup = body["id"].as_str().unwrap();
+    app.add_card(session, setup, false).await.unwrap();
 }
 
 #[tokio::test]

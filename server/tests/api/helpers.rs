@@ -11,11 +11,18 @@ use app::{
         store::{CustomerKind, NewCustomer, NewInvoice, NewInvoiceLine, Settings},
         testing::fresh_store,
     },
-    domain::{Cents, CustomerId, EmailAddress, InvoiceId, Timestamp, tokenization::TokenRequest},
+    domain::{
+        Cents, CustomerId, EmailAddress, InvoiceId, Timestamp,
+        tokenization::{CardSetup, SetupConfirmation, TokenRequest, confirm_setup_url},
+    },
     office::auth::OfficeLogin,
     portal::{
-        invitation::RequestInvitation, login::Login, payment_methods::api::AddPaymentMethod,
-        payment_methods::api::PaymentMethods, session::CurrentCustomer, verify::AcceptInvitation,
+        invitation::RequestInvitation,
+        login::Login,
+        payment_methods::api::PaymentMethods,
+        payment_methods::api::{AddPaymentMethod, BeginCardSetup},
+        session::CurrentCustomer,
+        verify::AcceptInvitation,
     },
 };
 use leptos::config::LeptosOptions;
@@ -734,45 +741,72 @@ impl TestApp {
             .await
     }
 
-    /// POSTs a card to the sandbox gateway as the browser does: (status, JSON body).
-    pub async fn tokenize(&self, form: &TokenRequest) -> (u16, serde_json::Value) {
+    /// Begins a card setup for the signed-in customer, as the Add New Card dialog does.
+    pub async fn begin_setup(&self, session: &str) -> CardSetup {
+        self.call(BeginCardSetup {}, Some(session))
+            .await
+            .expect("beginning a card setup")
+    }
+
+    /// POSTs a card to the sandbox to confirm `setup`, as the browser does: (status, JSON body).
+    pub async fn confirm_setup(
+        &self,
+        setup: &CardSetup,
+        form: &TokenRequest,
+    ) -> (u16, serde_json::Value) {
+        let body = SetupConfirmation {
+            client_secret: setup.client_secret.clone(),
+            card: form.clone(),
+        };
         let res = self
             .client
-            .post(self.url("/gateway/v1/tokens"))
+            .post(self.url(&confirm_setup_url(&setup.id)))
             .header("Origin", &self.public_url)
-            .json(form)
+            .json(&body)
             .send()
             .await
             .unwrap();
         (res.status().as_u16(), res.json().await.unwrap())
     }
 
-    /// A fresh gateway token for a card `number` (see [`card_form`]).
-    pub async fn card_token(&self, number: &str) -> String {
-        let (status, body) = self.tokenize(&card_form(number)).await;
-        assert_eq!(status, 200, "{body}");
-        body["token"].as_str().unwrap().to_owned()
+    /// Begins a setup for the signed-in customer and confirms it with `form`, as the dialog
+    /// does: (status, JSON body).
+    pub async fn confirm_card(
+        &self,
+        session: &str,
+        form: &TokenRequest,
+    ) -> (u16, serde_json::Value) {
+        let setup = self.begin_setup(session).await;
+        self.confirm_setup(&setup, form).await
     }
 
-    /// Saves the card behind `token` for the signed-in customer; the confirmation or refusal.
+    /// A setup of the signed-in customer confirmed with card `number` (see [`card_form`]): its id.
+    pub async fn card_setup(&self, session: &str, number: &str) -> String {
+        let (status, body) = self.confirm_card(session, &card_form(number)).await;
+        assert_eq!(status, 200, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Saves the card of a confirmed setup for the signed-in customer; the confirmation or
+    /// refusal.
     pub async fn add_card(
         &self,
         session: &str,
-        token: &str,
+        setup_intent: &str,
         make_primary: bool,
     ) -> Result<String, AppError> {
         let args = AddPaymentMethod {
-            token: token.into(),
+            setup_intent: setup_intent.into(),
             make_primary,
             nickname: String::new(),
         };
         self.call(args, Some(session)).await
     }
 
-    /// Tokenizes and saves card `number` for the signed-in customer; panics if it is refused.
+    /// Confirms and saves card `number` for the signed-in customer; panics if it is refused.
     pub async fn save_card(&self, session: &str, number: &str, make_primary: bool) {
-        let token = self.card_token(number).await;
-        self.add_card(session, &token, make_primary)
+        let setup = self.card_setup(session, number).await;
+        self.add_card(session, &setup, make_primary)
             .await
             .unwrap_or_else(|e| panic!("saving {number}: {e:?}"));
     }

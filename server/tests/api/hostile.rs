@@ -5,7 +5,7 @@
 mod mixes;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_behind_proxy};
-use app::domain::StaffRole;
+use app::domain::{StaffRole, tokenization::confirm_setup_url};
 
 /// Every argument name the server functions take (unknown ones are ignored by each function).
 const FIELDS: [&str; 42] = [
@@ -205,9 +205,13 @@ async fn a_body_over_the_limit_is_refused_before_any_function_reads_it() {
 /// What the sandbox's token endpoint (called by the browser with card fields) is sent: the
 /// bodies every function gets, then JSON with each card field set to each hostile value, of the
 /// wrong type, missing, doubled or next to unknown fields.
+/// Where [`token_bodies`] want a fresh setup's client secret.
+const SECRET_SLOT: &str = "@client-secret@";
+
 fn token_bodies() -> Vec<(&'static str, Vec<u8>)> {
     const JSON: &str = "application/json";
     let good = serde_json::json!({
+        "client_secret": SECRET_SLOT,
         "number": "4242424242424242", "expiry": "12/30", "cvc": "123", "zip": "94107", "name": "Maria"
     });
     let mut all = bodies();
@@ -246,16 +250,26 @@ fn token_bodies() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 #[tokio::test]
-async fn the_sandbox_token_endpoint_answers_hostile_card_fields_with_a_plain_4xx_and_never_echoes_the_number()
+async fn the_sandbox_setup_confirmation_answers_hostile_card_fields_with_a_plain_4xx_and_never_echoes_the_number()
  {
+    use app::backend::gateway::Gateway;
     // Each request from an address of its own, so the per-address limit never hides a body.
     let app = spawn_app_behind_proxy().await;
+    let (maria, _) = app.paying_customer("maria@example.com").await;
+    let at_processor = app::backend::processor::processor_customer(&app.state, maria)
+        .await
+        .unwrap();
     let mut failures = Vec::new();
     let mut refused_plainly = 0;
     for (n, (content_type, body)) in token_bodies().into_iter().enumerate() {
+        // A fresh setup for each body, its secret put where the body wants one.
+        let setup = app.gateway.begin_setup(&at_processor).await.unwrap();
+        let body = String::from_utf8_lossy(&body)
+            .replace(SECRET_SLOT, &setup.client_secret)
+            .into_bytes();
         let res = app
             .client
-            .post(app.url("/gateway/v1/tokens"))
+            .post(app.url(&confirm_setup_url(&setup.id)))
             .header("Content-Type", content_type)
             .header(
                 "X-Forwarded-For",
@@ -293,7 +307,7 @@ async fn the_sandbox_token_endpoint_answers_hostile_card_fields_with_a_plain_4xx
     let huge = format!(r#"{{"number":"{}"}}"#, "4".repeat(1024 * 1024));
     let res = app
         .client
-        .post(app.url("/gateway/v1/tokens"))
+        .post(app.url(&confirm_setup_url("seti_abcdefghijklmnop")))
         .header("Content-Type", "application/json")
         .body(huge)
         .send()

@@ -28,12 +28,12 @@ async fn names_and_nicknames_with_markup_are_shown_as_text_in_the_portal_the_off
         .await;
     let mut form = card_form("4242424242424242");
     form.name = NAME.into();
-    let (status, body) = app.tokenize(&form).await;
+    let (status, body) = app.confirm_card(&session, &form).await;
     assert_eq!(status, 200, "{body}");
     let before = app.outbox_texts().len();
     app.call(
         AddPaymentMethod {
-            token: body["token"].as_str().unwrap().into(),
+            setup_intent: body["id"].as_str().unwrap().into(),
             make_primary: true,
             nickname: NICKNAME.into(),
         },

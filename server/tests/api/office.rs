@@ -6,7 +6,7 @@ use app::{
         auth::{CurrentStaff, OfficeLogin, OfficeLogout},
         billing::{CreateInvoice, CreateJob, VoidInvoice},
         call_booking::{CreateCustomer, CustomerForm, UpdateCustomer},
-        cards::OfficeAddPaymentMethod,
+        cards::{OfficeAddPaymentMethod, OfficeBeginCardSetup},
         customers::SearchCustomers,
         record::api::{CustomerRecord, InviteCustomer, RequestCardOnFile},
         settings::{OnlinePaymentsSettings, SaveOnlinePayments},
@@ -70,9 +70,12 @@ fn office_calls(customer: CustomerId) -> Vec<Box<dyn AnyCall>> {
             customer_id: id.clone(),
             invoice_id: "1".into(),
         }),
+        Box::new(OfficeBeginCardSetup {
+            customer_id: id.clone(),
+        }),
         Box::new(OfficeAddPaymentMethod {
             customer_id: id.clone(),
-            token: "tok_abcdefghijklmnop".into(),
+            setup_intent: "seti_abcdefghijklmnop".into(),
             make_primary: false,
             nickname: String::new(),
         }),

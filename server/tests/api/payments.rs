@@ -59,7 +59,7 @@ async fn pay(
         amount: amount.into(),
         idempotency_key: key.into(),
         payment_method_id: Some(card.into()),
-        token: None,
+        setup_intent: None,
         save: false,
     };
     app.call(args, Some(session)).await
@@ -173,11 +173,18 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
         .await
         .unwrap();
     assert!(reserved.fresh);
-    use app::backend::gateway::Gateway;
-    app.gateway
-        .charge(&saved.token, Cents::new(40_00), key)
+    use app::backend::gateway::{ChargeRequest, Gateway};
+    let at_processor = app::backend::processor::processor_customer(&app.state, maria)
         .await
         .unwrap();
+    let charge = ChargeRequest {
+        customer: &at_processor,
+        method: &saved.token,
+        amount: Cents::new(40_00),
+        idempotency_key: key,
+        attempt: reserved.attempt.id,
+    };
+    app.gateway.charge(&charge).await.unwrap();
     assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
     assert_eq!(
         app.store
@@ -338,12 +345,13 @@ async fn the_invoice_shows_its_lines_and_payments_to_its_customer_only() {
     );
 }
 
-/// Pays `amount` of `invoice` with a card typed on the page (`token`), kept on file if `save`.
+/// Pays `amount` of `invoice` with a card typed on the page (`setup`, a confirmed setup), kept on
+/// file if `save`.
 async fn pay_new(
     app: &TestApp,
     session: &str,
     invoice: InvoiceId,
-    token: &str,
+    setup: &str,
     save: bool,
     amount: &str,
     key: &str,
@@ -353,7 +361,7 @@ async fn pay_new(
         amount: amount.into(),
         idempotency_key: key.into(),
         payment_method_id: None,
-        token: Some(token.into()),
+        setup_intent: Some(setup.into()),
         save,
     };
     app.call(args, Some(session)).await
@@ -363,7 +371,7 @@ async fn pay_new(
 async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
     let app = spawn_app().await;
     let (maria, session, invoice, _) = ready(&app, "4242 4242 4242 4242").await;
-    let discover = app.card_token("6011 1111 1111 1117").await;
+    let discover = app.card_setup(&session, "6011 1111 1111 1117").await;
     let key = "new-card-key-000000001";
     let first = pay_new(&app, &session, invoice, &discover, false, "10.00", key).await;
     assert_eq!(
@@ -387,7 +395,7 @@ async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
         ("used_for_payment", "1117")
     );
 
-    let mc = app.card_token("5555 5555 5555 4444").await;
+    let mc = app.card_setup(&session, "5555 5555 5555 4444").await;
     pay_new(
         &app,
         &session,
@@ -412,8 +420,8 @@ async fn a_payment_naming_both_a_saved_card_and_a_new_card_or_neither_is_refused
  {
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app, "4242 4242 4242 4242").await;
-    let new_card = app.card_token("5555 5555 5555 4444").await;
-    for (n, (payment_method_id, token)) in [(Some(card), Some(new_card)), (None, None)]
+    let new_card = app.card_setup(&session, "5555 5555 5555 4444").await;
+    for (n, (payment_method_id, setup_intent)) in [(Some(card), Some(new_card)), (None, None)]
         .into_iter()
         .enumerate()
     {
@@ -422,7 +430,7 @@ async fn a_payment_naming_both_a_saved_card_and_a_new_card_or_neither_is_refused
             amount: "10.00".into(),
             idempotency_key: format!("ambiguous-key-{n:06}"),
             payment_method_id,
-            token,
+            setup_intent,
             save: false,
         };
         assert_eq!(
@@ -451,7 +459,7 @@ async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_a
             amount: "1.00".into(),
             idempotency_key: format!("cut-off-key-{n:08}"),
             payment_method_id: Some(card.clone()),
-            token: None,
+            setup_intent: None,
             save: false,
         };
         let _ = app.request(&impatient, args, Some(&session)).send().await;
@@ -575,17 +583,23 @@ async fn the_invariant_check_passes_after_real_payments_and_names_each_broken_ru
 #[tokio::test]
 async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_card_released() {
     use app::backend::{
-        gateway::Gateway,
+        gateway::{Gateway, SavedMethod},
         payments::{PENDING_GRACE_SECS, reconcile_pending},
+        processor::processor_customer,
     };
     let app = spawn_app().await;
-    let (maria, _session, invoice, _card) = ready(&app, "4242 4242 4242 4242").await;
+    let (maria, session, invoice, _card) = ready(&app, "4242 4242 4242 4242").await;
     // A card used once, attached for this payment; the gateway's answer never arrived.
-    let token = app::domain::tokenization::PaymentToken::parse(
-        &app.card_token("5555 5555 5555 4444").await,
-    )
-    .unwrap();
-    let details = app.gateway.attach(&token).await.unwrap();
+    let setup = app.card_setup(&session, "5555 5555 5555 4444").await;
+    let at_processor = processor_customer(&app.state, maria).await.unwrap();
+    let SavedMethod {
+        method: token,
+        details,
+    } = app
+        .gateway
+        .finish_setup(&at_processor, &setup)
+        .await
+        .unwrap();
     let key = "stalled-attempt-00000001";
     let attempt = AttemptDetails {
         key: key.into(),
@@ -619,7 +633,7 @@ async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_ca
     assert_eq!(paid(&app, maria, invoice).await, Cents::new(25_00));
     assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
     assert!(
-        app.gateway.retrieve(&token).await.is_err(),
+        app.gateway.saved_card(&token).await.is_err(),
         "the one-off card is released once its payment is settled"
     );
 }
@@ -720,9 +734,9 @@ async fn a_saved_card_that_has_expired_is_refused_and_nothing_is_charged() {
     // Saved in September 2026 (the test clock's start), expiring in October.
     let mut form = card_form("4242 4242 4242 4242");
     form.expiry = "10/26".into();
-    let (status, body) = app.tokenize(&form).await;
+    let (status, body) = app.confirm_card(&session, &form).await;
     assert_eq!(status, 200, "{body}");
-    app.add_card(&session, body["token"].as_str().unwrap(), true)
+    app.add_card(&session, body["id"].as_str().unwrap(), true)
         .await
         .unwrap();
     let card = app.card_id(maria, "4242").await;

@@ -5,15 +5,24 @@ use crate::helpers::{
     HTTPS_PUBLIC_URL, PASSWORD, PUBLIC_URL, TestApp, card_form, spawn_app, spawn_app_behind_proxy,
     spawn_app_over_https,
 };
-use app::backend::gateway::sandbox::RATE_LIMIT;
+use app::{
+    backend::gateway::sandbox::RATE_LIMIT,
+    domain::tokenization::{SetupConfirmation, confirm_setup_url},
+};
 
-/// Asks the sandbox for a card token as a browser whose proxy forwarded `forwarded_for`.
-async fn tokenize_from(app: &TestApp, forwarded_for: &str) -> u16 {
+/// Confirms a fresh card setup of the signed-in customer as a browser whose proxy forwarded
+/// `forwarded_for`.
+async fn tokenize_from(app: &TestApp, session: &str, forwarded_for: &str) -> u16 {
+    let setup = app.begin_setup(session).await;
+    let body = SetupConfirmation {
+        client_secret: setup.client_secret,
+        card: card_form("4242424242424242"),
+    };
     app.client
-        .post(app.url("/gateway/v1/tokens"))
+        .post(app.url(&confirm_setup_url(&setup.id)))
         .header("Origin", PUBLIC_URL)
         .header("X-Forwarded-For", forwarded_for)
-        .json(&card_form("4242424242424242"))
+        .json(&body)
         .send()
         .await
         .unwrap()
@@ -24,21 +33,22 @@ async fn tokenize_from(app: &TestApp, forwarded_for: &str) -> u16 {
 #[tokio::test]
 async fn behind_a_trusted_proxy_every_client_has_its_own_limit() {
     let app = spawn_app_behind_proxy().await;
+    let (_, session) = app.paying_customer("maria@example.com").await;
     for _ in 0..RATE_LIMIT {
-        assert_eq!(tokenize_from(&app, "203.0.113.7").await, 200);
+        assert_eq!(tokenize_from(&app, &session, "203.0.113.7").await, 200);
     }
     assert_eq!(
-        tokenize_from(&app, "203.0.113.7").await,
+        tokenize_from(&app, &session, "203.0.113.7").await,
         429,
         "this client is over"
     );
     assert_eq!(
-        tokenize_from(&app, "203.0.113.8").await,
+        tokenize_from(&app, &session, "203.0.113.8").await,
         200,
         "another customer behind the same proxy is not"
     );
     assert_eq!(
-        tokenize_from(&app, "198.51.100.1, 203.0.113.7").await,
+        tokenize_from(&app, &session, "198.51.100.1, 203.0.113.7").await,
         429,
         "an address the client wrote itself (left of what the proxy added) is not believed"
     );
@@ -47,11 +57,15 @@ async fn behind_a_trusted_proxy_every_client_has_its_own_limit() {
 #[tokio::test]
 async fn forwarding_headers_from_an_untrusted_peer_change_nothing() {
     let app = spawn_app().await;
+    let (_, session) = app.paying_customer("maria@example.com").await;
     for i in 0..RATE_LIMIT {
-        assert_eq!(tokenize_from(&app, &format!("203.0.113.{i}")).await, 200);
+        assert_eq!(
+            tokenize_from(&app, &session, &format!("203.0.113.{i}")).await,
+            200
+        );
     }
     assert_eq!(
-        tokenize_from(&app, "198.51.100.99").await,
+        tokenize_from(&app, &session, "198.51.100.99").await,
         429,
         "every request counted against the real peer"
     );

@@ -275,21 +275,34 @@ fn client(addr: SocketAddr, n: usize, c: &Customer, limits: &Limits) -> Seen {
         rounds += 1;
         round += 1;
         let number = CARDS[round % CARDS.len()];
+        let Some((status, setup)) = call(&mut seen, "setup", "/api/payment-methods/setup", "")
+        else {
+            break;
+        };
+        let (setup_id, secret) = (
+            string_after(&setup, "\"id\":\""),
+            string_after(&setup, "\"client_secret\":\""),
+        );
         let card = format!(
-            r#"{{"number":"{number}","expiry":"12/30","cvc":"{}","zip":"94107","name":"Load Customer"}}"#,
+            r#"{{"client_secret":"{secret}","number":"{number}","expiry":"12/30","cvc":"{}","zip":"94107","name":"Load Customer"}}"#,
             if number.starts_with("37") {
                 "1234"
             } else {
                 "123"
             }
         );
-        let Some((status, token)) = call(&mut seen, "tokenize", "/gateway/v1/tokens", &card) else {
+        let confirm = format!("/gateway/v1/setup_intents/{setup_id}/confirm");
+        let confirmed = if status == 200 {
+            call(&mut seen, "tokenize", &confirm, &card)
+        } else {
+            Some((status, String::new()))
+        };
+        let Some((status, _)) = confirmed else {
             break;
         };
         if status == 200 {
-            let token = string_after(&token, "\"token\":\"");
             let make_primary = round.is_multiple_of(3);
-            let body = format!("token={token}&make_primary={make_primary}&nickname=");
+            let body = format!("setup_intent={setup_id}&make_primary={make_primary}&nickname=");
             let Some((status, _)) = call(&mut seen, "add", "/api/payment-methods/add", &body)
             else {
                 break;

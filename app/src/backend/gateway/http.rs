@@ -1,25 +1,25 @@
-//! The sandbox gateway's HTTP face: `POST /gateway/v1/tokens`, called by the browser directly.
+//! The sandbox gateway's HTTP face: `POST /gateway/v1/setup_intents/{id}/confirm`, called by the
+//! browser directly with the card.
 
 use super::sandbox::{SandboxGateway, TokenFailure};
 use crate::{
     backend::request::{ClientIp, RequestMeta},
-    domain::tokenization::{TokenRefusal, TokenRequest},
+    domain::tokenization::{SetupConfirmation, TokenRefusal},
 };
 use axum::{
     Extension, Json, Router,
-    extract::{State, rejection::JsonRejection},
+    extract::{Path, State, rejection::JsonRejection},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::post,
 };
 
-/// Where the browser sends card details to be tokenized.
-pub const TOKENS_PATH: &str = "/gateway/v1/tokens";
+pub use crate::domain::tokenization::{CONFIRM_SETUP_PATH, confirm_setup_url};
 
 /// The sandbox's routes, to merge into the application router.
 pub fn routes<S: Clone + Send + Sync + 'static>(gateway: SandboxGateway) -> Router<S> {
     Router::new()
-        .route(TOKENS_PATH, post(tokens))
+        .route(CONFIRM_SETUP_PATH, post(confirm))
         .with_state(gateway)
 }
 
@@ -32,14 +32,15 @@ fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn tokens(
+async fn confirm(
     State(gateway): State<SandboxGateway>,
+    Path(setup_id): Path<String>,
     client: Option<Extension<ClientIp>>,
-    body: Result<Json<TokenRequest>, JsonRejection>,
+    body: Result<Json<SetupConfirmation>, JsonRejection>,
 ) -> Response {
     // The rejection's text can quote the body (a card number), so it is neither logged nor sent.
     let Ok(Json(request)) = body else {
-        tracing::warn!("gateway: token request with an unreadable JSON body");
+        tracing::warn!("gateway: setup confirmation with an unreadable JSON body");
         return refusal(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -52,14 +53,22 @@ async fn tokens(
         caller: None,
     }
     .ip_key();
-    match gateway.tokenize(&request, &ip_key).await {
-        Ok(token) => (StatusCode::OK, Json(token)).into_response(),
+    match gateway.confirm_setup(&setup_id, &request, &ip_key).await {
+        Ok(confirmed) => (StatusCode::OK, Json(confirmed)).into_response(),
         Err(TokenFailure::Refused(refused)) => {
-            tracing::info!(code = %refused.code, "gateway: card refused at tokenization");
+            tracing::info!(code = %refused.code, "gateway: card refused at setup");
             (StatusCode::PAYMENT_REQUIRED, Json(refused)).into_response()
         }
+        Err(TokenFailure::UnknownSetup) => {
+            tracing::info!("gateway: confirmation of an unknown, used or expired setup");
+            refusal(
+                StatusCode::BAD_REQUEST,
+                "setup_intent_unexpected_state",
+                "This card form has expired. Please close it and enter the card again.",
+            )
+        }
         Err(TokenFailure::RateLimited) => {
-            tracing::warn!(ip = %ip_key, "gateway: token requests over the limit");
+            tracing::warn!(ip = %ip_key, "gateway: setup confirmations over the limit");
             refusal(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -67,7 +76,7 @@ async fn tokens(
             )
         }
         Err(TokenFailure::Internal(cause)) => {
-            tracing::error!(%cause, "gateway: tokenization failed");
+            tracing::error!(%cause, "gateway: setup confirmation failed");
             refusal(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "processing_error",

@@ -2,25 +2,31 @@
 //! its own tables. It checks the card, reproduces the public test-card outcomes, and keeps only a
 //! token, brand, last 4, expiry and a keyed fingerprint: never the number or security code.
 
+mod setups;
 mod test_cards;
 mod tokens;
+mod webhooks;
 
 pub use tokens::TokenFailure;
+pub use webhooks::SignedEvent;
 
-use super::{CardDetails, ChargeOutcome, Decline, Gateway, GatewayError, Mode};
+use super::{
+    CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
+    GatewayError, Mode, ProcessorCustomer, SavedMethod,
+    events::{self, WebhookError, WebhookEvent},
+};
 use crate::{
     backend::{Clock, Secret, Store, StoreError},
     domain::{
-        Cents,
         card::{Brand, Expiry, Last4},
         tokenization::PaymentToken,
     },
 };
+use setups::random_id;
 use sqlx::Row;
 use test_cards::Behaviour;
-use tokens::letters;
 
-/// An unattached token stops working after this many seconds.
+/// An unconfirmed setup or unattached token stops working after this many seconds.
 pub const TOKEN_TTL_SECS: i64 = 15 * 60;
 /// Token requests allowed per address in [`RATE_WINDOW_SECS`].
 pub const RATE_LIMIT: i64 = 40;
@@ -60,10 +66,20 @@ impl SandboxGateway {
         )
     }
 
-    /// The live (attached, not detached) token's row.
-    async fn live(&self, token: &PaymentToken) -> Result<(CardDetails, Behaviour), GatewayError> {
+    /// The card behind a saved, not detached token (for support and tests).
+    pub async fn saved_card(&self, token: &PaymentToken) -> Result<CardDetails, GatewayError> {
+        Ok(self.live(token).await?.0)
+    }
+
+    /// The live (attached, not detached) token's row and the customer it was saved for (none for
+    /// tokens saved before the sandbox had customers).
+    async fn live(
+        &self,
+        token: &PaymentToken,
+    ) -> Result<(CardDetails, Behaviour, Option<String>), GatewayError> {
         let row = sqlx::query(
-            "SELECT fingerprint, brand, last4, exp_month, exp_year, cardholder, zip, behaviour \
+            "SELECT fingerprint, brand, last4, exp_month, exp_year, cardholder, zip, behaviour, \
+             customer \
              FROM gateway_tokens WHERE token = $1 AND attached_at IS NOT NULL AND detached_at IS NULL",
         )
         .bind(token.as_str())
@@ -88,7 +104,8 @@ impl SandboxGateway {
             cardholder: get("cardholder")?,
             zip: get("zip")?,
         };
-        Ok((details, Behaviour::from_code(&get("behaviour")?)))
+        let customer = row.try_get("customer").map_err(unavailable)?;
+        Ok((details, Behaviour::from_code(&get("behaviour")?), customer))
     }
 }
 
@@ -106,27 +123,37 @@ impl Gateway for SandboxGateway {
         "Porchlight sandbox"
     }
 
-    async fn attach(&self, token: &PaymentToken) -> Result<CardDetails, GatewayError> {
-        let now = self.clock.now();
-        let claimed = sqlx::query(
-            "UPDATE gateway_tokens SET attached_at = $1 WHERE token = $2 AND attached_at IS NULL \
-             AND detached_at IS NULL AND created_at >= $3",
-        )
-        .bind(now.unix())
-        .bind(token.as_str())
-        .bind(now.unix() - TOKEN_TTL_SECS)
-        .execute(self.store.pool())
-        .await
-        .map_err(unavailable)?
-        .rows_affected();
-        if claimed != 1 {
-            return Err(GatewayError::InvalidToken);
-        }
-        Ok(self.live(token).await?.0)
+    fn account(&self) -> &'static str {
+        "sandbox"
     }
 
-    async fn retrieve(&self, token: &PaymentToken) -> Result<CardDetails, GatewayError> {
-        Ok(self.live(token).await?.0)
+    async fn create_customer(
+        &self,
+        profile: &CustomerProfile<'_>,
+    ) -> Result<ProcessorCustomer, GatewayError> {
+        self.create_customer_once(profile).await
+    }
+
+    async fn begin_setup(&self, customer: &ProcessorCustomer) -> Result<CardSetup, GatewayError> {
+        self.begin(customer).await
+    }
+
+    async fn finish_setup(
+        &self,
+        customer: &ProcessorCustomer,
+        setup_id: &str,
+    ) -> Result<SavedMethod, GatewayError> {
+        let method = self.finish(customer, setup_id).await?;
+        let details = self.live(&method).await?.0;
+        Ok(SavedMethod { method, details })
+    }
+
+    async fn set_default(
+        &self,
+        customer: &ProcessorCustomer,
+        method: &PaymentToken,
+    ) -> Result<(), GatewayError> {
+        self.make_default(customer, method).await
     }
 
     async fn update(
@@ -152,12 +179,13 @@ impl Gateway for SandboxGateway {
         Ok(self.live(token).await?.0)
     }
 
-    async fn charge(
-        &self,
-        token: &PaymentToken,
-        amount: Cents,
-        idempotency_key: &str,
-    ) -> Result<ChargeOutcome, GatewayError> {
+    async fn charge(&self, request: &ChargeRequest<'_>) -> Result<ChargeOutcome, GatewayError> {
+        let ChargeRequest {
+            method: token,
+            amount,
+            idempotency_key,
+            ..
+        } = *request;
         let earlier = || async {
             let row = sqlx::query(
                 "SELECT token, amount_cents, outcome, reference FROM gateway_charges \
@@ -187,18 +215,16 @@ impl Gateway for SandboxGateway {
         if let Some(outcome) = earlier().await? {
             return Ok(outcome);
         }
-        let (details, behaviour) = self.live(token).await?;
+        let (details, behaviour, owner) = self.live(token).await?;
+        if owner.is_some_and(|owner| owner != request.customer.as_str()) {
+            return Err(GatewayError::InvalidToken);
+        }
         let behaviour = if details.expiry.is_expired(self.today()) {
             Behaviour::Decline(Decline::ExpiredCard)
         } else {
             behaviour
         };
-        let reference = {
-            use rand::RngCore;
-            let mut bytes = [0u8; 8];
-            rand::rng().fill_bytes(&mut bytes);
-            format!("ch_{}", letters(&bytes))
-        };
+        let reference = random_id("ch", 8);
         let inserted = sqlx::query(
             "INSERT INTO gateway_charges (idempotency_key, token, amount_cents, outcome, reference, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -222,6 +248,23 @@ impl Gateway for SandboxGateway {
                 .ok_or(GatewayError::Unavailable("charge vanished".into())),
             Err(e) => Err(unavailable(e)),
         }
+    }
+
+    async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError> {
+        match self.live(method).await {
+            Ok((details, ..)) => Ok(Some(details)),
+            Err(GatewayError::InvalidToken) if self.was_detached(method).await? => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn parse_webhook(
+        &self,
+        signature: &str,
+        body: &[u8],
+        now_unix: i64,
+    ) -> Result<WebhookEvent, WebhookError> {
+        events::parse(signature, body, &[&self.webhook_secret()], now_unix)
     }
 
     async fn detach(&self, token: &PaymentToken) -> Result<(), GatewayError> {

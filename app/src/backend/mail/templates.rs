@@ -143,6 +143,8 @@ pub enum CardNotice {
     Removed,
     /// A card became the primary one.
     MadePrimary,
+    /// The card network sent a saved card's new expiry or number.
+    UpdatedByNetwork,
 }
 
 /// Tells the customer a card on file changed ("If this wasn't you…").
@@ -168,6 +170,12 @@ pub fn card_changed(
             "Your primary card changed",
             format!("{card} is now your primary card; it is used by default when you pay invoices"),
         ),
+        CardNotice::UpdatedByNetwork => (
+            "Your saved card was updated by your bank",
+            format!(
+                "Your bank sent new details for a saved card, now {card}, so it keeps working for your payments"
+            ),
+        ),
     };
     email(
         to,
@@ -176,7 +184,11 @@ pub fn card_changed(
         vec![
             format!("Hello {name},"),
             format!("{what} ({when})."),
-            format!("If this wasn't you, contact {business} right away{contact}."),
+            if notice == CardNotice::UpdatedByNetwork {
+                format!("There is nothing you need to do. Questions? Contact {business}{contact}.")
+            } else {
+                format!("If this wasn't you, contact {business} right away{contact}.")
+            },
         ],
         None,
         business,

@@ -3,8 +3,9 @@
 
 use crate::backend::{
     AppState,
-    gateway::{ChargeOutcome, GatewayError},
+    gateway::{ChargeOutcome, ChargeRequest, Decline, GatewayError},
     mail::{business_sender, templates},
+    processor::processor_customer,
     store::{AttemptResult, AttemptStatus, PaymentAttempt},
 };
 use crate::error::{AppError, Context as _};
@@ -18,13 +19,23 @@ pub async fn resolve(
     if attempt.status != AttemptStatus::Pending {
         return Ok(attempt);
     }
-    let result = match state
-        .gateway
-        .charge(&attempt.token, attempt.amount, &attempt.key)
-        .await
-    {
+    let customer = processor_customer(state, attempt.customer_id).await?;
+    let request = ChargeRequest {
+        customer: &customer,
+        method: &attempt.token,
+        amount: attempt.amount,
+        idempotency_key: &attempt.key,
+        attempt: attempt.id,
+    };
+    let result = match state.gateway.charge(&request).await {
         Ok(ChargeOutcome::Approved { reference }) => AttemptResult::Approved(reference),
         Ok(ChargeOutcome::Declined(d)) => AttemptResult::Declined(d.code().to_owned()),
+        // Authenticating on the pay page is not built yet: the charge cannot complete, so it is
+        // refused with the bank's reason and no money moves.
+        Ok(ChargeOutcome::RequiresAction { charge, .. }) => {
+            tracing::warn!(attempt = attempt.id, %charge, "charge needs 3-D Secure; refused");
+            AttemptResult::Declined(Decline::AuthenticationFailed.code().to_owned())
+        }
         Err(GatewayError::InvalidToken) => AttemptResult::Failed("card_unusable".into()),
         Err(GatewayError::Declined(d)) => AttemptResult::Declined(d.code().to_owned()),
         Err(e @ GatewayError::KeyReuse) => return Err(AppError::internal("charging a card", e)),

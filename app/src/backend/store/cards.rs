@@ -3,6 +3,7 @@
 //! index in the schema, kept by locking the customer's row for the length of a change).
 
 mod model;
+mod processor;
 mod reminders;
 
 pub use model::{CardOnFile, ChangeContext, Deleted, SavedCard};
@@ -78,6 +79,7 @@ async fn record(
     let (kind, staff) = match ctx.actor {
         Actor::Customer => ("customer", None),
         Actor::Staff(id) => ("staff", Some(id.get())),
+        Actor::Processor => ("processor", None),
     };
     sqlx::query(
         "INSERT INTO payment_method_events (customer_id, payment_method_id, action, brand, last4, \

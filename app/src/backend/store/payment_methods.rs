@@ -16,8 +16,10 @@ pub struct PaymentMethodEvent {
     pub brand: String,
     /// Last four digits.
     pub last4: String,
-    /// The staff member who acted, or `None` for the customer.
+    /// The staff member who acted, or `None` for the customer or the processor.
     pub staff: Option<(StaffId, String)>,
+    /// The payment processor or the card network acted (a webhook).
+    pub by_processor: bool,
     /// When it happened.
     pub occurred_at: Timestamp,
 }
@@ -29,7 +31,8 @@ impl Store {
         customer: CustomerId,
     ) -> Result<Vec<PaymentMethodEvent>, StoreError> {
         let rows = sqlx::query(
-            "SELECT e.action, e.brand, e.last4, e.actor_staff_id, s.name AS staff_name, e.occurred_at \
+            "SELECT e.action, e.brand, e.last4, e.actor_kind, e.actor_staff_id, s.name AS staff_name, \
+             e.occurred_at \
              FROM payment_method_events e LEFT JOIN staff s ON s.id = e.actor_staff_id \
              WHERE e.customer_id = $1 ORDER BY e.occurred_at DESC, e.id DESC",
         )
@@ -58,6 +61,7 @@ impl Store {
                     brand: row.try_get("brand")?,
                     last4: row.try_get("last4")?,
                     staff,
+                    by_processor: row.try_get::<String, _>("actor_kind")? == "processor",
                     occurred_at: Timestamp::from_unix(row.try_get("occurred_at")?),
                 })
             })

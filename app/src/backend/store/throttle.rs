@@ -72,7 +72,8 @@ impl Store {
 
     /// Deletes what can no longer matter at `now`: counted events older than a day, sessions past
     /// their idle or absolute timeout, one-time links expired for a day, sandbox card tokens never
-    /// attached within a day and sandbox request counts older than a day. Returns rows deleted.
+    /// attached within a day, sandbox card setups and request counts older than a day. Returns
+    /// rows deleted.
     pub async fn purge_expired(&self, now: Timestamp) -> Result<u64, StoreError> {
         use crate::backend::auth::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS};
         let day_ago = now.plus_seconds(-86_400).unix();
@@ -91,6 +92,10 @@ impl Store {
             ),
             (
                 "DELETE FROM gateway_tokens WHERE attached_at IS NULL AND created_at < $1",
+                vec![day_ago],
+            ),
+            (
+                "DELETE FROM gateway_setups WHERE created_at < $1",
                 vec![day_ago],
             ),
             (

@@ -20,8 +20,8 @@ pub struct PaymentDone {
 }
 
 /// Pays part or all of one of the customer's invoices, with a saved card (`payment_method_id`,
-/// the pay form) or with a card typed on the page (`token`, tokenized in the browser; `save`
-/// keeps it on file). The same `idempotency_key` (made when the page was rendered) never charges
+/// the pay form) or with a card typed on the page (`setup_intent`, a processor setup the browser
+/// confirmed with the card; `save` keeps it on file). The same `idempotency_key` (made when the page was rendered) never charges
 /// twice.
 #[server(endpoint = "invoices/pay")]
 pub async fn pay_invoice(
@@ -29,7 +29,7 @@ pub async fn pay_invoice(
     amount: String,
     idempotency_key: String,
     #[server(default)] payment_method_id: Option<String>,
-    #[server(default)] token: Option<String>,
+    #[server(default)] setup_intent: Option<String>,
     #[server(default)] save: bool,
 ) -> Result<PaymentDone, AppError> {
     use crate::backend::{
@@ -43,7 +43,7 @@ pub async fn pay_invoice(
     cards::require_enabled(&state).await?;
     throttle::per_customer(&state, "payment", customer, throttle::PAYMENT_LIMIT).await?;
     let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
-    let source = PaymentSource::parse(payment_method_id.as_deref(), token, save)?;
+    let source = PaymentSource::parse(payment_method_id.as_deref(), setup_intent, save)?;
     let ctx = ChangeContext {
         actor: Actor::Customer,
         at: state.clock.now(),

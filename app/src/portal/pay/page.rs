@@ -5,7 +5,7 @@
 
 use super::api::{PayInvoice, PayPageData, pay_page};
 use crate::{
-    cards_ui::{AddCardDialog, NewCardSubmission},
+    cards_ui::{AddCardDialog, CardOwner, NewCardSubmission},
     domain::Cents,
     ui::{Loaded, SubmitButton, action_error, field_message, form_message, use_id},
 };
@@ -56,13 +56,13 @@ fn PayForm(
     let amount = RwSignal::new(crate::ui::kept_input("amount").unwrap_or_else(|| plain(d.balance)));
     let new_card = {
         let (invoice_id, key) = (d.invoice_id.to_string(), d.key.clone());
-        // Each tokenized card is its own payment intent; resubmitting the same token reuses the key.
-        let on_token = Callback::new(move |card: NewCardSubmission| {
+        // Each confirmed card is its own payment; resubmitting the same setup reuses the key.
+        let on_confirmed = Callback::new(move |card: NewCardSubmission| {
             pay_new.dispatch(PayInvoice {
                 invoice_id: invoice_id.clone(),
-                idempotency_key: format!("{key}-{}", card.token),
+                idempotency_key: format!("{key}-{}", card.setup_intent),
                 payment_method_id: None,
-                token: Some(card.token),
+                setup_intent: Some(card.setup_intent),
                 save: card.make_primary,
                 amount: amount.get_untracked(),
             });
@@ -73,7 +73,7 @@ fn PayForm(
             <section class="card" aria-labelledby="new-card-heading">
                 <h2 id="new-card-heading">"Or pay with a new card"</h2>
                 <p>{move || format!("The amount above ({}) is charged to the card you enter.", Cents::parse(&amount.get()).map_or_else(|_| amount.get(), |c| c.to_string()))}</p>
-                <AddCardDialog on_token=on_token saving=pay_new.pending() outcome=outcome version=pay_new.version()
+                <AddCardDialog owner=CardOwner::SignedInCustomer on_confirmed=on_confirmed saving=pay_new.pending() outcome=outcome version=pay_new.version()
                     primary_label="Save this card for future payments" open_label="Use a new card" submit_label="Pay" />
             </section>
         }

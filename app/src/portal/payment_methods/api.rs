@@ -84,10 +84,21 @@ pub async fn payment_methods() -> Result<PaymentMethodsData, AppError> {
     })
 }
 
-/// Saves the card behind a gateway token (the browser tokenized it; no card data comes here).
+/// Starts saving a card: the processor setup the browser confirms with the card (which never
+/// comes here).
+#[server(endpoint = "payment-methods/setup")]
+pub async fn begin_card_setup() -> Result<crate::domain::tokenization::CardSetup, AppError> {
+    use crate::backend::auth::throttle::{CARD_CHANGE_LIMIT, per_customer};
+    let (state, customer, _) = card_caller().await?;
+    // Counted apart from card changes: every new card begins with one.
+    per_customer(&state, "card-setup", customer, CARD_CHANGE_LIMIT).await?;
+    crate::backend::processor::begin_card_setup(&state, customer).await
+}
+
+/// Saves the card a confirmed processor setup holds (no card data comes here).
 #[server(endpoint = "payment-methods/add")]
 pub async fn add_payment_method(
-    token: String,
+    setup_intent: String,
     make_primary: bool,
     nickname: String,
 ) -> Result<String, AppError> {
@@ -98,7 +109,7 @@ pub async fn add_payment_method(
         ctx: &ctx,
     };
     wallet
-        .save(&token, make_primary, &nickname)
+        .save(&setup_intent, make_primary, &nickname)
         .await
         .map(|saved| crate::backend::cards::added_message(&saved))
 }

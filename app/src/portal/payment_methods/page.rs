@@ -9,8 +9,8 @@ use super::api::{
 use crate::ui::{Changes, LoadError, Loaded};
 use crate::{
     cards_ui::{
-        ADD_CARD_DIALOG, AddCardDialog, CardRow, CardSummary, HistoryList, NewCardSubmission,
-        close_dialog, close_open_dialogs, open_dialog,
+        ADD_CARD_DIALOG, AddCardDialog, CardOwner, CardRow, CardSummary, HistoryList,
+        NewCardSubmission, close_dialog, close_open_dialogs, open_dialog,
     },
     error::AppError,
 };
@@ -64,9 +64,9 @@ fn Cards() -> impl IntoView {
     watch(actions.delete.value().into(), true);
     watch(actions.update.value().into(), false);
     let data = Resource::new(move || changes.get(), |_| payment_methods());
-    let on_token = Callback::new(move |card: NewCardSubmission| {
+    let on_confirmed = Callback::new(move |card: NewCardSubmission| {
         add.dispatch(AddPaymentMethod {
-            token: card.token,
+            setup_intent: card.setup_intent,
             make_primary: card.make_primary,
             nickname: card.nickname,
         });
@@ -102,7 +102,7 @@ fn Cards() -> impl IntoView {
         <div class="page-head">
             <h1>"Saved Payment Methods"</h1>
             <Show when=move || !unavailable()>
-                <AddCardDialog on_token=on_token saving=add.pending() outcome=add.value() version=add.version() />
+                <AddCardDialog owner=CardOwner::SignedInCustomer on_confirmed=on_confirmed saving=add.pending() outcome=add.value() version=add.version() />
             </Show>
         </div>
         <p class="lede">"Your primary card is used by default when you pay invoices."</p>

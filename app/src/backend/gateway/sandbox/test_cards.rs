@@ -19,18 +19,7 @@ impl Behaviour {
     }
 
     pub(super) fn from_code(code: &str) -> Self {
-        [
-            Decline::Generic,
-            Decline::InsufficientFunds,
-            Decline::LostCard,
-            Decline::StolenCard,
-            Decline::ExpiredCard,
-            Decline::IncorrectCvc,
-            Decline::ProcessingError,
-        ]
-        .into_iter()
-        .find(|d| d.code() == code)
-        .map_or(Behaviour::Approve, Behaviour::Decline)
+        Decline::from_code(code).map_or(Behaviour::Approve, Behaviour::Decline)
     }
 }
 

@@ -1,21 +1,27 @@
-//! Tokenization: `POST /gateway/v1/tokens` checks a card, rate-limits the caller and keeps a token
-//! with a keyed fingerprint instead of the number.
+//! Confirming a card setup: `POST /gateway/v1/setup_intents/{id}/confirm` checks the setup's
+//! secret and the card, rate-limits the caller and keeps a token with a keyed fingerprint instead
+//! of the number.
 
-use super::{RATE_LIMIT, RATE_WINDOW_SECS, SandboxGateway, test_cards::test_card};
+use super::{
+    RATE_LIMIT, RATE_WINDOW_SECS, SandboxGateway, TOKEN_TTL_SECS, setups::random_id,
+    test_cards::test_card,
+};
 use crate::{
     backend::StoreError,
     domain::{
         Timestamp,
-        tokenization::{TokenRefusal, TokenRequest, TokenResponse},
+        tokenization::{ConfirmedSetup, SetupConfirmation, TokenRefusal},
     },
 };
 use sqlx::Row;
 
-/// Why a tokenization was not answered with a token.
+/// Why a setup was not confirmed.
 #[derive(Debug)]
 pub enum TokenFailure {
     /// The card was refused; the refusal is safe to show.
     Refused(TokenRefusal),
+    /// No such setup, a wrong secret, already confirmed or too old.
+    UnknownSetup,
     /// Too many requests from this address.
     RateLimited,
     /// Our fault; the cause is for the log.
@@ -64,16 +70,31 @@ impl SandboxGateway {
         Ok(n <= RATE_LIMIT)
     }
 
-    /// `POST /gateway/v1/tokens`: checks a card and returns a token for it.
-    pub async fn tokenize(
+    /// `POST /gateway/v1/setup_intents/{id}/confirm`: checks the secret and the card, and
+    /// saves the card as the setup's token.
+    pub async fn confirm_setup(
         &self,
-        request: &TokenRequest,
+        setup_id: &str,
+        confirmation: &SetupConfirmation,
         ip_key: &str,
-    ) -> Result<TokenResponse, TokenFailure> {
+    ) -> Result<ConfirmedSetup, TokenFailure> {
         let now = self.clock.now();
         if !self.admit(ip_key, now).await? {
             return Err(TokenFailure::RateLimited);
         }
+        let open = sqlx::query(
+            "SELECT id FROM gateway_setups WHERE id = $1 AND secret_hash = $2 \
+             AND token IS NULL AND created_at >= $3",
+        )
+        .bind(setup_id)
+        .bind(self.secret_hash(&confirmation.client_secret))
+        .bind(now.unix() - TOKEN_TTL_SECS)
+        .fetch_optional(self.store.pool())
+        .await?;
+        if open.is_none() {
+            return Err(TokenFailure::UnknownSetup);
+        }
+        let request = &confirmation.card;
         let card = request.check(self.today()).map_err(|errors| {
             let (field, message) = errors.into_iter().next().unwrap_or_default();
             let code = match (field, message.as_str()) {
@@ -97,12 +118,7 @@ impl SandboxGateway {
                 message: d.message().to_owned(),
             })
         })?;
-        let token = {
-            use rand::RngCore;
-            let mut bytes = [0u8; 16];
-            rand::rng().fill_bytes(&mut bytes);
-            format!("tok_{}", letters(&bytes))
-        };
+        let token = random_id("pm", 16);
         let fingerprint = self.fingerprint(card.number.expose_digits());
         let masked = card.number.masked();
         sqlx::query(
@@ -121,8 +137,18 @@ impl SandboxGateway {
         .bind(now.unix())
         .execute(self.store.pool())
         .await?;
-        Ok(TokenResponse {
-            token,
+        let confirmed =
+            sqlx::query("UPDATE gateway_setups SET token = $1 WHERE id = $2 AND token IS NULL")
+                .bind(&token)
+                .bind(setup_id)
+                .execute(self.store.pool())
+                .await?
+                .rows_affected();
+        if confirmed != 1 {
+            return Err(TokenFailure::UnknownSetup);
+        }
+        Ok(ConfirmedSetup {
+            id: setup_id.to_owned(),
             brand: masked.brand,
             last4: masked.last4,
             expiry: card.expiry,

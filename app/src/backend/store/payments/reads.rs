@@ -43,6 +43,15 @@ impl Store {
         Ok(row.as_ref().map(attempt_from_row).transpose()?)
     }
 
+    /// The attempt with this id, if any.
+    pub async fn attempt(&self, id: i64) -> Result<Option<PaymentAttempt>, StoreError> {
+        let row = sqlx::query(select("a.id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(attempt_from_row).transpose()?)
+    }
+
     /// One page of a customer's attempts, newest first, the page clamped to those there are.
     pub async fn attempts_page(
         &self,

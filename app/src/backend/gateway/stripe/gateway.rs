@@ -1,0 +1,318 @@
+//! [`StripeGateway`]: Porchlight's [`Gateway`] over Stripe's API (Customers, SetupIntents,
+//! PaymentMethods, PaymentIntents).
+
+use super::{
+    client::{Params, StripeClient, StripeError},
+    objects::{ErrorDetail, Expandable, PaymentIntent, PaymentMethod},
+};
+use crate::{
+    backend::gateway::{
+        CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
+        GatewayError, Mode, ProcessorCustomer, SavedMethod,
+        events::{self, WebhookError, WebhookEvent},
+    },
+    domain::{
+        card::{Brand, Expiry, Last4},
+        tokenization::PaymentToken,
+    },
+};
+
+/// The currency every charge is made in.
+pub const CURRENCY: &str = "usd";
+
+/// Stripe, through a client holding the account's secret key; `Debug` shows no secret.
+#[derive(Clone)]
+pub struct StripeGateway {
+    client: StripeClient,
+    mode: Mode,
+    webhook_secrets: Vec<String>,
+}
+
+impl std::fmt::Debug for StripeGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeGateway")
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StripeGateway {
+    /// Stripe in `mode` (test or live keys) through `client`, its webhooks signed with any of
+    /// `webhook_secrets`.
+    pub fn new(client: StripeClient, mode: Mode, webhook_secrets: Vec<String>) -> Self {
+        Self {
+            client,
+            mode,
+            webhook_secrets,
+        }
+    }
+}
+
+/// The reason behind a card error, from Stripe's decline code or error code.
+pub fn decline_of(detail: &ErrorDetail) -> Decline {
+    let reason = detail.decline_code.as_deref().or(detail.code.as_deref());
+    match reason {
+        Some("insufficient_funds") => Decline::InsufficientFunds,
+        Some("lost_card") => Decline::LostCard,
+        Some("stolen_card") => Decline::StolenCard,
+        Some("expired_card") => Decline::ExpiredCard,
+        Some("incorrect_cvc" | "invalid_cvc") => Decline::IncorrectCvc,
+        Some("processing_error") => Decline::ProcessingError,
+        Some("authentication_required" | "payment_intent_authentication_failure") => {
+            Decline::AuthenticationFailed
+        }
+        _ => Decline::Generic,
+    }
+}
+
+fn gateway_error(e: StripeError) -> GatewayError {
+    match e {
+        StripeError::Card(detail) => GatewayError::Declined(decline_of(&detail)),
+        StripeError::KeyReuse => GatewayError::KeyReuse,
+        StripeError::NotFound(_) => GatewayError::InvalidToken,
+        // A payment method that is not the customer's (or no longer attached) is named missing.
+        StripeError::Invalid { detail, .. }
+            if detail.code.as_deref() == Some("resource_missing") =>
+        {
+            GatewayError::InvalidToken
+        }
+        other => GatewayError::Unavailable(other.to_string()),
+    }
+}
+
+fn unreadable(what: &str) -> GatewayError {
+    GatewayError::Unavailable(format!("Stripe answered {what}"))
+}
+
+/// What Porchlight keeps of a card payment method.
+fn card_details(method: &PaymentMethod) -> Result<CardDetails, GatewayError> {
+    let card = method
+        .card
+        .as_ref()
+        .ok_or_else(|| unreadable("a payment method without a card"))?;
+    // Stripe's brand codes are the names of Porchlight's card icons.
+    let brand = [
+        Brand::Visa,
+        Brand::Mastercard,
+        Brand::Amex,
+        Brand::Discover,
+        Brand::Diners,
+        Brand::Jcb,
+        Brand::UnionPay,
+    ]
+    .into_iter()
+    .find(|b| b.icon() == card.brand)
+    .ok_or(GatewayError::Declined(Decline::Generic))?;
+    let last4 =
+        Last4::try_from(card.last4.clone()).map_err(|_| unreadable("a malformed last 4"))?;
+    let fingerprint = card
+        .fingerprint
+        .clone()
+        .ok_or_else(|| unreadable("a card without a fingerprint"))?;
+    let billing = &method.billing_details;
+    Ok(CardDetails {
+        brand,
+        last4,
+        expiry: Expiry {
+            year: card.exp_year,
+            month: card.exp_month,
+        },
+        fingerprint,
+        cardholder: billing.name.clone().unwrap_or_default(),
+        zip: billing
+            .address
+            .as_ref()
+            .and_then(|a| a.postal_code.clone())
+            .unwrap_or_default(),
+    })
+}
+
+/// What a PaymentIntent's status means for the attempt.
+pub fn outcome_of(intent: &PaymentIntent) -> Result<ChargeOutcome, GatewayError> {
+    match intent.status.as_str() {
+        "succeeded" => Ok(ChargeOutcome::Approved {
+            reference: intent
+                .latest_charge
+                .clone()
+                .unwrap_or_else(|| intent.id.clone()),
+        }),
+        "requires_action" => Ok(ChargeOutcome::RequiresAction {
+            charge: intent.id.clone(),
+            client_secret: intent
+                .client_secret
+                .clone()
+                .ok_or_else(|| unreadable("a payment intent without a client secret"))?,
+        }),
+        "requires_payment_method" | "canceled" => Ok(ChargeOutcome::Declined(
+            intent
+                .last_payment_error
+                .as_ref()
+                .map_or(Decline::Generic, decline_of),
+        )),
+        // `processing` (and anything newer) has not settled: ask again later.
+        other => Err(GatewayError::Unavailable(format!(
+            "payment intent {} is {other}",
+            intent.id
+        ))),
+    }
+}
+
+#[async_trait::async_trait]
+impl Gateway for StripeGateway {
+    fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    fn name(&self) -> &'static str {
+        "Stripe"
+    }
+
+    fn account(&self) -> &'static str {
+        match self.mode {
+            Mode::Test => "stripe-test",
+            Mode::Live => "stripe-live",
+        }
+    }
+
+    async fn create_customer(
+        &self,
+        profile: &CustomerProfile<'_>,
+    ) -> Result<ProcessorCustomer, GatewayError> {
+        let params = Params::default()
+            .with("email", profile.email)
+            .with("name", profile.name)
+            .with("metadata[porchlight_customer]", profile.id);
+        let key = format!("porchlight-customer-{}", profile.id);
+        let customer = self
+            .client
+            .create_customer(params, &key)
+            .await
+            .map_err(gateway_error)?;
+        ProcessorCustomer::parse(&customer.id).ok_or_else(|| unreadable("a malformed customer id"))
+    }
+
+    async fn begin_setup(&self, customer: &ProcessorCustomer) -> Result<CardSetup, GatewayError> {
+        let intent = self
+            .client
+            .create_setup_intent(customer.as_str())
+            .await
+            .map_err(gateway_error)?;
+        let client_secret = intent
+            .client_secret
+            .ok_or_else(|| unreadable("a setup intent without a client secret"))?;
+        Ok(CardSetup {
+            id: intent.id,
+            client_secret,
+        })
+    }
+
+    async fn finish_setup(
+        &self,
+        customer: &ProcessorCustomer,
+        setup_id: &str,
+    ) -> Result<SavedMethod, GatewayError> {
+        let intent = self
+            .client
+            .setup_intent(setup_id)
+            .await
+            .map_err(gateway_error)?;
+        // Another customer's setup, or one the browser has not confirmed, saves nothing.
+        if intent.customer.as_deref() != Some(customer.as_str()) || intent.status != "succeeded" {
+            if let Some(error) = &intent.last_setup_error {
+                return Err(GatewayError::Declined(decline_of(error)));
+            }
+            return Err(GatewayError::InvalidToken);
+        }
+        let method = match intent.payment_method {
+            Some(Expandable::Object(method)) => *method,
+            Some(Expandable::Id(id)) => self
+                .client
+                .payment_method(&id)
+                .await
+                .map_err(gateway_error)?,
+            None => return Err(unreadable("a succeeded setup without a payment method")),
+        };
+        let details = card_details(&method)?;
+        let method = PaymentToken::parse(&method.id)
+            .ok_or_else(|| unreadable("a malformed payment method id"))?;
+        Ok(SavedMethod { method, details })
+    }
+
+    async fn update(
+        &self,
+        method: &PaymentToken,
+        expiry: Expiry,
+        zip: &str,
+    ) -> Result<CardDetails, GatewayError> {
+        let updated = self
+            .client
+            .update_card(method.as_str(), expiry.month, expiry.year, zip)
+            .await
+            .map_err(gateway_error)?;
+        card_details(&updated)
+    }
+
+    async fn set_default(
+        &self,
+        customer: &ProcessorCustomer,
+        method: &PaymentToken,
+    ) -> Result<(), GatewayError> {
+        self.client
+            .set_default_payment_method(customer.as_str(), method.as_str())
+            .await
+            .map(drop)
+            .map_err(gateway_error)
+    }
+
+    async fn charge(&self, request: &ChargeRequest<'_>) -> Result<ChargeOutcome, GatewayError> {
+        let params = Params::default()
+            .with("amount", request.amount.get())
+            .with("currency", CURRENCY)
+            .with("customer", request.customer.as_str())
+            .with("payment_method", request.method.as_str())
+            .with("confirm", "true")
+            .with("allowed_payment_method_types[]", "card")
+            .with("metadata[porchlight_attempt]", request.attempt);
+        let intent = self
+            .client
+            .create_payment_intent(params, request.idempotency_key)
+            .await
+            .map_err(gateway_error)?;
+        outcome_of(&intent)
+    }
+
+    async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError> {
+        let read = self
+            .client
+            .payment_method(method.as_str())
+            .await
+            .map_err(gateway_error)?;
+        // A detached payment method belongs to no customer.
+        match read.customer {
+            Some(_) => card_details(&read).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn parse_webhook(
+        &self,
+        signature: &str,
+        body: &[u8],
+        now_unix: i64,
+    ) -> Result<WebhookEvent, WebhookError> {
+        let secrets: Vec<&str> = self.webhook_secrets.iter().map(String::as_str).collect();
+        events::parse(signature, body, &secrets, now_unix)
+    }
+
+    async fn detach(&self, method: &PaymentToken) -> Result<(), GatewayError> {
+        match self.client.detach(method.as_str()).await {
+            // Already detached (or never there): nothing left to charge.
+            Ok(_) | Err(StripeError::NotFound(_)) => Ok(()),
+            Err(StripeError::Invalid { status: 400, .. }) => {
+                tracing::info!("payment method was not attached; nothing to detach");
+                Ok(())
+            }
+            Err(e) => Err(gateway_error(e)),
+        }
+    }
+}

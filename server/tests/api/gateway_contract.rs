@@ -1,0 +1,307 @@
+//! The gateway contract: the same expectations of every [`Gateway`], run against the embedded
+//! sandbox (confirming a setup through its HTTP endpoint, as the browser does) and against the
+//! Stripe gateway pointed at the fake Stripe API (confirming through the fake's stand-in for
+//! Stripe.js).
+
+use crate::fake_stripe::{FakeStripe, SECRET_KEY};
+use crate::helpers::{TestApp, card_form, spawn_app};
+use app::{
+    backend::gateway::{
+        CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway, GatewayError,
+        Mode, ProcessorCustomer, SavedMethod,
+        stripe::{ClientSettings, StripeClient, StripeGateway},
+    },
+    domain::{Cents, CustomerId, card::Expiry},
+};
+use std::time::Duration;
+
+/// A processor under test and the browser's way of confirming a setup with it.
+enum Processor {
+    Sandbox(Box<TestApp>),
+    Stripe(FakeStripe, StripeGateway),
+}
+
+impl Processor {
+    /// The sandbox of a fresh app, then Stripe against a fresh fake.
+    async fn each() -> [Processor; 2] {
+        let fake = FakeStripe::start().await;
+        let settings = ClientSettings {
+            api_url: fake.url.clone(),
+            timeout: Duration::from_millis(500),
+            backoff: Duration::from_millis(10),
+        };
+        let client = StripeClient::new(settings, SECRET_KEY).unwrap();
+        [
+            Processor::Sandbox(Box::new(spawn_app().await)),
+            Processor::Stripe(
+                fake,
+                StripeGateway::new(client, Mode::Test, vec!["whsec_contract".into()]),
+            ),
+        ]
+    }
+
+    fn gateway(&self) -> &dyn Gateway {
+        match self {
+            Processor::Sandbox(app) => &app.gateway,
+            Processor::Stripe(_, gateway) => gateway,
+        }
+    }
+
+    /// What the browser does with the card typed into the processor's fields: the HTTP status.
+    async fn confirm(&self, setup: &CardSetup, number: &str) -> u16 {
+        match self {
+            Processor::Sandbox(app) => app.confirm_setup(setup, &card_form(number)).await.0,
+            Processor::Stripe(fake, _) => reqwest::Client::new()
+                .post(format!(
+                    "{}/test/setup_intents/{}/confirm",
+                    fake.url, setup.id
+                ))
+                .form(&[
+                    ("number", number),
+                    ("exp_month", "12"),
+                    ("exp_year", "2030"),
+                    ("zip", "94107"),
+                    ("name", "Maria Gonzalez"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        }
+    }
+
+    /// Porchlight customer `n` at the processor.
+    async fn customer(&self, n: i64) -> ProcessorCustomer {
+        let email = format!("customer{n}@example.com");
+        let profile = CustomerProfile {
+            id: CustomerId::new(n),
+            name: "Maria Gonzalez",
+            email: &email,
+        };
+        self.gateway().create_customer(&profile).await.unwrap()
+    }
+
+    /// A card saved for `customer` through a confirmed setup.
+    async fn save(&self, customer: &ProcessorCustomer, number: &str) -> SavedMethod {
+        let setup = self.gateway().begin_setup(customer).await.unwrap();
+        assert_eq!(self.confirm(&setup, number).await, 200, "{number}");
+        self.gateway()
+            .finish_setup(customer, &setup.id)
+            .await
+            .unwrap()
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Processor::Sandbox(_) => "sandbox",
+            Processor::Stripe(..) => "stripe",
+        }
+    }
+}
+
+fn charge<'a>(
+    customer: &'a ProcessorCustomer,
+    card: &'a SavedMethod,
+    cents: i64,
+    key: &'a str,
+) -> ChargeRequest<'a> {
+    ChargeRequest {
+        customer,
+        method: &card.method,
+        amount: Cents::new(cents),
+        idempotency_key: key,
+        attempt: 1,
+    }
+}
+
+#[tokio::test]
+async fn a_processor_customer_is_created_once_per_porchlight_customer() {
+    for p in Processor::each().await {
+        let first = p.customer(7).await;
+        assert_eq!(p.customer(7).await, first, "{}", p.name());
+        assert_ne!(p.customer(8).await, first, "{}", p.name());
+    }
+}
+
+#[tokio::test]
+async fn a_confirmed_setup_saves_the_card_as_display_data_and_a_fingerprint() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let maria = p.customer(1).await;
+        let visa = p.save(&maria, "4242424242424242").await;
+        let details = &visa.details;
+        assert_eq!(details.brand.name(), "Visa", "{who}");
+        assert_eq!(details.last4.as_str(), "4242", "{who}");
+        assert_eq!(details.expiry.month, 12, "{who}");
+        assert_eq!(details.zip, "94107", "{who}");
+        assert!(!details.fingerprint.contains("4242424242424242"), "{who}");
+        let again = p.save(&maria, "4242424242424242").await;
+        assert_eq!(again.details.fingerprint, details.fingerprint, "{who}");
+        assert_ne!(again.method, visa.method, "{who}");
+        let mastercard = p.save(&maria, "5555555555554444").await;
+        assert_eq!(mastercard.details.brand.name(), "Mastercard", "{who}");
+        assert_ne!(mastercard.details.fingerprint, details.fingerprint, "{who}");
+    }
+}
+
+#[tokio::test]
+async fn a_setup_saves_nothing_for_another_customer_or_before_it_is_confirmed() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let (maria, james) = (p.customer(1).await, p.customer(2).await);
+        let setup = p.gateway().begin_setup(&maria).await.unwrap();
+        let early = p.gateway().finish_setup(&maria, &setup.id).await;
+        assert!(
+            matches!(early, Err(GatewayError::InvalidToken)),
+            "{who}: {early:?}"
+        );
+        assert_eq!(p.confirm(&setup, "4242424242424242").await, 200, "{who}");
+        let stolen = p.gateway().finish_setup(&james, &setup.id).await;
+        assert!(
+            matches!(stolen, Err(GatewayError::InvalidToken)),
+            "{who}: {stolen:?}"
+        );
+        let unknown = p
+            .gateway()
+            .finish_setup(&maria, "seti_nonexistent0000")
+            .await;
+        assert!(
+            matches!(unknown, Err(GatewayError::InvalidToken)),
+            "{who}: {unknown:?}"
+        );
+        assert!(
+            p.gateway().finish_setup(&maria, &setup.id).await.is_ok(),
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn cards_refused_when_saved_never_confirm() {
+    for p in Processor::each().await {
+        let maria = p.customer(1).await;
+        for number in ["4000000000000069", "4000000000000127", "4000000000000119"] {
+            let setup = p.gateway().begin_setup(&maria).await.unwrap();
+            assert_eq!(
+                p.confirm(&setup, number).await,
+                402,
+                "{}: {number}",
+                p.name()
+            );
+            let finished = p.gateway().finish_setup(&maria, &setup.id).await;
+            assert!(finished.is_err(), "{}: {number}: {finished:?}", p.name());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_charge_happens_once_per_key_and_the_key_with_another_amount_is_refused() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let maria = p.customer(1).await;
+        let visa = p.save(&maria, "4242424242424242").await;
+        let first = p
+            .gateway()
+            .charge(&charge(&maria, &visa, 25_00, "contract-key-0000001"))
+            .await
+            .unwrap();
+        assert!(
+            matches!(first, ChargeOutcome::Approved { .. }),
+            "{who}: {first:?}"
+        );
+        let again = p
+            .gateway()
+            .charge(&charge(&maria, &visa, 25_00, "contract-key-0000001"))
+            .await
+            .unwrap();
+        assert_eq!(again, first, "{who}: a retry answers as the first try");
+        let other = p
+            .gateway()
+            .charge(&charge(&maria, &visa, 30_00, "contract-key-0000001"))
+            .await;
+        assert!(
+            matches!(other, Err(GatewayError::KeyReuse)),
+            "{who}: {other:?}"
+        );
+        let next = p
+            .gateway()
+            .charge(&charge(&maria, &visa, 30_00, "contract-key-0000002"))
+            .await
+            .unwrap();
+        assert_ne!(next, first, "{who}: a new key is a new charge");
+    }
+}
+
+#[tokio::test]
+async fn cards_that_decline_on_charge_save_and_then_decline_with_their_reason() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let maria = p.customer(1).await;
+        for (number, reason) in [
+            ("4000000000009995", Decline::InsufficientFunds),
+            ("4000000000000341", Decline::Generic),
+            ("4000000000009987", Decline::LostCard),
+        ] {
+            let card = p.save(&maria, number).await;
+            let key = format!("decline-key-{number}");
+            let outcome = p
+                .gateway()
+                .charge(&charge(&maria, &card, 10_00, &key))
+                .await;
+            assert_eq!(
+                outcome.unwrap(),
+                ChargeOutcome::Declined(reason),
+                "{who}: {number}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_card_is_updated_made_the_default_and_once_detached_never_charged() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let (maria, james) = (p.customer(1).await, p.customer(2).await);
+        let visa = p.save(&maria, "4242424242424242").await;
+        let expiry = Expiry {
+            year: 2031,
+            month: 3,
+        };
+        let updated = p
+            .gateway()
+            .update(&visa.method, expiry, "10001")
+            .await
+            .unwrap();
+        assert_eq!(
+            (updated.expiry, updated.zip.as_str()),
+            (expiry, "10001"),
+            "{who}"
+        );
+        p.gateway().set_default(&maria, &visa.method).await.unwrap();
+        let foreign = p.gateway().set_default(&james, &visa.method).await;
+        assert!(
+            matches!(foreign, Err(GatewayError::InvalidToken)),
+            "{who}: {foreign:?}"
+        );
+        let not_hers = p
+            .gateway()
+            .charge(&charge(&james, &visa, 10_00, "foreign-key-00000001"))
+            .await;
+        assert!(
+            matches!(not_hers, Err(GatewayError::InvalidToken)),
+            "{who}: {not_hers:?}"
+        );
+
+        p.gateway().detach(&visa.method).await.unwrap();
+        p.gateway().detach(&visa.method).await.unwrap();
+        let after = p
+            .gateway()
+            .charge(&charge(&maria, &visa, 10_00, "detached-key-0000001"))
+            .await;
+        assert!(
+            matches!(after, Err(GatewayError::InvalidToken)),
+            "{who}: {after:?}"
+        );
+    }
+}
