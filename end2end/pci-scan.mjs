@@ -1,7 +1,9 @@
 // After the end-to-end run: searches the e2e database files, the outbox and the server log for
 // card data. Fails on any Luhn-valid 13–19 digit number standing on its own (digits optionally
 // grouped by single spaces or dashes), on any sandbox test card number anywhere (even inside
-// other text), and on any field that looks like a security code ("cvc": …, cvv=…).
+// other text), on any field that looks like a security code ("cvc": …, cvv=…), and on any card
+// setup's or payment's client secret (`seti_…_secret_…`, `pi_…_secret_…`), which only the
+// customer's browser may hold.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -48,6 +50,9 @@ for (const file of scanned) {
     if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) {
       findings.push(`${file}: a Luhn-valid ${digits.length}-digit number ending ${digits.slice(-4)}`);
     }
+  }
+  for (const m of text.matchAll(/\b(seti|pi)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+/g)) {
+    findings.push(`${file}: a client secret of ${m[1] === "seti" ? "a card setup" : "a payment"}`);
   }
   for (const m of text.matchAll(/["']?\b(cvc2?|cvv2?|csc|security_?code)\b["']?\s*[:=]/gi)) {
     findings.push(`${file}: a security-code field "${m[0]}"`);

@@ -264,6 +264,8 @@ pub trait Gateway: Send + Sync + fmt::Debug {
     async fn charge(&self, request: &ChargeRequest<'_>) -> Result<ChargeOutcome, GatewayError>;
     /// Removes a card from its customer; it can never be charged again.
     async fn detach(&self, method: &PaymentToken) -> Result<(), GatewayError>;
+    /// Whether the processor answers with the configured credentials.
+    async fn check(&self) -> Result<(), GatewayError>;
     /// A saved card as the processor has it now; `None` once it is detached.
     async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError>;
     /// Checks a webhook's `Stripe-Signature` with this processor's secrets and reads its event.

@@ -39,6 +39,8 @@ pub struct OnlinePaymentsView {
     pub processor: String,
     /// Whether it is in test mode (no real money moves).
     pub test_mode: bool,
+    /// When the processor last sent a webhook, if ever.
+    pub last_webhook: Option<crate::domain::Timestamp>,
     /// Change history, newest first.
     pub audit: Vec<AuditRow>,
 }
@@ -80,6 +82,11 @@ pub async fn online_payments_settings() -> Result<OnlinePaymentsView, AppError> 
         reply_to_email: settings.reply_to_email,
         processor: state.gateway.name().to_owned(),
         test_mode: state.gateway.mode() == crate::backend::gateway::Mode::Test,
+        last_webhook: state
+            .store
+            .last_webhook_at()
+            .await
+            .context("reading the last webhook")?,
         audit: audit
             .into_iter()
             .map(|c| AuditRow {
@@ -91,6 +98,22 @@ pub async fn online_payments_settings() -> Result<OnlinePaymentsView, AppError> 
             })
             .collect(),
     })
+}
+
+/// Asks the payment processor whether it answers with the configured credentials (admins only).
+#[server(endpoint = "office/settings/test-connection")]
+pub async fn test_processor_connection() -> Result<String, AppError> {
+    let (state, _) = super::auth::require_staff(true).await?;
+    let name = state.gateway.name();
+    match state.gateway.check().await {
+        Ok(()) => Ok(format!("{name} answered: the connection works.")),
+        Err(cause) => {
+            tracing::error!(%cause, "processor connection check failed");
+            Err(AppError::Unavailable(format!(
+                "{name} did not answer. Check the API key and the network, then try again."
+            )))
+        }
+    }
 }
 
 /// Saves the Online Payments settings (admins only); each changed value is audited.
@@ -142,6 +165,27 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
     }
 }
 
+/// "Test connection" and its answer (a plain form post without JavaScript).
+#[component]
+fn ConnectionCheck() -> impl IntoView {
+    let check = ServerAction::<TestProcessorConnection>::new();
+    let worked = move || check.value().get().and_then(Result::ok);
+    let failed = move || {
+        check
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    view! {
+        <p class="notice notice--ok" role="status">{worked}</p>
+        <p class="form__error" role="alert">{failed}</p>
+        <ActionForm action=check attr:class="form">
+            <SubmitButton label="Test connection" busy="Testing…" pending=check.pending() />
+        </ActionForm>
+    }
+}
+
 #[component]
 fn OnlinePaymentsForm() -> impl IntoView {
     let save = ServerAction::<SaveOnlinePayments>::new();
@@ -187,6 +231,11 @@ fn OnlinePaymentsForm() -> impl IntoView {
                         ", live: payments charge real cards."
                     }}
                 </p>
+                <p>{match v.last_webhook {
+                    Some(at) => format!("Last webhook received: {}.", at.date_time()),
+                    None => "No webhook received yet.".to_owned(),
+                }}</p>
+                <ConnectionCheck />
             </section>
         </Loaded>
         <section class="card" aria-labelledby="audit-heading">

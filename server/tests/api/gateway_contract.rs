@@ -15,6 +15,15 @@ use app::{
 };
 use std::time::Duration;
 
+/// A client's settings for reaching `fake` quickly.
+fn settings(fake: &FakeStripe) -> ClientSettings {
+    ClientSettings {
+        api_url: fake.url.clone(),
+        timeout: Duration::from_millis(500),
+        backoff: Duration::from_millis(10),
+    }
+}
+
 /// A processor under test and the browser's way of confirming a setup with it.
 enum Processor {
     Sandbox(Box<TestApp>),
@@ -25,12 +34,7 @@ impl Processor {
     /// The sandbox of a fresh app, then Stripe against a fresh fake.
     async fn each() -> [Processor; 2] {
         let fake = FakeStripe::start().await;
-        let settings = ClientSettings {
-            api_url: fake.url.clone(),
-            timeout: Duration::from_millis(500),
-            backoff: Duration::from_millis(10),
-        };
-        let client = StripeClient::new(settings, SECRET_KEY).unwrap();
+        let client = StripeClient::new(settings(&fake), SECRET_KEY).unwrap();
         [
             Processor::Sandbox(Box::new(spawn_app().await)),
             Processor::Stripe(
@@ -113,6 +117,21 @@ fn charge<'a>(
         idempotency_key: key,
         attempt: 1,
     }
+}
+
+#[tokio::test]
+async fn the_connection_check_passes_with_good_credentials_and_fails_with_a_wrong_key() {
+    for p in Processor::each().await {
+        assert!(p.gateway().check().await.is_ok(), "{}", p.name());
+    }
+    let fake = FakeStripe::start().await;
+    let client = StripeClient::new(settings(&fake), "sk_test_notTheRightKey0000").unwrap();
+    let wrong = StripeGateway::new(client, Mode::Test, Vec::new());
+    let answer = wrong.check().await;
+    assert!(
+        matches!(answer, Err(GatewayError::Unavailable(_))),
+        "{answer:?}"
+    );
 }
 
 #[tokio::test]

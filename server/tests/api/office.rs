@@ -9,7 +9,7 @@ use app::{
         cards::{OfficeAddPaymentMethod, OfficeBeginCardSetup},
         customers::SearchCustomers,
         record::api::{CustomerRecord, InviteCustomer, RequestCardOnFile},
-        settings::{OnlinePaymentsSettings, SaveOnlinePayments},
+        settings::{OnlinePaymentsSettings, SaveOnlinePayments, TestProcessorConnection},
         staff::{AddStaffMember, SetStaffEnabled, StaffList},
     },
     portal::dashboard::DashboardSummary,
@@ -43,6 +43,7 @@ fn office_calls(customer: CustomerId) -> Vec<Box<dyn AnyCall>> {
     let id = customer.to_string();
     vec![
         Box::new(OnlinePaymentsSettings {}),
+        Box::new(TestProcessorConnection {}),
         Box::new(SaveOnlinePayments {
             online_payments: Some("on".into()),
             saved_payments: None,
@@ -214,6 +215,7 @@ async fn admin_only_functions_are_forbidden_for_an_accountant() {
         .await;
     let admin_only = [
         OnlinePaymentsSettings::PATH,
+        TestProcessorConnection::PATH,
         SaveOnlinePayments::PATH,
         StaffList::PATH,
         AddStaffMember::PATH,

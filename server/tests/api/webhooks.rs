@@ -177,3 +177,28 @@ async fn unknown_event_types_are_acknowledged_and_ignored() {
     assert_eq!(deliver(&app, &event).await, 200);
     assert!(app.store.last_webhook_at().await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn the_settings_page_shows_when_the_last_webhook_came_and_tests_the_connection() {
+    use app::{
+        domain::StaffRole,
+        office::settings::{OnlinePaymentsSettings, TestProcessorConnection},
+    };
+    let app = spawn_app().await;
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let view = app.call(OnlinePaymentsSettings {}, Some(&admin)).await;
+    assert_eq!(view.unwrap().last_webhook, None);
+    let event = app.gateway.signed_event(
+        "customer.created",
+        &serde_json::json!({ "id": "cus_123", "object": "customer" }),
+    );
+    assert_eq!(deliver(&app, &event).await, 200);
+    let view = app.call(OnlinePaymentsSettings {}, Some(&admin)).await;
+    assert_eq!(view.unwrap().last_webhook, Some(app.clock.now()));
+    assert_eq!(
+        app.call(TestProcessorConnection {}, Some(&admin)).await,
+        Ok("Porchlight sandbox answered: the connection works.".into())
+    );
+}

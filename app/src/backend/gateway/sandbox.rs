@@ -250,6 +250,10 @@ impl Gateway for SandboxGateway {
         }
     }
 
+    async fn check(&self) -> Result<(), GatewayError> {
+        self.store.ping().await.map_err(unavailable)
+    }
+
     async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError> {
         match self.live(method).await {
             Ok((details, ..)) => Ok(Some(details)),

@@ -49,6 +49,10 @@ pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, Stri
             b.customers.insert(id, customer.clone());
             (200, customer)
         }
+        ("GET", ["v1", "balance"]) => (
+            200,
+            json!({ "object": "balance", "available": [], "pending": [], "livemode": false }),
+        ),
         ("GET", ["v1", "customers", id]) => found(b.customers.get(*id), "customer", id),
         ("POST", ["v1", "customers", id]) => {
             let Some(pm) = param("invoice_settings[default_payment_method]") else {

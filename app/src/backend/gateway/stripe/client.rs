@@ -207,6 +207,13 @@ impl StripeClient {
         }
     }
 
+    /// Reads the account's balance: the cheapest call that proves the key works.
+    pub async fn balance(&self) -> Result<(), StripeError> {
+        self.send::<serde_json::Value>(Method::GET, "/v1/balance", Params::default(), None)
+            .await
+            .map(drop)
+    }
+
     /// Reads a PaymentIntent.
     pub async fn payment_intent(&self, id: &str) -> Result<PaymentIntent, StripeError> {
         let path = format!("/v1/payment_intents/{}", segment(id)?);

@@ -281,6 +281,10 @@ impl Gateway for StripeGateway {
         outcome_of(&intent)
     }
 
+    async fn check(&self) -> Result<(), GatewayError> {
+        self.client.balance().await.map_err(gateway_error)
+    }
+
     async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError> {
         let read = self
             .client
