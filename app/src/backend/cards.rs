@@ -5,7 +5,7 @@ use super::{
     AppState, StoreError,
     gateway::{Decline, GatewayError, SavedMethod},
     mail::{business_sender, templates},
-    processor::{mirror_default, processor_customer},
+    processor::{finish_card_setup, mirror_default},
     store::{CardOnFile, ChangeContext, SavedCard},
 };
 use crate::error::Context as _;
@@ -128,22 +128,11 @@ impl Wallet<'_> {
             customer,
             ctx,
         } = *self;
-        let setup = PaymentToken::parse(setup_id).ok_or_else(|| {
-            AppError::invalid(
-                "number",
-                "We couldn't read the card. Please enter it again.",
-            )
-        })?;
         let nickname = nickname(nickname_input)?;
-        let at_processor = processor_customer(state, customer).await?;
         let SavedMethod {
             method: token,
             details,
-        } = state
-            .gateway
-            .finish_setup(&at_processor, setup.as_str())
-            .await
-            .map_err(gateway_error)?;
+        } = finish_card_setup(state, customer, setup_id).await?;
         if details.expiry.is_expired(this_month(state)) {
             release(state, &token).await;
             return Err(AppError::invalid("expiry", "This card has expired."));

@@ -225,21 +225,10 @@ async fn pay_with_new_card(
         )
         .await;
     }
-    let setup = crate::domain::tokenization::PaymentToken::parse(setup).ok_or_else(|| {
-        AppError::invalid(
-            "number",
-            "We couldn't read the card. Please enter it again.",
-        )
-    })?;
-    let at_processor = super::processor::processor_customer(state, customer).await?;
     let SavedMethod {
         method: token,
         details,
-    } = state
-        .gateway
-        .finish_setup(&at_processor, setup.as_str())
-        .await
-        .map_err(super::cards::gateway_error)?;
+    } = super::processor::finish_card_setup(state, customer, setup).await?;
     let new = AttemptDetails {
         key,
         customer_id: customer,

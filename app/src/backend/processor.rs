@@ -5,7 +5,7 @@
 use super::{
     AppState,
     cards::gateway_error,
-    gateway::{CardSetup, CustomerProfile, ProcessorCustomer},
+    gateway::{CardSetup, CustomerProfile, ProcessorCustomer, SavedMethod},
 };
 use crate::{
     domain::{CustomerId, tokenization::PaymentToken},
@@ -65,6 +65,26 @@ pub async fn begin_card_setup(
         .map_err(gateway_error)?;
     tracing::info!(%customer, setup = %setup.id, "card setup started");
     Ok(setup)
+}
+
+/// The card a confirmed setup of `customer` saved (`setup_id` as the browser sent it).
+pub async fn finish_card_setup(
+    state: &AppState,
+    customer: CustomerId,
+    setup_id: &str,
+) -> Result<SavedMethod, AppError> {
+    let setup = PaymentToken::parse(setup_id).ok_or_else(|| {
+        AppError::invalid(
+            "number",
+            "We couldn't read the card. Please enter it again.",
+        )
+    })?;
+    let at_processor = processor_customer(state, customer).await?;
+    state
+        .gateway
+        .finish_setup(&at_processor, setup.as_str())
+        .await
+        .map_err(gateway_error)
 }
 
 /// Makes `method` the customer's default card at the processor; Porchlight's primary flag is the

@@ -40,19 +40,25 @@ impl Brand {
         }
     }
 
+    /// Every brand Porchlight accepts.
+    pub const ALL: [Brand; 7] = [
+        Brand::Visa,
+        Brand::Mastercard,
+        Brand::Amex,
+        Brand::Discover,
+        Brand::Diners,
+        Brand::Jcb,
+        Brand::UnionPay,
+    ];
+
     /// The brand with this display name (as stored), if any.
     pub fn from_name(name: &str) -> Option<Brand> {
-        [
-            Brand::Visa,
-            Brand::Mastercard,
-            Brand::Amex,
-            Brand::Discover,
-            Brand::Diners,
-            Brand::Jcb,
-            Brand::UnionPay,
-        ]
-        .into_iter()
-        .find(|b| b.name() == name)
+        Brand::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// The brand with this icon name (which is also the processors' brand code), if any.
+    pub fn from_icon(code: &str) -> Option<Brand> {
+        Brand::ALL.into_iter().find(|b| b.icon() == code)
     }
 
     /// File stem of the brand icon under `public/cards/`.

@@ -91,18 +91,7 @@ fn card_details(method: &PaymentMethod) -> Result<CardDetails, GatewayError> {
         .as_ref()
         .ok_or_else(|| unreadable("a payment method without a card"))?;
     // Stripe's brand codes are the names of Porchlight's card icons.
-    let brand = [
-        Brand::Visa,
-        Brand::Mastercard,
-        Brand::Amex,
-        Brand::Discover,
-        Brand::Diners,
-        Brand::Jcb,
-        Brand::UnionPay,
-    ]
-    .into_iter()
-    .find(|b| b.icon() == card.brand)
-    .ok_or(GatewayError::Declined(Decline::Generic))?;
+    let brand = Brand::from_icon(&card.brand).ok_or(GatewayError::Declined(Decline::Generic))?;
     let last4 =
         Last4::try_from(card.last4.clone()).map_err(|_| unreadable("a malformed last 4"))?;
     let fingerprint = card
