@@ -118,10 +118,7 @@ async fn add_demo_card(
         zip: "94107".into(),
         name: name.into(),
     };
-    let confirmation = SetupConfirmation {
-        client_secret: setup.client_secret,
-        card: request,
-    };
+    let confirmation = SetupConfirmation::new(setup.client_secret, &request);
     gateway
         .confirm_setup(&setup.id, &confirmation, "demo")
         .await

@@ -158,8 +158,8 @@ pub fn AddCardDialog(
             let result = confirm_card(owner, &request).await;
             tokenizing.set(false);
             match result {
-                Ok(confirmed) => on_confirmed.run(NewCardSubmission {
-                    setup_intent: confirmed.id,
+                Ok(setup_intent) => on_confirmed.run(NewCardSubmission {
+                    setup_intent,
                     make_primary: primary,
                     nickname: nick,
                 }),

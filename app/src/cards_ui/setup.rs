@@ -3,7 +3,7 @@
 
 use crate::domain::{
     CustomerId,
-    tokenization::{ConfirmedSetup, TokenRefusal, TokenRequest},
+    tokenization::{TokenRefusal, TokenRequest},
 };
 
 /// Whose card the dialog saves.
@@ -24,13 +24,20 @@ fn unreachable() -> TokenRefusal {
     }
 }
 
-/// Begins a setup for `owner` and confirms it with the card; the number and security code go to
-/// the processor only.
+/// The part of the processor's answer the browser reads.
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize)]
+struct Confirmed {
+    id: String,
+}
+
+/// Begins a setup for `owner` and confirms it with the card (the number and security code go to
+/// the processor only); the confirmed setup's id.
 #[cfg(feature = "hydrate")]
 pub async fn confirm_card(
     owner: CardOwner,
     request: &TokenRequest,
-) -> Result<ConfirmedSetup, TokenRefusal> {
+) -> Result<String, TokenRefusal> {
     use crate::domain::tokenization::{SetupConfirmation, confirm_setup_url};
     let setup = match owner {
         CardOwner::SignedInCustomer => {
@@ -45,10 +52,7 @@ pub async fn confirm_card(
         field: None,
         message: e.to_string(),
     })?;
-    let body = SetupConfirmation {
-        client_secret: setup.client_secret,
-        card: request.clone(),
-    };
+    let body = SetupConfirmation::new(setup.client_secret, request);
     let response = gloo_net::http::Request::post(&confirm_setup_url(&setup.id))
         .json(&body)
         .map_err(|_| unreachable())?
@@ -57,8 +61,9 @@ pub async fn confirm_card(
         .map_err(|_| unreachable())?;
     if response.ok() {
         response
-            .json::<ConfirmedSetup>()
+            .json::<Confirmed>()
             .await
+            .map(|confirmed| confirmed.id)
             .map_err(|_| unreachable())
     } else {
         Err(response
@@ -73,7 +78,7 @@ pub async fn confirm_card(
 pub async fn confirm_card(
     _owner: CardOwner,
     _request: &TokenRequest,
-) -> Result<ConfirmedSetup, TokenRefusal> {
+) -> Result<String, TokenRefusal> {
     Err(unreachable())
 }
 

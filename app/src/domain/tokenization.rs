@@ -115,14 +115,48 @@ pub fn confirm_setup_url(setup_id: &str) -> String {
     CONFIRM_SETUP_PATH.replace("{id}", setup_id)
 }
 
-/// What the browser sends to the sandbox to confirm a card setup; never sent to Porchlight.
+/// What the browser sends to the sandbox to confirm a card setup (the card form's fields beside
+/// the setup's secret); never sent to Porchlight.
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct SetupConfirmation {
     /// The setup's secret, which Porchlight gave this browser only.
     pub client_secret: String,
-    /// The card.
-    #[serde(flatten)]
-    pub card: TokenRequest,
+    /// The card number as typed.
+    pub number: String,
+    /// MM/YY.
+    pub expiry: String,
+    /// The security code.
+    pub cvc: String,
+    /// Billing ZIP.
+    pub zip: String,
+    /// Name on the card.
+    pub name: String,
+}
+
+impl SetupConfirmation {
+    /// The card form `card` sent with `client_secret`.
+    pub fn new(client_secret: String, card: &TokenRequest) -> Self {
+        let card = card.clone();
+        Self {
+            client_secret,
+            number: card.number,
+            expiry: card.expiry,
+            cvc: card.cvc,
+            zip: card.zip,
+            name: card.name,
+        }
+    }
+
+    /// The card form it carries.
+    pub fn card(&self) -> TokenRequest {
+        TokenRequest {
+            number: self.number.clone(),
+            expiry: self.expiry.clone(),
+            cvc: self.cvc.clone(),
+            zip: self.zip.clone(),
+            name: self.name.clone(),
+        }
+    }
 }
 
 impl fmt::Debug for SetupConfirmation {

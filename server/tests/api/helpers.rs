@@ -754,10 +754,7 @@ impl TestApp {
         setup: &CardSetup,
         form: &TokenRequest,
     ) -> (u16, serde_json::Value) {
-        let body = SetupConfirmation {
-            client_secret: setup.client_secret.clone(),
-            card: form.clone(),
-        };
+        let body = SetupConfirmation::new(setup.client_secret.clone(), form);
         let res = self
             .client
             .post(self.url(&confirm_setup_url(&setup.id)))

@@ -14,10 +14,7 @@ use app::{
 /// `forwarded_for`.
 async fn tokenize_from(app: &TestApp, session: &str, forwarded_for: &str) -> u16 {
     let setup = app.begin_setup(session).await;
-    let body = SetupConfirmation {
-        client_secret: setup.client_secret,
-        card: card_form("4242424242424242"),
-    };
+    let body = SetupConfirmation::new(setup.client_secret, &card_form("4242424242424242"));
     app.client
         .post(app.url(&confirm_setup_url(&setup.id)))
         .header("Origin", PUBLIC_URL)

@@ -94,7 +94,7 @@ impl SandboxGateway {
         if open.is_none() {
             return Err(TokenFailure::UnknownSetup);
         }
-        let request = &confirmation.card;
+        let request = &confirmation.card();
         let card = request.check(self.today()).map_err(|errors| {
             let (field, message) = errors.into_iter().next().unwrap_or_default();
             let code = match (field, message.as_str()) {
