@@ -6,7 +6,8 @@ use crate::cli::{CliError, add_staff};
 use app::{
     backend::{
         Clock, PasswordHasher, Store,
-        gateway::{CustomerProfile, Gateway, SavedMethod, sandbox::SandboxGateway},
+        gateway::{Gateway, SavedMethod, sandbox::SandboxGateway},
+        processor::ensure_processor_customer,
         store::{
             Actor, CardOnFile, ChangeContext, NewCustomer, NewInvoice, NewInvoiceLine, NewJob,
             Settings,
@@ -90,22 +91,14 @@ async fn add_demo_card(
     store: &Store,
     gateway: &SandboxGateway,
     customer_id: CustomerId,
-    (name, email): (&str, &str),
+    name: &str,
     (number, expired): (&str, bool),
     now: Timestamp,
 ) -> Result<(), CliError> {
     let fail = |what: &str| CliError::Other(format!("demo card: {what}"));
-    let at_processor = gateway
-        .create_customer(&CustomerProfile {
-            id: customer_id,
-            name,
-            email,
-        })
+    let at_processor = ensure_processor_customer(store, gateway, customer_id, now)
         .await
         .map_err(|e| fail(&e.to_string()))?;
-    store
-        .remember_processor_customer(customer_id, gateway.account(), at_processor.as_str(), now)
-        .await?;
     let setup = gateway
         .begin_setup(&at_processor)
         .await
@@ -256,8 +249,7 @@ pub async fn load(
             _ => &[],
         };
         for &card in cards {
-            let who = (customer.name, customer.email);
-            add_demo_card(store, gateway, customer_id, who, card, now).await?;
+            add_demo_card(store, gateway, customer_id, customer.name, card, now).await?;
         }
         for &(days_ago, summary, technician, status, lines, paid_percent) in customer.visits {
             let day = today.plus_seconds(-days_ago * 86_400);

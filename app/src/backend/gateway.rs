@@ -268,11 +268,17 @@ pub trait Gateway: Send + Sync + fmt::Debug {
     async fn check(&self) -> Result<(), GatewayError>;
     /// A saved card as the processor has it now; `None` once it is detached.
     async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError>;
+    /// The secrets this processor's webhooks may be signed with (several while one is rolled).
+    fn webhook_secrets(&self) -> Vec<String>;
     /// Checks a webhook's `Stripe-Signature` with this processor's secrets and reads its event.
     fn parse_webhook(
         &self,
         signature: &str,
         body: &[u8],
         now_unix: i64,
-    ) -> Result<events::WebhookEvent, events::WebhookError>;
+    ) -> Result<events::WebhookEvent, events::WebhookError> {
+        let secrets = self.webhook_secrets();
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        events::parse(signature, body, &secrets, now_unix)
+    }
 }

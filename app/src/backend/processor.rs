@@ -3,12 +3,12 @@
 //! Porchlight's primary flag.
 
 use super::{
-    AppState,
+    AppState, Store,
     cards::gateway_error,
-    gateway::{CardSetup, CustomerProfile, ProcessorCustomer, SavedMethod},
+    gateway::{CardSetup, CustomerProfile, Gateway, ProcessorCustomer, SavedMethod},
 };
 use crate::{
-    domain::{CustomerId, tokenization::PaymentToken},
+    domain::{CustomerId, Timestamp, tokenization::PaymentToken},
     error::{AppError, Context as _, FoundContext as _},
 };
 
@@ -17,22 +17,32 @@ pub async fn processor_customer(
     state: &AppState,
     customer: CustomerId,
 ) -> Result<ProcessorCustomer, AppError> {
-    let account = state.gateway.account();
-    let stored = state
-        .store
+    ensure_processor_customer(
+        &state.store,
+        state.gateway.as_ref(),
+        customer,
+        state.clock.now(),
+    )
+    .await
+}
+
+/// [`processor_customer`] for callers without an [`AppState`] (the demo data loader).
+pub async fn ensure_processor_customer(
+    store: &Store,
+    gateway: &dyn Gateway,
+    customer: CustomerId,
+    now: Timestamp,
+) -> Result<ProcessorCustomer, AppError> {
+    let account = gateway.account();
+    let stored = store
         .processor_customer(customer, account)
         .await
         .context("reading a processor customer")?;
     let reference = match stored {
         Some(reference) => reference,
         None => {
-            let details = state
-                .store
-                .customer(customer)
-                .await
-                .found("reading a customer")?;
-            let created = state
-                .gateway
+            let details = store.customer(customer).await.found("reading a customer")?;
+            let created = gateway
                 .create_customer(&CustomerProfile {
                     id: customer,
                     name: &details.name,
@@ -41,9 +51,8 @@ pub async fn processor_customer(
                 .await
                 .map_err(gateway_error)?;
             tracing::info!(%customer, account, "processor customer created");
-            state
-                .store
-                .remember_processor_customer(customer, account, created.as_str(), state.clock.now())
+            store
+                .remember_processor_customer(customer, account, created.as_str(), now)
                 .await
                 .context("storing a processor customer")?
         }

@@ -2,6 +2,7 @@
 //! signature checked, then only the event's id, type and object read. What the object says is
 //! not trusted; the handler reads the object's current state from the processor.
 
+pub use super::webhook_signature::sign;
 use super::webhook_signature::{SignatureError, verify};
 use crate::domain::tokenization::PaymentToken;
 use serde::Deserialize;
@@ -100,19 +101,6 @@ pub fn parse(
         kind: raw.kind,
         action,
     })
-}
-
-/// Signs `body` as a processor does, for the sandbox's own events: the `Stripe-Signature` value.
-pub fn sign(body: &[u8], secret: &str, now_unix: i64) -> String {
-    use hmac::{Hmac, Mac};
-    use sha2::Sha256;
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(format!("{now_unix}.").as_bytes());
-    mac.update(body);
-    format!(
-        "t={now_unix},v1={}",
-        hex::encode(mac.finalize().into_bytes())
-    )
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ pub use webhooks::SignedEvent;
 use super::{
     CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
     GatewayError, Mode, ProcessorCustomer, SavedMethod,
-    events::{self, WebhookError, WebhookEvent},
 };
 use crate::{
     backend::{Clock, Secret, Store, StoreError},
@@ -262,13 +261,8 @@ impl Gateway for SandboxGateway {
         }
     }
 
-    fn parse_webhook(
-        &self,
-        signature: &str,
-        body: &[u8],
-        now_unix: i64,
-    ) -> Result<WebhookEvent, WebhookError> {
-        events::parse(signature, body, &[&self.webhook_secret()], now_unix)
+    fn webhook_secrets(&self) -> Vec<String> {
+        vec![self.webhook_secret()]
     }
 
     async fn detach(&self, token: &PaymentToken) -> Result<(), GatewayError> {

@@ -63,7 +63,7 @@ impl SandboxGateway {
             return Err(GatewayError::InvalidToken);
         }
         let id = random_id("seti", 12);
-        let client_secret = format!("{id}_secret_{}", letters(&random_bytes()));
+        let client_secret = random_id(&format!("{id}_secret"), 16);
         sqlx::query(
             "INSERT INTO gateway_setups (id, secret_hash, customer, created_at) \
              VALUES ($1, $2, $3, $4)",
@@ -149,11 +149,4 @@ impl SandboxGateway {
             .ok_or(GatewayError::InvalidToken)?;
         row.try_get("default_method").map_err(unavailable)
     }
-}
-
-fn random_bytes() -> [u8; 16] {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes
 }

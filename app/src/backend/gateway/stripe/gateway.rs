@@ -9,7 +9,6 @@ use crate::{
     backend::gateway::{
         CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
         GatewayError, Mode, ProcessorCustomer, SavedMethod,
-        events::{self, WebhookError, WebhookEvent},
     },
     domain::{
         card::{Brand, Expiry, Last4},
@@ -287,14 +286,8 @@ impl Gateway for StripeGateway {
         }
     }
 
-    fn parse_webhook(
-        &self,
-        signature: &str,
-        body: &[u8],
-        now_unix: i64,
-    ) -> Result<WebhookEvent, WebhookError> {
-        let secrets: Vec<&str> = self.webhook_secrets.iter().map(String::as_str).collect();
-        events::parse(signature, body, &secrets, now_unix)
+    fn webhook_secrets(&self) -> Vec<String> {
+        self.webhook_secrets.clone()
     }
 
     async fn detach(&self, method: &PaymentToken) -> Result<(), GatewayError> {
