@@ -82,10 +82,23 @@ fn set_content_security_policy(options: &LeptosOptions) {
     } else {
         ""
     };
+    // The processor's script, card frame and API (none beyond 'self' for the sandbox).
+    let sources = use_context::<backend::AppState>()
+        .map(|state| state.gateway.browser_sources())
+        .unwrap_or_default();
+    let extra = |origins: &[String]| -> String {
+        origins.iter().map(|o| format!(" {o}")).collect()
+    };
+    let (script, frame, connect) = (
+        extra(&sources.script),
+        extra(&sources.frame),
+        extra(&sources.connect),
+    );
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
-         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{script}; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{connect}{reload}; \
+         frame-src 'self'{frame}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; \
+         object-src 'none'"
     );
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);

@@ -162,6 +162,12 @@ async fn execute(command: Command, config: Config) -> Result<(), CliError> {
 
 /// Loads the demo business (replacing what the database holds only with `force`).
 async fn demo(config: &Config, force: bool) -> Result<(), CliError> {
+    if !matches!(config.gateway, crate::config::GatewayConfig::Sandbox) {
+        return Err(CliError::Input(format!(
+            "the demo's cards live in the built-in sandbox; run it with {}=sandbox",
+            crate::config::GATEWAY_VAR
+        )));
+    }
     let store = open_store(config).await?;
     if !store.is_empty().await? {
         if !force {

@@ -12,8 +12,7 @@ use crate::error::Context as _;
 use crate::{
     domain::{
         CustomerId, PaymentMethodId,
-        card::{Expiry, parse_zip},
-        customer::bounded_text,
+        card::{Expiry, parse_nickname, parse_zip},
         tokenization::PaymentToken,
     },
     error::AppError,
@@ -85,7 +84,7 @@ fn store_error(what: &'static str) -> impl FnOnce(StoreError) -> AppError {
 }
 
 fn nickname(input: &str) -> Result<String, AppError> {
-    bounded_text(input, "the nickname", 40, false).map_err(|m| AppError::invalid("nickname", m))
+    parse_nickname(input).map_err(|m| AppError::invalid("nickname", m))
 }
 
 /// Releases a token at the gateway after Porchlight stopped using it (failures are only logged).
@@ -259,7 +258,7 @@ impl Wallet<'_> {
         let zip = parse_zip(zip)
             .map_err(|e| errors.push(("zip", e.to_string())))
             .ok();
-        let nickname = bounded_text(nickname_input, "the nickname", 40, false)
+        let nickname = parse_nickname(nickname_input)
             .map_err(|m| errors.push(("nickname", m)))
             .ok();
         let (Some(expiry), Some(zip), Some(nickname)) = (expiry, zip, nickname) else {

@@ -223,6 +223,18 @@ pub enum Mode {
     Live,
 }
 
+/// The origins beyond Porchlight's own that pages may load from while the processor's card form
+/// is in use (for the Content-Security-Policy); empty for the embedded sandbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BrowserSources {
+    /// Scripts (`script-src`).
+    pub script: Vec<String>,
+    /// Frames (`frame-src`).
+    pub frame: Vec<String>,
+    /// Requests from the page (`connect-src`).
+    pub connect: Vec<String>,
+}
+
 /// A payment processor, as Porchlight uses it: the browser hands card details to the processor
 /// only, Porchlight keeps the processor's references.
 #[async_trait::async_trait]
@@ -270,6 +282,10 @@ pub trait Gateway: Send + Sync + fmt::Debug {
     async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError>;
     /// The secrets this processor's webhooks may be signed with (several while one is rolled).
     fn webhook_secrets(&self) -> Vec<String>;
+    /// What pages must allow for this processor's browser script and card frame.
+    fn browser_sources(&self) -> BrowserSources {
+        BrowserSources::default()
+    }
     /// Checks a webhook's `Stripe-Signature` with this processor's secrets and reads its event.
     fn parse_webhook(
         &self,

@@ -1,15 +1,9 @@
-//! The "Add New Card" dialog: checks each field as it is typed or left (the same domain rules the
-//! server uses), confirms the card straight with the processor, and hands only the confirmed
-//! setup's id to the page. Its inputs have no `name`, so a card number can never be posted to Porchlight.
+//! The "Add New Card" dialog: the processor's card form (its fields live in the processor's
+//! frame, so no card number ever reaches Porchlight's page or server), a nickname and the
+//! primary choice; it hands only the confirmed setup's id to its page.
 
-use super::setup::{CardOwner, confirm_card, this_month};
-use crate::{
-    domain::{
-        card::{Brand, digits_of, group_for_display},
-        tokenization::{CARD_FIELDS, TokenRequest},
-    },
-    error::AppError,
-};
+use super::setup::{CardForm, CardOwner, IN_FRAME};
+use crate::{domain::card::parse_nickname, error::AppError};
 use leptos::{ev::SubmitEvent, html, prelude::*};
 
 /// What the dialog hands to its page once the processor confirmed the card.
@@ -21,26 +15,6 @@ pub struct NewCardSubmission {
     pub make_primary: bool,
     /// Optional label.
     pub nickname: String,
-}
-
-fn set_field(form: &mut TokenRequest, field: &str, value: String) {
-    match field {
-        "name" => form.name = value,
-        "number" => form.number = group_for_display(&value),
-        "expiry" => form.expiry = value,
-        "cvc" => form.cvc = value,
-        _ => form.zip = value,
-    }
-}
-
-fn get_field(form: &TokenRequest, field: &str) -> String {
-    match field {
-        "name" => form.name.clone(),
-        "number" => form.number.clone(),
-        "expiry" => form.expiry.clone(),
-        "cvc" => form.cvc.clone(),
-        _ => form.zip.clone(),
-    }
 }
 
 /// The Add New Card dialog's element id (one per page), for [`super::open_dialog`].
@@ -73,62 +47,89 @@ pub fn AddCardDialog(
     submit_label: &'static str,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
-    let inputs: [NodeRef<html::Input>; 5] = Default::default();
+    let slot = NodeRef::<html::Div>::new();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let form = RwSignal::new(TokenRequest::default());
-    let touched = RwSignal::new(Vec::<&'static str>::new());
-    let remote = RwSignal::new(None::<(Option<String>, String)>);
-    let tokenizing = RwSignal::new(false);
+    // The mounted processor form, and which mount is current (a closed dialog's late mount is
+    // thrown away).
+    let card_form = StoredValue::new_local(None::<CardForm>);
+    let mounts = StoredValue::new(0_u32);
+    let loading = RwSignal::new(false);
+    let ready = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let form_error = RwSignal::new(None::<String>);
+    let nickname_error = RwSignal::new(None::<String>);
     let make_primary = RwSignal::new(false);
     let nickname = RwSignal::new(String::new());
-    let today = this_month();
-    let busy = Signal::derive(move || tokenizing.get() || saving.get());
+    let busy = Signal::derive(move || confirming.get() || saving.get());
 
-    let message = move |field: &'static str| -> Option<String> {
-        let local = if touched.with(|t| t.contains(&field)) {
-            form.with(|f| f.check_field(field, today))
-        } else {
-            None
-        };
-        local.or_else(|| {
-            remote.with(|r| {
-                r.as_ref()
-                    .filter(|(f, _)| f.as_deref() == Some(field))
-                    .map(|(_, m)| m.clone())
-            })
-        })
-    };
-    let form_error = move || {
-        remote.with(|r| {
-            r.as_ref()
-                .filter(|(f, _)| {
-                    f.as_deref()
-                        .is_none_or(|f| !CARD_FIELDS.contains(&f) && f != "nickname")
-                })
-                .map(|(_, m)| m.clone())
-        })
-    };
-    let reset = move || {
-        form.set(TokenRequest::default());
-        touched.set(Vec::new());
-        remote.set(None);
-        make_primary.set(false);
-        nickname.set(String::new());
-    };
     let close = move || {
         if let Some(d) = dialog.get_untracked() {
             d.close();
         }
     };
+    let unmount = move || {
+        mounts.update_value(|n| *n += 1);
+        if let Some(form) = card_form.try_update_value(Option::take).flatten() {
+            form.destroy();
+        }
+        loading.set(false);
+        ready.set(false);
+    };
+    // Begins a setup and mounts the processor's form for it (again after a saved setup, whose
+    // card cannot be saved twice).
+    let mount = move || {
+        unmount();
+        let Some(target) = slot.get_untracked() else {
+            return;
+        };
+        let this = mounts.get_value();
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let on_ready = move || {
+                ready.set(true);
+                if let Some(form) = card_form.try_get_value().flatten() {
+                    form.focus();
+                }
+            };
+            let mounted = CardForm::mount(owner, &target, on_ready, close).await;
+            if mounts.try_get_value() != Some(this) {
+                if let Ok(form) = mounted {
+                    form.destroy();
+                }
+                return;
+            }
+            loading.set(false);
+            match mounted {
+                Ok(form) => card_form.set_value(Some(form)),
+                Err(refusal) => form_error.set(Some(refusal.message)),
+            }
+        });
+    };
+    let reset = move || {
+        unmount();
+        confirming.set(false);
+        form_error.set(None);
+        nickname_error.set(None);
+        make_primary.set(false);
+        nickname.set(String::new());
+    };
 
-    // A finished save: success closes the dialog, a refusal shows next to its field.
+    // A finished save: success closes the dialog; a refusal shows, and the next try gets a new
+    // setup (the confirmed one is spent).
     Effect::new(move |prev: Option<usize>| {
         let v = version.get();
         if prev.is_some_and(|p| p != v) {
             match outcome.get_untracked() {
                 Some(Ok(_)) => close(),
-                Some(Err(e)) => remote.set(Some((e.field().map(str::to_owned), e.to_string()))),
+                Some(Err(e)) => {
+                    if e.field() == Some("nickname") {
+                        nickname_error.set(Some(e.to_string()));
+                    } else {
+                        form_error.set(Some(e.to_string()));
+                    }
+                    mount();
+                }
                 None => {}
             }
         }
@@ -140,78 +141,44 @@ pub fn AddCardDialog(
         if busy.get_untracked() {
             return;
         }
-        touched.set(CARD_FIELDS.to_vec());
-        remote.set(None);
-        let request = form.get_untracked();
-        if let Err(errors) = request.check(today) {
-            let first = errors.first().map(|(f, _)| *f);
-            if let Some(i) = CARD_FIELDS.iter().position(|f| Some(*f) == first)
-                && let Some(input) = inputs[i].get_untracked()
-            {
-                let _ = input.focus();
-            }
+        form_error.set(None);
+        let nick = nickname.get_untracked();
+        if let Err(message) = parse_nickname(&nick) {
+            nickname_error.set(Some(message));
             return;
         }
-        tokenizing.set(true);
-        let (primary, nick) = (make_primary.get_untracked(), nickname.get_untracked());
+        nickname_error.set(None);
+        let Some(form) = card_form.get_value().filter(|_| ready.get_untracked()) else {
+            form_error.set(Some(
+                "The secure card form is still loading. Please try again in a moment.".into(),
+            ));
+            return;
+        };
+        confirming.set(true);
+        let primary = make_primary.get_untracked();
         leptos::task::spawn_local(async move {
-            let result = confirm_card(owner, &request).await;
-            tokenizing.set(false);
+            let result = form.confirm().await;
+            confirming.set(false);
             match result {
                 Ok(setup_intent) => on_confirmed.run(NewCardSubmission {
                     setup_intent,
                     make_primary: primary,
                     nickname: nick,
                 }),
-                Err(refusal) => remote.set(Some((refusal.field, refusal.message))),
+                // The frame shows it beside the field and moved focus there.
+                Err(refusal) if refusal.field.as_deref() == Some(IN_FRAME) => {}
+                Err(refusal) => form_error.set(Some(refusal.message)),
             }
         });
     };
 
-    let brand = move || form.with(|f| digits_of(&f.number).ok().and_then(|d| Brand::detect(&d)));
-    let field = move |i: usize,
-                      label: &'static str,
-                      autocomplete: &'static str,
-                      inputmode: &'static str,
-                      hint: Option<&'static str>| {
-        let name = CARD_FIELDS[i];
-        let id = format!("card-{name}");
-        let crate::ui::FieldIds {
-            error_id,
-            hint_id,
-            described,
-        } = crate::ui::FieldIds::new(&id, hint.is_some());
-        view! {
-            <div class=format!("field field--{name}")>
-                <label for=id.clone()>{label}</label>
-                {hint.map(|h| view! { <p id=hint_id.clone() class="field__hint">{h}</p> })}
-                <div class="field__control">
-                    <input
-                        id=id
-                        node_ref=inputs[i]
-                        type="text"
-                        autocomplete=autocomplete
-                        inputmode=inputmode
-                        spellcheck="false"
-                        aria-describedby=described
-                        aria-invalid=move || message(name).is_some().to_string()
-                        prop:value=move || form.with(|f| get_field(f, name))
-                        on:input=move |ev| {
-                            form.update(|f| set_field(f, name, event_target_value(&ev)));
-                            remote.update(|r| if r.as_ref().is_some_and(|(f, _)| f.as_deref() == Some(name)) { *r = None });
-                        }
-                        on:blur=move |_| touched.update(|t| if !t.contains(&name) { t.push(name) })
-                    />
-                    {(name == "number").then(|| view! {
-                        <img class="field__brand" width="40" height="26"
-                            src=move || format!("/cards/{}.svg", brand().map_or("generic", Brand::icon))
-                            alt=move || brand().map_or("", Brand::name) />
-                    })}
-                </div>
-                <p id=error_id class="field__error" role="alert">{move || message(name)}</p>
-            </div>
+    // Opening the dialog (by its button or by the page) mounts the form; closing removes it.
+    let toggled = move |_| {
+        let open = dialog.get_untracked().is_some_and(|d| d.open());
+        let mounted = card_form.with_value(Option::is_some) || loading.get_untracked();
+        if open && !mounted {
+            mount();
         }
-        .into_any()
     };
 
     view! {
@@ -220,28 +187,28 @@ pub fn AddCardDialog(
             {open_label}
         </button>
         <noscript><p class="field__hint">"Adding a card needs JavaScript, so your card number goes straight to the payment processor."</p></noscript>
-        <dialog node_ref=dialog id=ADD_CARD_DIALOG class="dialog" aria-labelledby="add-card-title" on:close=move |_| reset()>
+        <dialog node_ref=dialog id=ADD_CARD_DIALOG class="dialog" aria-labelledby="add-card-title"
+            on:toggle=toggled on:close=move |_| reset()>
             <form class="form" novalidate on:submit=submit>
                 <h2 id="add-card-title">"Add New Card"</h2>
-                {field(0, "Name on card", "cc-name", "text", None)}
-                {field(1, "Card number", "cc-number", "numeric", None)}
-                <div class="field-row">
-                    {field(2, "Expiry (MM/YY)", "cc-exp", "numeric", None)}
-                    {field(3, "Security code (CVC)", "cc-csc", "numeric", None)}
-                </div>
-                {field(4, "Billing ZIP code", "postal-code", "numeric", None)}
+                <p class="field__hint">"Your card details go straight to our payment processor; we keep only the card's brand, last 4 digits and expiry."</p>
+                <p class="card-frame__status" role="status">
+                    {move || (!ready.get() && form_error.with(Option::is_none)).then_some("Loading the secure card form…")}
+                </p>
+                <div class="card-frame" node_ref=slot></div>
                 <div class="field">
                     <label for="card-nickname">"Nickname (optional)"</label>
                     <input id="card-nickname" type="text" maxlength="40" aria-describedby="card-nickname-error"
+                        aria-invalid=move || nickname_error.with(Option::is_some).to_string()
                         prop:value=move || nickname.get() on:input=move |ev| nickname.set(event_target_value(&ev)) />
-                    <p id="card-nickname-error" class="field__error" role="alert">{move || message("nickname")}</p>
+                    <p id="card-nickname-error" class="field__error" role="alert">{move || nickname_error.get()}</p>
                 </div>
                 <div class="field field--check">
                     <input id="card-primary" type="checkbox" prop:checked=move || make_primary.get()
                         on:change=move |ev| make_primary.set(event_target_checked(&ev)) />
                     <label for="card-primary">{primary_label}</label>
                 </div>
-                <p class="form__error" role="alert">{form_error}</p>
+                <p class="form__error" role="alert">{move || form_error.get()}</p>
                 <div class="dialog__actions">
                     <button type="button" class="button" on:click=move |_| close()>"Cancel"</button>
                     <button type="submit" class="button button--primary" disabled=move || busy.get()>

@@ -403,6 +403,11 @@ pub fn parse_zip(input: &str) -> Result<String, CardError> {
     }
 }
 
+/// Checks a saved card's optional nickname: trimmed, one line, at most 40 characters.
+pub fn parse_nickname(input: &str) -> Result<String, String> {
+    super::customer::bounded_text(input, "the nickname", 40, false)
+}
+
 /// Checks the name on the card: trimmed, 1 to 100 characters.
 pub fn parse_cardholder(input: &str) -> Result<String, CardError> {
     let trimmed = input.trim();

@@ -99,6 +99,31 @@ pub struct CardSetup {
     pub id: String,
     /// The secret only the customer's browser gets, to confirm this setup with the processor.
     pub client_secret: String,
+    /// The processor's browser script that shows the card form and confirms the setup.
+    pub script: ProcessorScript,
+}
+
+/// The processor's browser script (Stripe.js, or the sandbox's script of the same shape) and the
+/// publishable key it is started with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessorScript {
+    /// Where the script loads from.
+    pub url: String,
+    /// The key `Stripe(key)` is called with (public by design).
+    pub publishable_key: String,
+}
+
+/// Where the embedded sandbox serves its Stripe.js-shaped script.
+pub const SANDBOX_SCRIPT_PATH: &str = "/gateway/js/v3/stripe.js";
+
+impl ProcessorScript {
+    /// The embedded sandbox's script, with its (fixed, test-only) publishable key.
+    pub fn sandbox() -> Self {
+        Self {
+            url: SANDBOX_SCRIPT_PATH.to_owned(),
+            publishable_key: "pk_test_porchlight_sandbox".to_owned(),
+        }
+    }
 }
 
 impl fmt::Debug for CardSetup {

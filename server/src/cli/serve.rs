@@ -1,10 +1,17 @@
 //! `porchlight serve`: the portal with its background tasks, until SIGINT or SIGTERM.
 
 use super::{CliError, open_store};
-use crate::{config::Config, startup};
+use crate::{
+    config::{Config, GatewayConfig},
+    startup,
+};
 use app::backend::{
     AppState, Clock, PasswordHasher,
-    gateway::{Gateway, Mode, sandbox::SandboxGateway},
+    gateway::{
+        Gateway, Mode,
+        sandbox::SandboxGateway,
+        stripe::{ClientSettings, StripeGateway},
+    },
     mail::Mailer,
 };
 use std::sync::Arc;
@@ -35,11 +42,26 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
     };
     let addr = leptos_options.site_addr;
     let public = config.public_settings();
-    let gateway: Arc<dyn Gateway> = Arc::new(SandboxGateway::new(
-        store.clone(),
-        secret_for_gateway,
-        Clock::system(),
-    ));
+    let gateway: Arc<dyn Gateway> = match &config.gateway {
+        GatewayConfig::Sandbox => Arc::new(SandboxGateway::new(
+            store.clone(),
+            secret_for_gateway,
+            Clock::system(),
+        )),
+        GatewayConfig::Stripe {
+            keys,
+            api_url,
+            js_url,
+        } => Arc::new(
+            StripeGateway::from_keys(keys, ClientSettings::new(api_url), js_url)
+                .map_err(|e| CliError::Other(format!("Stripe: {e}")))?,
+        ),
+    };
+    tracing::info!(
+        gateway = gateway.name(),
+        mode = ?gateway.mode(),
+        "payment processor ready"
+    );
     // While no real money moves, every email says so (and every page, see `app::shell`).
     let mailer = Mailer::new(&public)
         .map_err(|e| CliError::Other(format!("PORCHLIGHT_SMTP_URL / PORCHLIGHT_OUTBOX_DIR: {e}")))?

@@ -57,6 +57,46 @@ pub struct ConfigArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", value_name = "DIR", default_value = "target/site")]
     pub site_root: String,
 
+    /// Payment processor: sandbox (built in, no real money) or stripe
+    #[arg(long, env = "PORCHLIGHT_GATEWAY", value_name = "NAME", default_value = "sandbox")]
+    pub gateway: String,
+
+    /// Stripe secret key, sk_test_… or sk_live_… (or a restricted rk_… key); prefer the variable
+    /// or its _FILE form
+    #[arg(long, env = "PORCHLIGHT_STRIPE_SECRET_KEY", value_name = "KEY")]
+    pub stripe_secret_key: Option<String>,
+
+    /// File holding the Stripe secret key
+    #[arg(long, env = "PORCHLIGHT_STRIPE_SECRET_KEY_FILE", value_name = "FILE")]
+    pub stripe_secret_key_file: Option<PathBuf>,
+
+    /// Stripe publishable key, pk_test_… or pk_live_… (the same mode as the secret key)
+    #[arg(long, env = "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY", value_name = "KEY")]
+    pub stripe_publishable_key: Option<String>,
+
+    /// File holding the Stripe publishable key
+    #[arg(long, env = "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY_FILE", value_name = "FILE")]
+    pub stripe_publishable_key_file: Option<PathBuf>,
+
+    /// Signing secret(s) of the Stripe webhook endpoint, whsec_… (comma-separated while one is
+    /// rolled)
+    #[arg(long, env = "PORCHLIGHT_STRIPE_WEBHOOK_SECRET", value_name = "LIST")]
+    pub stripe_webhook_secret: Option<String>,
+
+    /// File holding the webhook signing secret(s)
+    #[arg(long, env = "PORCHLIGHT_STRIPE_WEBHOOK_SECRET_FILE", value_name = "FILE")]
+    pub stripe_webhook_secret_file: Option<PathBuf>,
+
+    /// Stripe's API (a stand-in for tests)
+    #[arg(long, env = "PORCHLIGHT_STRIPE_API_URL", value_name = "URL")]
+    #[arg(default_value = app::backend::gateway::stripe::DEFAULT_API_URL)]
+    pub stripe_api_url: String,
+
+    /// Where Stripe.js loads from (a stand-in for tests)
+    #[arg(long, env = "PORCHLIGHT_STRIPE_JS_URL", value_name = "URL")]
+    #[arg(default_value = app::backend::gateway::stripe::DEFAULT_JS_URL)]
+    pub stripe_js_url: String,
+
     /// Log filter, e.g. info or porchlight=debug
     #[arg(long, env = "RUST_LOG", value_name = "FILTER")]
     #[arg(default_value = "info,sqlx=warn,tower_http=info")]
@@ -77,6 +117,24 @@ impl std::fmt::Debug for ConfigArgs {
             .field("site_addr", &self.site_addr)
             .field("site_root", &self.site_root)
             .field("log", &self.log)
+            .field("gateway", &self.gateway)
+            .field(
+                "stripe_secret_key",
+                &self.stripe_secret_key.as_ref().map(|_| "********"),
+            )
+            .field("stripe_secret_key_file", &self.stripe_secret_key_file)
+            .field("stripe_publishable_key", &self.stripe_publishable_key)
+            .field(
+                "stripe_publishable_key_file",
+                &self.stripe_publishable_key_file,
+            )
+            .field(
+                "stripe_webhook_secret",
+                &self.stripe_webhook_secret.as_ref().map(|_| "********"),
+            )
+            .field("stripe_webhook_secret_file", &self.stripe_webhook_secret_file)
+            .field("stripe_api_url", &self.stripe_api_url)
+            .field("stripe_js_url", &self.stripe_js_url)
             .finish()
     }
 }

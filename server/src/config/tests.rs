@@ -67,11 +67,20 @@ fn every_option_has_its_variable_a_help_line_and_is_global() {
             "LEPTOS_SITE_ADDR",
             "LEPTOS_SITE_ROOT",
             "PORCHLIGHT_DATABASE_URL",
+            "PORCHLIGHT_GATEWAY",
             "PORCHLIGHT_OUTBOX_DIR",
             "PORCHLIGHT_PUBLIC_URL",
             "PORCHLIGHT_SECRET",
             "PORCHLIGHT_SECRET_FILE",
             "PORCHLIGHT_SMTP_URL",
+            "PORCHLIGHT_STRIPE_API_URL",
+            "PORCHLIGHT_STRIPE_JS_URL",
+            "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY",
+            "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY_FILE",
+            "PORCHLIGHT_STRIPE_SECRET_KEY",
+            "PORCHLIGHT_STRIPE_SECRET_KEY_FILE",
+            "PORCHLIGHT_STRIPE_WEBHOOK_SECRET",
+            "PORCHLIGHT_STRIPE_WEBHOOK_SECRET_FILE",
             "PORCHLIGHT_TRUSTED_PROXIES",
             "RUST_LOG",
         ]
@@ -259,4 +268,128 @@ fn a_generated_secret_file_is_private_and_reused() {
         assert_eq!(mode & 0o777, 0o600);
     }
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+const TEST_SECRET: (&str, &str) = ("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_test_51AbCdEfGhIjKlMn");
+const TEST_PUBLISHABLE: (&str, &str) = ("PORCHLIGHT_STRIPE_PUBLISHABLE_KEY", "pk_test_51AbCdEfGhIjKlMn");
+const WEBHOOK: (&str, &str) = ("PORCHLIGHT_STRIPE_WEBHOOK_SECRET", "whsec_AbCdEf123456");
+const STRIPE: (&str, &str) = ("PORCHLIGHT_GATEWAY", "stripe");
+
+/// The variable a refused configuration names.
+fn refused_var(vars: &[(&str, &str)]) -> &'static str {
+    config(vars).map(|_| ()).unwrap_err().var
+}
+
+#[test]
+fn the_sandbox_is_the_default_gateway_and_stripe_is_chosen_by_name() {
+    assert!(matches!(config(&[]).unwrap().gateway, GatewayConfig::Sandbox));
+    let stripe = config(&[STRIPE, TEST_SECRET, TEST_PUBLISHABLE, WEBHOOK]).unwrap();
+    let GatewayConfig::Stripe {
+        keys,
+        api_url,
+        js_url,
+    } = stripe.gateway
+    else {
+        panic!("expected Stripe");
+    };
+    assert_eq!(keys.mode(), app::backend::gateway::Mode::Test);
+    assert_eq!(api_url, "https://api.stripe.com");
+    assert_eq!(js_url, "https://js.stripe.com/v3/");
+    assert_eq!(refused_var(&[("PORCHLIGHT_GATEWAY", "paypal")]), "PORCHLIGHT_GATEWAY");
+}
+
+#[test]
+fn stripe_without_one_of_its_keys_stops_start_up_naming_that_key() {
+    assert_eq!(
+        refused_var(&[STRIPE, TEST_PUBLISHABLE, WEBHOOK]),
+        "PORCHLIGHT_STRIPE_SECRET_KEY"
+    );
+    assert_eq!(
+        refused_var(&[STRIPE, TEST_SECRET, WEBHOOK]),
+        "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY"
+    );
+    assert_eq!(
+        refused_var(&[STRIPE, TEST_SECRET, TEST_PUBLISHABLE]),
+        "PORCHLIGHT_STRIPE_WEBHOOK_SECRET"
+    );
+}
+
+#[test]
+fn mismatched_or_misshapen_stripe_keys_stop_start_up_naming_the_variable() {
+    let live_secret = ("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_live_51AbCdEfGhIjKlMn");
+    let err = config(&[STRIPE, live_secret, TEST_PUBLISHABLE, WEBHOOK]).unwrap_err();
+    assert_eq!(err.var, "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY");
+    assert!(!err.to_string().contains("51AbCdEf"), "no key in: {err}");
+    let publishable_as_secret = ("PORCHLIGHT_STRIPE_SECRET_KEY", "pk_test_51AbCdEfGhIjKlMn");
+    assert_eq!(
+        refused_var(&[STRIPE, publishable_as_secret, TEST_PUBLISHABLE, WEBHOOK]),
+        "PORCHLIGHT_STRIPE_SECRET_KEY"
+    );
+    let not_whsec = ("PORCHLIGHT_STRIPE_WEBHOOK_SECRET", "whsec_AbCdEf123456,sk_test_oops");
+    assert_eq!(
+        refused_var(&[STRIPE, TEST_SECRET, TEST_PUBLISHABLE, not_whsec]),
+        "PORCHLIGHT_STRIPE_WEBHOOK_SECRET"
+    );
+    let bad_api = ("PORCHLIGHT_STRIPE_API_URL", "api.stripe.com");
+    assert_eq!(
+        refused_var(&[STRIPE, TEST_SECRET, TEST_PUBLISHABLE, WEBHOOK, bad_api]),
+        "PORCHLIGHT_STRIPE_API_URL"
+    );
+}
+
+#[test]
+fn live_stripe_keys_need_an_https_public_url() {
+    let live = [
+        STRIPE,
+        ("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_live_51AbCdEfGhIjKlMn"),
+        ("PORCHLIGHT_STRIPE_PUBLISHABLE_KEY", "pk_live_51AbCdEfGhIjKlMn"),
+        WEBHOOK,
+    ];
+    assert_eq!(refused_var(&live), "PORCHLIGHT_PUBLIC_URL");
+    let mut https = live.to_vec();
+    https.push(("PORCHLIGHT_PUBLIC_URL", "https://pay.example.com"));
+    assert_eq!(
+        config(&https).unwrap().gateway.mode(),
+        app::backend::gateway::Mode::Live
+    );
+}
+
+#[test]
+fn stripe_keys_are_read_from_their_files_but_not_given_twice() {
+    let dir = temp_dir();
+    let file = dir.join("stripe-secret");
+    std::fs::write(&file, "sk_test_51AbCdEfGhIjKlMn\n").unwrap();
+    let from_file = ("PORCHLIGHT_STRIPE_SECRET_KEY_FILE", file.to_str().unwrap());
+    let stripe = config(&[STRIPE, from_file, TEST_PUBLISHABLE, WEBHOOK]).unwrap();
+    let GatewayConfig::Stripe { keys, .. } = stripe.gateway else {
+        panic!("expected Stripe");
+    };
+    assert_eq!(keys.secret(), "sk_test_51AbCdEfGhIjKlMn");
+    assert_eq!(
+        refused_var(&[STRIPE, from_file, TEST_SECRET, TEST_PUBLISHABLE, WEBHOOK]),
+        "PORCHLIGHT_STRIPE_SECRET_KEY"
+    );
+    let missing = dir.join("nowhere");
+    let missing = ("PORCHLIGHT_STRIPE_SECRET_KEY_FILE", missing.to_str().unwrap());
+    assert_eq!(
+        refused_var(&[STRIPE, missing, TEST_PUBLISHABLE, WEBHOOK]),
+        "PORCHLIGHT_STRIPE_SECRET_KEY_FILE"
+    );
+}
+
+#[test]
+fn stripe_keys_set_while_the_sandbox_is_chosen_stop_start_up() {
+    assert_eq!(refused_var(&[TEST_SECRET]), "PORCHLIGHT_STRIPE_SECRET_KEY");
+    assert_eq!(
+        refused_var(&[("PORCHLIGHT_GATEWAY", "sandbox"), WEBHOOK]),
+        "PORCHLIGHT_STRIPE_WEBHOOK_SECRET"
+    );
+}
+
+#[test]
+fn debug_output_never_shows_a_stripe_secret() {
+    let stripe = config(&[STRIPE, TEST_SECRET, TEST_PUBLISHABLE, WEBHOOK]).unwrap();
+    let shown = format!("{stripe:?}");
+    assert!(!shown.contains("sk_test_51"), "{shown}");
+    assert!(!shown.contains("whsec_AbCdEf"), "{shown}");
 }

@@ -1,7 +1,7 @@
 //! The validated configuration: each option's value checked, with one line naming its variable
 //! when it is unusable.
 
-use super::{ConfigArgs, SecretSource};
+use super::{ConfigArgs, GatewayConfig, SecretSource};
 use app::backend::{PublicSettings, Secret, Store, request::TrustedProxies};
 use clap::{ArgMatches, parser::ValueSource};
 use std::{net::SocketAddr, path::PathBuf};
@@ -47,6 +47,8 @@ pub struct Config {
     pub site_root_set: bool,
     /// The log filter (`RUST_LOG`).
     pub log_filter: String,
+    /// The payment processor (`PORCHLIGHT_GATEWAY` and the Stripe settings).
+    pub gateway: GatewayConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -63,6 +65,7 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("site_root_set", &self.site_root_set)
             .field("log_filter", &self.log_filter)
+            .field("gateway", &self.gateway)
             .finish()
     }
 }
@@ -82,6 +85,7 @@ impl Config {
         if let Some(smtp) = &args.smtp_url {
             check_smtp_url(smtp)?;
         }
+        let gateway = GatewayConfig::from_args(&args, &public_url)?;
         let trusted_proxies = TrustedProxies::parse(args.trusted_proxies.as_deref().unwrap_or(""))
             .map_err(|message| bad("PORCHLIGHT_TRUSTED_PROXIES", message))?;
         let secret = match args.secret {
@@ -121,6 +125,7 @@ impl Config {
             site_root_set: given("site_root"),
             site_root: args.site_root,
             log_filter: args.log,
+            gateway,
         })
     }
 

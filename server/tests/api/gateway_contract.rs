@@ -7,11 +7,11 @@ use crate::fake_stripe::{FakeStripe, SECRET_KEY};
 use crate::helpers::{TestApp, card_form, spawn_app};
 use app::{
     backend::gateway::{
-        CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway, GatewayError,
+        BrowserSources, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway, GatewayError,
         Mode, ProcessorCustomer, SavedMethod,
         stripe::{ClientSettings, StripeClient, StripeGateway},
     },
-    domain::{Cents, CustomerId, card::Expiry},
+    domain::{Cents, CustomerId, card::Expiry, tokenization::ProcessorScript},
 };
 use std::time::Duration;
 
@@ -21,6 +21,14 @@ fn settings(fake: &FakeStripe) -> ClientSettings {
         api_url: fake.url.clone(),
         timeout: Duration::from_millis(500),
         backoff: Duration::from_millis(10),
+    }
+}
+
+/// Stripe.js as a Stripe deployment configures it.
+fn stripe_js() -> ProcessorScript {
+    ProcessorScript {
+        url: "https://js.stripe.com/v3/".into(),
+        publishable_key: "pk_test_contract".into(),
     }
 }
 
@@ -39,7 +47,12 @@ impl Processor {
             Processor::Sandbox(Box::new(spawn_app().await)),
             Processor::Stripe(
                 fake,
-                StripeGateway::new(client, Mode::Test, vec!["whsec_contract".into()]),
+                StripeGateway::new(
+                    client,
+                    Mode::Test,
+                    vec!["whsec_contract".into()],
+                    stripe_js(),
+                ),
             ),
         ]
     }
@@ -126,7 +139,7 @@ async fn the_connection_check_passes_with_good_credentials_and_fails_with_a_wron
     }
     let fake = FakeStripe::start().await;
     let client = StripeClient::new(settings(&fake), "sk_test_notTheRightKey0000").unwrap();
-    let wrong = StripeGateway::new(client, Mode::Test, Vec::new());
+    let wrong = StripeGateway::new(client, Mode::Test, Vec::new(), stripe_js());
     let answer = wrong.check().await;
     assert!(
         matches!(answer, Err(GatewayError::Unavailable(_))),
@@ -322,5 +335,36 @@ async fn a_card_is_updated_made_the_default_and_once_detached_never_charged() {
             matches!(after, Err(GatewayError::InvalidToken)),
             "{who}: {after:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_setup_names_the_script_that_shows_the_card_form_and_pages_allow_only_its_origins() {
+    for p in Processor::each().await {
+        let customer = p.customer(1).await;
+        let setup = p.gateway().begin_setup(&customer).await.unwrap();
+        let sources = p.gateway().browser_sources();
+        match p {
+            Processor::Sandbox(_) => {
+                assert_eq!(setup.script, ProcessorScript::sandbox());
+                assert_eq!(sources, BrowserSources::default(), "sandbox: 'self' only");
+            }
+            Processor::Stripe(..) => {
+                assert_eq!(setup.script, stripe_js());
+                assert_eq!(
+                    sources.script,
+                    ["https://js.stripe.com", "https://*.js.stripe.com"]
+                );
+                assert_eq!(
+                    sources.frame,
+                    [
+                        "https://js.stripe.com",
+                        "https://*.js.stripe.com",
+                        "https://hooks.stripe.com"
+                    ]
+                );
+                assert_eq!(sources.connect, ["https://api.stripe.com"]);
+            }
+        }
     }
 }

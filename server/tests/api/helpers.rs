@@ -138,6 +138,33 @@ impl TestApp {
     }
 }
 
+/// One route list for the whole test process, made before any test app serves (see
+/// `route_list`: walking the routes beside a running request can stall that request).
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(server::startup::route_list).clone()
+}
+
+impl TestApp {
+    /// Another server on this app's database and settings with `gateway` as its processor (e.g.
+    /// Stripe pointed at the fake); its address.
+    pub async fn serve_with_gateway(
+        &self,
+        gateway: Arc<dyn app::backend::gateway::Gateway>,
+    ) -> String {
+        let mut state = self.state.clone();
+        state.gateway = gateway;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::startup::serve(
+            listener,
+            server::startup::build_router_with_routes(state, routes(), server::site::Site::Disk),
+        ));
+        address
+    }
+}
+
 async fn serve_on(
     store: Store,
     database_url: String,
@@ -171,14 +198,9 @@ async fn serve_on(
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    // One route list for the whole test process, made before any test app serves (see
-    // `route_list`: walking the routes beside a running request can stall that request).
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
-        std::sync::OnceLock::new();
-    let routes = ROUTES.get_or_init(server::startup::route_list).clone();
     tokio::spawn(server::startup::serve(
         listener,
-        server::startup::build_router_with_routes(state.clone(), routes, server::site::Site::Disk),
+        server::startup::build_router_with_routes(state.clone(), routes(), server::site::Site::Disk),
     ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -96,3 +96,130 @@ async fn while_the_sandbox_runs_every_page_and_every_email_says_test_mode() {
     );
     assert!(email.contains("Test mode: no real money moves."), "{email}");
 }
+
+/// The directives of a Content-Security-Policy, by name.
+fn directives(csp: &str) -> std::collections::HashMap<String, String> {
+    csp.split(';')
+        .filter_map(|d| {
+            let d = d.trim();
+            let (name, value) = d.split_once(' ').unwrap_or((d, ""));
+            (!name.is_empty()).then(|| (name.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn with_the_sandbox_pages_load_scripts_frames_and_requests_from_their_own_origin_only() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/login")).send().await.unwrap();
+    let csp = directives(res.headers()["content-security-policy"].to_str().unwrap());
+    assert_eq!(csp["frame-src"], "'self'");
+    assert_eq!(csp["connect-src"], "'self'");
+    assert!(csp["script-src"].starts_with("'self' 'nonce-"), "{csp:?}");
+    assert!(!csp["script-src"].contains("http"), "{csp:?}");
+    assert_eq!(csp["frame-ancestors"], "'none'");
+}
+
+#[tokio::test]
+async fn with_stripe_pages_allow_stripe_js_its_frames_and_its_api_and_nothing_else() {
+    use app::{
+        backend::gateway::{
+            Mode,
+            stripe::{ClientSettings, StripeClient, StripeGateway},
+        },
+        domain::tokenization::ProcessorScript,
+    };
+    let app = spawn_app().await;
+    let client = StripeClient::new(
+        ClientSettings::new("https://api.stripe.com"),
+        "sk_test_pagesOnly0000",
+    )
+    .unwrap();
+    let stripe = StripeGateway::new(
+        client,
+        Mode::Test,
+        vec!["whsec_pagesOnly".into()],
+        ProcessorScript {
+            url: "https://js.stripe.com/v3/".into(),
+            publishable_key: "pk_test_pagesOnly".into(),
+        },
+    );
+    let address = app.serve_with_gateway(std::sync::Arc::new(stripe)).await;
+    let res = app
+        .client
+        .get(format!("{address}/login"))
+        .send()
+        .await
+        .unwrap();
+    let csp = directives(res.headers()["content-security-policy"].to_str().unwrap());
+    assert!(
+        csp["script-src"].ends_with("'wasm-unsafe-eval' https://js.stripe.com https://*.js.stripe.com"),
+        "{csp:?}"
+    );
+    assert_eq!(
+        csp["frame-src"],
+        "'self' https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
+    );
+    assert_eq!(csp["connect-src"], "'self' https://api.stripe.com");
+    assert_eq!(csp["default-src"], "'self'");
+    assert_eq!(csp["frame-ancestors"], "'none'");
+}
+
+#[tokio::test]
+async fn the_sandbox_card_frame_loads_only_its_own_files_and_only_this_origin_may_frame_it() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url("/gateway/js/v3/elements/payment"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-frame-options"], "SAMEORIGIN");
+    let csp = directives(res.headers()["content-security-policy"].to_str().unwrap());
+    assert_eq!(csp["frame-ancestors"], "'self'");
+    assert_eq!(csp["script-src"], "'self'");
+    assert_eq!(csp["connect-src"], "'self'");
+    let html = res.text().await.unwrap();
+    for label in [
+        "Name on card",
+        "Card number",
+        "Expiry (MM/YY)",
+        "Security code (CVC)",
+        "Billing ZIP code",
+    ] {
+        assert!(html.contains(&format!(">{label}</label>")), "{label}");
+    }
+    // Scripts come from files only (no inline code), and no field is ever posted as a form.
+    assert!(!html.contains("<script>"), "inline script in the frame");
+    let inputs: Vec<&str> = html
+        .split("<input")
+        .skip(1)
+        .map(|tag| tag.split('>').next().unwrap_or_default())
+        .collect();
+    assert_eq!(inputs.len(), 5);
+    assert!(
+        inputs.iter().all(|tag| !tag.contains(" name=")),
+        "a named field could be form-posted: {inputs:?}"
+    );
+
+    let script = app
+        .client
+        .get(app.url("/gateway/js/v3/stripe.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    // Other pages of the site still refuse to be framed.
+    assert_eq!(script.headers()["x-frame-options"], "DENY");
+    let body = script.text().await.unwrap();
+    for api in ["confirmSetup", "handleNextAction", "window.Stripe = Stripe"] {
+        assert!(body.contains(api), "{api}");
+    }
+}

@@ -1,5 +1,6 @@
-//! The sandbox gateway's HTTP face: `POST /gateway/v1/setup_intents/{id}/confirm`, called by the
-//! browser directly with the card.
+//! The sandbox gateway's HTTP face: its Stripe.js-shaped script and card frame
+//! (`/gateway/js/v3/…`), and `POST /gateway/v1/setup_intents/{id}/confirm`, which that frame
+//! calls with the card.
 
 use super::sandbox::{SandboxGateway, TokenFailure};
 use crate::{
@@ -9,18 +10,71 @@ use crate::{
 use axum::{
     Extension, Json, Router,
     extract::{Path, State, rejection::JsonRejection},
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::post,
+    routing::{get, post},
 };
 
-pub use crate::domain::tokenization::{CONFIRM_SETUP_PATH, confirm_setup_url};
+pub use crate::domain::tokenization::{CONFIRM_SETUP_PATH, SANDBOX_SCRIPT_PATH, confirm_setup_url};
+
+/// The sandbox's card frame page; only Porchlight's own pages may frame it.
+pub const FRAME_PATH: &str = "/gateway/js/v3/elements/payment";
+
+/// The frame's policy: its own files only, framed by this origin only.
+const FRAME_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; \
+     form-action 'none'";
 
 /// The sandbox's routes, to merge into the application router.
 pub fn routes<S: Clone + Send + Sync + 'static>(gateway: SandboxGateway) -> Router<S> {
     Router::new()
         .route(CONFIRM_SETUP_PATH, post(confirm))
+        .route(SANDBOX_SCRIPT_PATH, get(|| file(Browser::Script)))
+        .route(FRAME_PATH, get(|| file(Browser::Frame)))
+        .route(
+            "/gateway/js/v3/elements/payment.js",
+            get(|| file(Browser::FrameScript)),
+        )
+        .route(
+            "/gateway/js/v3/elements/payment.css",
+            get(|| file(Browser::FrameStyle)),
+        )
         .with_state(gateway)
+}
+
+/// The sandbox's browser files.
+#[derive(Debug, Clone, Copy)]
+enum Browser {
+    Script,
+    Frame,
+    FrameScript,
+    FrameStyle,
+}
+
+async fn file(which: Browser) -> Response {
+    const JS: &str = "text/javascript; charset=utf-8";
+    let (content_type, body) = match which {
+        Browser::Script => (JS, include_str!("sandbox/browser/stripe.js")),
+        Browser::Frame => (
+            "text/html; charset=utf-8",
+            include_str!("sandbox/browser/payment.html"),
+        ),
+        Browser::FrameScript => (JS, include_str!("sandbox/browser/payment.js")),
+        Browser::FrameStyle => (
+            "text/css; charset=utf-8",
+            include_str!("sandbox/browser/payment.css"),
+        ),
+    };
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if matches!(which, Browser::Frame) {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FRAME_POLICY),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    }
+    response
 }
 
 fn refusal(status: StatusCode, code: &str, message: &str) -> Response {

@@ -7,7 +7,7 @@ mod keys;
 mod objects;
 
 pub use client::{API_VERSION, ClientSettings, DEFAULT_API_URL, Params, StripeClient, StripeError};
-pub use gateway::{CURRENCY, StripeGateway, decline_of, outcome_of};
+pub use gateway::{CURRENCY, DEFAULT_JS_URL, StripeGateway, decline_of, outcome_of};
 pub use keys::{KeyProblem, PUBLISHABLE_KEY_VAR, SECRET_KEY_VAR, StripeKeys, WEBHOOK_SECRET_VAR};
 pub use objects::{
     Address, BillingDetails, Card, Customer, ErrorDetail, Expandable, HasId, InvoiceSettings,

@@ -5,7 +5,7 @@
 use super::{SandboxGateway, TOKEN_TTL_SECS, tokens::letters, unavailable};
 use crate::{
     backend::gateway::{CardSetup, CustomerProfile, GatewayError, ProcessorCustomer},
-    domain::tokenization::PaymentToken,
+    domain::tokenization::{PaymentToken, ProcessorScript},
 };
 use sqlx::Row;
 
@@ -75,7 +75,11 @@ impl SandboxGateway {
         .execute(self.store.pool())
         .await
         .map_err(unavailable)?;
-        Ok(CardSetup { id, client_secret })
+        Ok(CardSetup {
+            id,
+            client_secret,
+            script: ProcessorScript::sandbox(),
+        })
     }
 
     /// The card a confirmed setup saved, claimed for `customer` once.

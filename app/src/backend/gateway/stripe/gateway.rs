@@ -2,19 +2,39 @@
 //! PaymentMethods, PaymentIntents).
 
 use super::{
-    client::{Params, StripeClient, StripeError},
+    client::{ClientSettings, Params, StripeClient, StripeError},
+    keys::StripeKeys,
     objects::{ErrorDetail, Expandable, PaymentIntent, PaymentMethod},
 };
 use crate::{
     backend::gateway::{
-        CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
+        BrowserSources, CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
         GatewayError, Mode, ProcessorCustomer, SavedMethod,
     },
     domain::{
         card::{Brand, Expiry, Last4},
-        tokenization::PaymentToken,
+        tokenization::{PaymentToken, ProcessorScript},
     },
 };
+
+/// Where Stripe.js loads from unless `PORCHLIGHT_STRIPE_JS_URL` says otherwise.
+pub const DEFAULT_JS_URL: &str = "https://js.stripe.com/v3/";
+
+/// The origins Stripe documents for Stripe.js, its frames and its API.
+const STRIPE_SCRIPT: &[&str] = &["https://js.stripe.com", "https://*.js.stripe.com"];
+const STRIPE_FRAMES: &[&str] = &[
+    "https://js.stripe.com",
+    "https://*.js.stripe.com",
+    "https://hooks.stripe.com",
+];
+const STRIPE_CONNECT: &[&str] = &["https://api.stripe.com"];
+
+/// The origin (`scheme://host[:port]`) of `url`, if it has one.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
+}
 
 /// The currency every charge is made in.
 pub const CURRENCY: &str = "usd";
@@ -25,6 +45,7 @@ pub struct StripeGateway {
     client: StripeClient,
     mode: Mode,
     webhook_secrets: Vec<String>,
+    script: ProcessorScript,
 }
 
 impl std::fmt::Debug for StripeGateway {
@@ -38,12 +59,37 @@ impl std::fmt::Debug for StripeGateway {
 impl StripeGateway {
     /// Stripe in `mode` (test or live keys) through `client`, its webhooks signed with any of
     /// `webhook_secrets`.
-    pub fn new(client: StripeClient, mode: Mode, webhook_secrets: Vec<String>) -> Self {
+    pub fn new(
+        client: StripeClient,
+        mode: Mode,
+        webhook_secrets: Vec<String>,
+        script: ProcessorScript,
+    ) -> Self {
         Self {
             client,
             mode,
             webhook_secrets,
+            script,
         }
+    }
+
+    /// Stripe for the configured keys: the API at `settings.api_url`, Stripe.js from `js_url`.
+    pub fn from_keys(
+        keys: &StripeKeys,
+        settings: ClientSettings,
+        js_url: &str,
+    ) -> Result<Self, StripeError> {
+        let client = StripeClient::new(settings, keys.secret())?;
+        let script = ProcessorScript {
+            url: js_url.to_owned(),
+            publishable_key: keys.publishable().to_owned(),
+        };
+        Ok(Self::new(
+            client,
+            keys.mode(),
+            keys.webhook_secrets().to_vec(),
+            script,
+        ))
     }
 }
 
@@ -191,6 +237,7 @@ impl Gateway for StripeGateway {
         Ok(CardSetup {
             id: intent.id,
             client_secret,
+            script: self.script.clone(),
         })
     }
 
@@ -288,6 +335,25 @@ impl Gateway for StripeGateway {
 
     fn webhook_secrets(&self) -> Vec<String> {
         self.webhook_secrets.clone()
+    }
+
+    fn browser_sources(&self) -> BrowserSources {
+        let list = |documented: &[&str]| {
+            let mut origins: Vec<String> = documented.iter().map(|s| (*s).to_owned()).collect();
+            // A Stripe.js stand-in (tests, a stripe-mock setup) is allowed too.
+            if let Some(own) = origin_of(&self.script.url)
+                && !origins.contains(&own)
+                && own != "https://js.stripe.com"
+            {
+                origins.push(own);
+            }
+            origins
+        };
+        BrowserSources {
+            script: list(STRIPE_SCRIPT),
+            frame: list(STRIPE_FRAMES),
+            connect: list(STRIPE_CONNECT),
+        }
     }
 
     async fn detach(&self, method: &PaymentToken) -> Result<(), GatewayError> {
