@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { officeAdmin, officePassword } from "../playwright.config";
+import { cardFields } from "./support/card";
 import { linkFromNewEmail, seenEmails } from "./support/outbox";
 
 const linh = { email: "linh.tran@example.com", password: "brightside-linh-demo" };
@@ -29,5 +30,7 @@ test("the office requests a card on file and the emailed link opens Add New Card
   await page.getByLabel("Password", { exact: true }).fill(linh.password);
   await page.getByRole("button", { name: "Login" }).click();
   await expect(page).toHaveURL(/\/payment-methods\?add=1$/);
-  await expect(page.getByRole("dialog", { name: "Add New Card" })).toBeVisible();
+  const dialog = page.getByRole("dialog", { name: "Add New Card" });
+  await expect(dialog).toBeVisible();
+  await expect(cardFields(dialog).getByLabel("Card number")).toBeVisible();
 });

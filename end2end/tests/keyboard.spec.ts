@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { cardFields } from "./support/card";
 import { maria, signIn } from "./support/session";
 
 // The card flows with the keyboard alone: controls are reached by focus (as Tab does) and
@@ -9,8 +10,9 @@ function row(page: Page, label: string) {
   return page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").filter({ hasText: label });
 }
 
+/** Focuses a card field in the processor's frame and types into it. */
 async function typeInto(page: Page, label: string, text: string) {
-  await page.getByRole("dialog", { name: "Add New Card" }).getByLabel(label).focus();
+  await cardFields(page.getByRole("dialog", { name: "Add New Card" })).getByLabel(label).focus();
   await page.keyboard.type(text);
 }
 

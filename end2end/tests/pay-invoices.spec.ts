@@ -2,6 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { officeAdmin, officePassword } from "../playwright.config";
 import { violations } from "./support/axe";
 import { seenEmails, waitForEmail } from "./support/outbox";
+import { typeCard } from "./support/card";
 
 // The demo's Maria Gonzalez has Visa •••• 4242 (primary) and Mastercard •••• 4444 saved, and one
 // open invoice, INV-01002, for $254.50.
@@ -49,11 +50,7 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(page.getByRole("button", { name: "Use a new card" })).toBeEnabled();
   await page.getByRole("button", { name: "Use a new card" }).click();
   const newCard = page.getByRole("dialog", { name: "Add New Card" });
-  await newCard.getByLabel("Name on card").fill("Maria Gonzalez");
-  await newCard.getByLabel("Card number").pressSequentially("6011111111111117");
-  await newCard.getByLabel("Expiry (MM/YY)").fill("12/30");
-  await newCard.getByLabel("Security code (CVC)").fill("123");
-  await newCard.getByLabel("Billing ZIP code").fill("62704");
+  await typeCard(newCard, { number: "6011111111111117", zip: "62704" });
   await expect(newCard.getByLabel("Save this card for future payments")).not.toBeChecked();
   await newCard.getByRole("button", { name: "Pay" }).click();
   await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
@@ -66,11 +63,7 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(page.getByRole("button", { name: "Add Payment Method" })).toBeEnabled();
   await page.getByRole("button", { name: "Add Payment Method" }).click();
   const dialog = page.getByRole("dialog", { name: "Add New Card" });
-  await dialog.getByLabel("Name on card").fill("Maria Gonzalez");
-  await dialog.getByLabel("Card number").pressSequentially("4000000000000341");
-  await dialog.getByLabel("Expiry (MM/YY)").fill("12/30");
-  await dialog.getByLabel("Security code (CVC)").fill("123");
-  await dialog.getByLabel("Billing ZIP code").fill("62704");
+  await typeCard(dialog, { number: "4000000000000341", zip: "62704" });
   await dialog.getByRole("button", { name: "Add Card" }).click();
   await expect(dialog).toBeHidden();
   await openPayPage(page);

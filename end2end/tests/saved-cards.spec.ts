@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { officeAdmin, officePassword } from "../playwright.config";
+import { cardFields, typeCard } from "./support/card";
 
 // The demo's second portal customer starts with no saved cards; Maria Gonzalez has two.
 const linh = { email: "linh.tran@example.com", password: "brightside-linh-demo" };
@@ -26,11 +27,7 @@ async function fillCard(page: Page, card: Card) {
   await page.getByRole("button", { name: "Add Payment Method" }).click();
   const dialog = page.getByRole("dialog", { name: "Add New Card" });
   await expect(dialog).toBeVisible();
-  await dialog.getByLabel("Name on card").fill("Linh Tran");
-  await dialog.getByLabel("Card number").pressSequentially(card.number.replace(/ /g, ""));
-  await dialog.getByLabel("Expiry (MM/YY)").fill(card.expiry ?? "12/30");
-  await dialog.getByLabel("Security code (CVC)").fill(card.cvc ?? "123");
-  await dialog.getByLabel("Billing ZIP code").fill("94107");
+  await typeCard(dialog, { name: "Linh Tran", ...card });
   if (card.primary) await dialog.getByLabel("Make this my primary card").check();
   return dialog;
 }
@@ -53,10 +50,12 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
   await openCards(page);
   await expect(page.getByText("No saved cards yet")).toBeVisible();
 
-  // The first card is primary even without the box ticked; the number is grouped as typed.
+  // The first card is primary even without the box ticked; the number is grouped as typed, in
+  // the processor's frame (the page itself has no card field).
   let dialog = await fillCard(page, { number: "4242424242424242" });
-  await expect(dialog.getByLabel("Card number")).toHaveValue("4242 4242 4242 4242");
-  await expect(dialog.getByRole("img", { name: "Visa" })).toBeVisible();
+  await expect(cardFields(dialog).getByLabel("Card number")).toHaveValue("4242 4242 4242 4242");
+  await expect(cardFields(dialog).getByRole("img", { name: "Visa" })).toBeVisible();
+  await expect(dialog.locator("input:not([type=checkbox])")).toHaveCount(1);
   await dialog.getByRole("button", { name: "Add Card" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("status").filter({ hasText: "Visa •••• 4242 was added" })).toBeVisible();
@@ -64,7 +63,7 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
 
   // A second card with "Make this my primary card" takes over.
   dialog = await fillCard(page, { number: "5555555555554444", primary: true });
-  await expect(dialog.getByRole("img", { name: "Mastercard" })).toBeVisible();
+  await expect(cardFields(dialog).getByRole("img", { name: "Mastercard" })).toBeVisible();
   await dialog.getByRole("button", { name: "Add Card" }).click();
   await expect(dialog).toBeHidden();
   await expect(primaryBadge(row(page, "Mastercard •••• 4444"))).toBeVisible();
@@ -103,13 +102,14 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
   await expect(dialog.getByText("The security code is incorrect.")).toBeVisible();
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
-  // A typo is caught in the browser: no request leaves for the token endpoint.
+  // A typo is caught in the processor's frame: no request leaves for its setup endpoint.
   const before = tokenRequests.length;
   dialog = await fillCard(page, { number: "4242424242424241" });
-  await dialog.getByLabel("Expiry (MM/YY)").focus();
-  await expect(dialog.getByText("This card number isn't valid. Check it for typos.")).toBeVisible();
+  const fields = cardFields(dialog);
+  await fields.getByLabel("Expiry (MM/YY)").focus();
+  await expect(fields.getByText("This card number isn't valid. Check it for typos.")).toBeVisible();
   await dialog.getByRole("button", { name: "Add Card" }).click();
-  await expect(dialog.getByLabel("Card number")).toBeFocused();
+  await expect(fields.getByLabel("Card number")).toBeFocused();
   expect(tokenRequests.length).toBe(before);
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
@@ -119,7 +119,8 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
   await add.focus();
   await page.keyboard.press("Enter");
   dialog = page.getByRole("dialog", { name: "Add New Card" });
-  await expect(dialog.getByLabel("Name on card")).toBeFocused();
+  // Focus moves into the card fields once the processor's frame is ready.
+  await expect(cardFields(dialog).getByLabel("Name on card")).toBeFocused();
   await page.keyboard.type("Linh Tran");
   await page.keyboard.press("Tab");
   await page.keyboard.type("378282246310005");

@@ -7,7 +7,7 @@ pub mod sandbox;
 pub mod stripe;
 pub mod webhook_signature;
 
-pub use crate::domain::tokenization::CardSetup;
+pub use crate::domain::tokenization::{CardSetup, ProcessorScript};
 use crate::domain::{
     Cents, CustomerId,
     card::{Brand, Expiry, Last4},
@@ -274,6 +274,10 @@ pub trait Gateway: Send + Sync + fmt::Debug {
     ) -> Result<(), GatewayError>;
     /// Charges a saved card once per idempotency key (a retry returns the first outcome).
     async fn charge(&self, request: &ChargeRequest<'_>) -> Result<ChargeOutcome, GatewayError>;
+    /// Where a charge that waited for the card's bank stands now (read by its id).
+    async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError>;
+    /// Gives up on a charge still waiting for the card's bank; it can never move money after.
+    async fn cancel_charge(&self, charge: &str) -> Result<(), GatewayError>;
     /// Removes a card from its customer; it can never be charged again.
     async fn detach(&self, method: &PaymentToken) -> Result<(), GatewayError>;
     /// Whether the processor answers with the configured credentials.
@@ -282,6 +286,8 @@ pub trait Gateway: Send + Sync + fmt::Debug {
     async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError>;
     /// The secrets this processor's webhooks may be signed with (several while one is rolled).
     fn webhook_secrets(&self) -> Vec<String>;
+    /// The browser script that shows this processor's card form and its bank checks.
+    fn script(&self) -> ProcessorScript;
     /// What pages must allow for this processor's browser script and card frame.
     fn browser_sources(&self) -> BrowserSources {
         BrowserSources::default()

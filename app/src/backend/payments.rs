@@ -5,7 +5,10 @@
 
 mod reconcile;
 
-pub use reconcile::{PENDING_GRACE_SECS, RECONCILE_EVERY, reconcile_pending, resolve};
+pub use reconcile::{
+    AUTHENTICATION_WINDOW_SECS, PENDING_GRACE_SECS, RECONCILE_EVERY, Resolved, reconcile_pending,
+    resolve,
+};
 
 use super::{
     AppState,
@@ -28,6 +31,21 @@ pub struct Paid {
     pub payment_id: PaymentId,
     /// A sentence for the page.
     pub message: String,
+}
+
+/// Where a payment stands for the payer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayOutcome {
+    /// Approved and recorded.
+    Paid(Paid),
+    /// The card's bank asks the cardholder to confirm in the browser first (3-D Secure); then
+    /// [`finish`] with the same key.
+    Authenticate {
+        /// The charge's client secret, for the processor's script (never logged).
+        client_secret: crate::domain::tokenization::ClientSecret,
+        /// The attempt's idempotency key.
+        key: String,
+    },
 }
 
 /// Checks an idempotency key from the pay page: 16–100 letters, digits, `-` or `_`.
@@ -120,7 +138,7 @@ pub async fn pay(
     amount: &str,
     key: &str,
     ctx: &super::store::ChangeContext,
-) -> Result<Paid, AppError> {
+) -> Result<PayOutcome, AppError> {
     match source {
         PaymentSource::Saved(card) => {
             pay_with_saved_card(state, customer, invoice, card, amount, key, &ctx.request_id).await
@@ -140,7 +158,7 @@ async fn pay_with_saved_card(
     amount: &str,
     key: &str,
     request_id: &str,
-) -> Result<Paid, AppError> {
+) -> Result<PayOutcome, AppError> {
     let key = parse_key(key)?;
     let card = state
         .store
@@ -174,8 +192,38 @@ async fn pay_with_saved_card(
     if !fresh {
         tracing::info!(attempt = attempt.id, "payment retried with the same key");
     }
-    let attempt = resolve(state, attempt, request_id).await?;
-    outcome(&attempt)
+    outcome(resolve(state, attempt, request_id).await?)
+}
+
+/// Finishes a customer's payment after the browser ran the bank's check (3-D Secure): reads the
+/// charge's outcome from the processor and answers as [`pay`] does.
+pub async fn finish(
+    state: &AppState,
+    customer: CustomerId,
+    key: &str,
+    request_id: &str,
+) -> Result<PayOutcome, AppError> {
+    let key = parse_key(key)?;
+    let attempt = state
+        .store
+        .attempt_by_key(&key)
+        .await
+        .context("reading a payment attempt")?
+        .filter(|a| a.customer_id == customer)
+        .ok_or(AppError::NotFound)?;
+    let resolved = resolve(state, attempt, request_id).await?;
+    release_one_off_card(state, &resolved.attempt).await;
+    outcome(resolved)
+}
+
+/// Detaches the card of a settled payment made with a card that was not kept on file.
+pub async fn release_one_off_card(state: &AppState, attempt: &PaymentAttempt) {
+    if attempt.payment_method_id.is_none()
+        && attempt.status != AttemptStatus::Pending
+        && let Err(e) = state.gateway.detach(&attempt.token).await
+    {
+        tracing::warn!(attempt = attempt.id, error = %e, "could not detach a one-off card");
+    }
 }
 
 /// Pays with a card typed on the pay page (saved by a setup the browser confirmed), keeping it on
@@ -191,7 +239,7 @@ async fn pay_with_new_card(
     amount: &str,
     key: &str,
     ctx: &super::store::ChangeContext,
-) -> Result<Paid, AppError> {
+) -> Result<PayOutcome, AppError> {
     let key = parse_key(key)?;
     let earlier = state
         .store
@@ -202,8 +250,7 @@ async fn pay_with_new_card(
         if attempt.customer_id != customer || attempt.invoice_id != invoice {
             return Err(reserve_error(ReserveError::KeyMismatch));
         }
-        let attempt = resolve(state, attempt, &ctx.request_id).await?;
-        return outcome(&attempt);
+        return outcome(resolve(state, attempt, &ctx.request_id).await?);
     }
     let amount_input = amount;
     let amount = parse_amount(amount_input)?;
@@ -249,23 +296,29 @@ async fn pay_with_new_card(
             return Err(reserve_error(e));
         }
     };
-    let attempt = resolve(state, attempt, &ctx.request_id).await?;
+    let resolved = resolve(state, attempt, &ctx.request_id).await?;
     // A card that was not saved is released once its payment is settled.
-    if attempt.status != AttemptStatus::Pending
-        && let Err(e) = state.gateway.detach(&token).await
-    {
-        tracing::warn!(error = %e, "could not detach a one-off card token");
-    }
-    outcome(&attempt)
+    release_one_off_card(state, &resolved.attempt).await;
+    outcome(resolved)
 }
 
-/// Turns a finished attempt into the payer's answer (the same for every retry of it).
-fn outcome(attempt: &PaymentAttempt) -> Result<Paid, AppError> {
+/// Turns a resolved attempt into the payer's answer (the same for every retry of it).
+fn outcome(resolved: Resolved) -> Result<PayOutcome, AppError> {
+    let Resolved {
+        attempt,
+        authenticate,
+    } = resolved;
+    if let Some(client_secret) = authenticate {
+        return Ok(PayOutcome::Authenticate {
+            client_secret,
+            key: attempt.key.clone(),
+        });
+    }
     match (attempt.status, attempt.payment_id) {
-        (AttemptStatus::Approved, Some(payment_id)) => Ok(Paid {
+        (AttemptStatus::Approved, Some(payment_id)) => Ok(PayOutcome::Paid(Paid {
             payment_id,
             message: format!("Paid {} with {}.", attempt.amount, attempt.card),
-        }),
+        })),
         (AttemptStatus::Declined | AttemptStatus::Failed, _) => {
             let decline = Decline::from_code(&attempt.decline_code).unwrap_or(Decline::Generic);
             Err(AppError::Conflict(format!(

@@ -41,6 +41,8 @@ mod browser {
         pub fn elements(this: &Stripe, options: &JsValue) -> Result<Elements, JsValue>;
         #[wasm_bindgen(method, js_name = confirmSetup)]
         pub fn confirm_setup(this: &Stripe, options: &JsValue) -> js_sys::Promise;
+        #[wasm_bindgen(method, js_name = handleNextAction)]
+        pub fn handle_next_action(this: &Stripe, options: &JsValue) -> js_sys::Promise;
 
         /// A group of elements sharing one client secret.
         #[derive(Clone)]
@@ -97,6 +99,38 @@ mod browser {
         wasm_bindgen_futures::JsFuture::from(loaded).await?;
         Ok(())
     }
+}
+
+/// Runs the card's bank check (3-D Secure) for a payment in the processor's own window. `Ok`
+/// when the check ran (passed or failed: the server reads which); a refusal with code
+/// `network` when the processor's script could not be used, so the check never started.
+#[cfg(feature = "hydrate")]
+pub async fn bank_check(
+    script: &crate::domain::tokenization::ProcessorScript,
+    client_secret: &crate::domain::tokenization::ClientSecret,
+) -> Result<(), TokenRefusal> {
+    use wasm_bindgen::JsValue;
+    browser::load_script(&script.url)
+        .await
+        .map_err(|_| unreachable())?;
+    let stripe = browser::stripe(&script.publishable_key).map_err(|_| unreachable())?;
+    let options = browser::object(&[(
+        "clientSecret",
+        JsValue::from_str(client_secret.expose()),
+    )]);
+    wasm_bindgen_futures::JsFuture::from(stripe.handle_next_action(&options))
+        .await
+        .map(drop)
+        .map_err(|_| unreachable())
+}
+
+/// Without the browser build there is no bank check.
+#[cfg(not(feature = "hydrate"))]
+pub async fn bank_check(
+    _script: &crate::domain::tokenization::ProcessorScript,
+    _client_secret: &crate::domain::tokenization::ClientSecret,
+) -> Result<(), TokenRefusal> {
+    Err(unreachable())
 }
 
 /// The processor's card form, mounted for one setup.

@@ -113,6 +113,30 @@ pub struct ProcessorScript {
     pub publishable_key: String,
 }
 
+/// A processor's client secret for one payment or setup: only the payer's browser gets it;
+/// `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    /// Wraps a secret the processor gave.
+    pub fn new(secret: String) -> Self {
+        Self(secret)
+    }
+
+    /// The secret, for the processor's script only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(redacted)")
+    }
+}
+
 /// Where the embedded sandbox serves its Stripe.js-shaped script.
 pub const SANDBOX_SCRIPT_PATH: &str = "/gateway/js/v3/stripe.js";
 

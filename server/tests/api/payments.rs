@@ -91,7 +91,7 @@ async fn ten_concurrent_payments_with_one_key_charge_once_and_all_report_the_sam
     }
     let first = answers[0].clone();
     assert!(answers.iter().all(|a| *a == first), "{answers:?}");
-    assert_eq!(first.unwrap().message, "Paid $100.00 with Visa •••• 4242.");
+    assert_eq!(first.unwrap().message(), "Paid $100.00 with Visa •••• 4242.");
     assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
     assert_eq!(
         app.store.payments_for_invoice(invoice).await.unwrap().len(),
@@ -375,7 +375,7 @@ async fn a_new_card_pays_once_and_is_saved_only_when_asked() {
     let key = "new-card-key-000000001";
     let first = pay_new(&app, &session, invoice, &discover, false, "10.00", key).await;
     assert_eq!(
-        first.as_ref().map(|done| done.message.as_str()),
+        first.as_ref().map(|done| done.message()),
         Ok("Paid $10.00 with Discover •••• 1117.")
     );
     assert_eq!(

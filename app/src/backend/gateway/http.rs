@@ -2,7 +2,7 @@
 //! (`/gateway/js/v3/…`), and `POST /gateway/v1/setup_intents/{id}/confirm`, which that frame
 //! calls with the card.
 
-use super::sandbox::{SandboxGateway, TokenFailure};
+use super::sandbox::{Authentication, AuthenticationFailure, SandboxGateway, TokenFailure};
 use crate::{
     backend::request::{ClientIp, RequestMeta},
     domain::tokenization::{SetupConfirmation, TokenRefusal},
@@ -20,6 +20,12 @@ pub use crate::domain::tokenization::{CONFIRM_SETUP_PATH, SANDBOX_SCRIPT_PATH, c
 /// The sandbox's card frame page; only Porchlight's own pages may frame it.
 pub const FRAME_PATH: &str = "/gateway/js/v3/elements/payment";
 
+/// The sandbox bank's 3-D Secure page (framed like the card frame).
+pub const CHALLENGE_PATH: &str = "/gateway/js/v3/challenge";
+
+/// Where the bank page sends the cardholder's answer (`{id}`: the charge's id).
+pub const AUTHENTICATE_PATH: &str = "/gateway/v1/payment_intents/{id}/authenticate";
+
 /// The frame's policy: its own files only, framed by this origin only.
 const FRAME_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; \
@@ -29,6 +35,12 @@ const FRAME_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'se
 pub fn routes<S: Clone + Send + Sync + 'static>(gateway: SandboxGateway) -> Router<S> {
     Router::new()
         .route(CONFIRM_SETUP_PATH, post(confirm))
+        .route(AUTHENTICATE_PATH, post(authenticate))
+        .route(CHALLENGE_PATH, get(|| file(Browser::Challenge)))
+        .route(
+            "/gateway/js/v3/challenge.js",
+            get(|| file(Browser::ChallengeScript)),
+        )
         .route(SANDBOX_SCRIPT_PATH, get(|| file(Browser::Script)))
         .route(FRAME_PATH, get(|| file(Browser::Frame)))
         .route(
@@ -49,6 +61,8 @@ enum Browser {
     Frame,
     FrameScript,
     FrameStyle,
+    Challenge,
+    ChallengeScript,
 }
 
 async fn file(which: Browser) -> Response {
@@ -64,9 +78,14 @@ async fn file(which: Browser) -> Response {
             "text/css; charset=utf-8",
             include_str!("sandbox/browser/payment.css"),
         ),
+        Browser::Challenge => (
+            "text/html; charset=utf-8",
+            include_str!("sandbox/browser/challenge.html"),
+        ),
+        Browser::ChallengeScript => (JS, include_str!("sandbox/browser/challenge.js")),
     };
     let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
-    if matches!(which, Browser::Frame) {
+    if matches!(which, Browser::Frame | Browser::Challenge) {
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -135,6 +154,56 @@ async fn confirm(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "processing_error",
                 "We couldn't process this card just now. Please try again in a moment.",
+            )
+        }
+    }
+}
+
+/// The bank page's answer: the charge's client secret and "complete" or "fail".
+#[derive(Debug, serde::Deserialize)]
+struct AuthenticationAnswer {
+    client_secret: String,
+    result: Authentication,
+}
+
+async fn authenticate(
+    State(gateway): State<SandboxGateway>,
+    Path(charge): Path<String>,
+    body: Result<Json<AuthenticationAnswer>, JsonRejection>,
+) -> Response {
+    let Ok(Json(answer)) = body else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The answer could not be read. Please reload the page and try again.",
+        );
+    };
+    match gateway
+        .authenticate(&charge, &answer.client_secret, answer.result)
+        .await
+    {
+        Ok(status) => {
+            tracing::info!(%charge, status, "gateway: 3-D Secure answered");
+            (
+                StatusCode::OK,
+                Json(serde_json::json!({ "id": charge, "status": status })),
+            )
+                .into_response()
+        }
+        Err(AuthenticationFailure::UnknownCharge) => {
+            tracing::info!("gateway: 3-D Secure answer for an unknown or settled charge");
+            refusal(
+                StatusCode::BAD_REQUEST,
+                "payment_intent_unexpected_state",
+                "This payment can no longer be confirmed. Please start the payment again.",
+            )
+        }
+        Err(AuthenticationFailure::Internal(cause)) => {
+            tracing::error!(%cause, "gateway: recording a 3-D Secure answer failed");
+            refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "processing_error",
+                "We couldn't record your answer just now. Please try again in a moment.",
             )
         }
     }

@@ -2,11 +2,13 @@
 //! its own tables. It checks the card, reproduces the public test-card outcomes, and keeps only a
 //! token, brand, last 4, expiry and a keyed fingerprint: never the number or security code.
 
+mod charges;
 mod setups;
 mod test_cards;
 mod tokens;
 mod webhooks;
 
+pub use charges::{Authentication, AuthenticationFailure};
 pub use tokens::TokenFailure;
 pub use webhooks::SignedEvent;
 
@@ -18,10 +20,9 @@ use crate::{
     backend::{Clock, Secret, Store, StoreError},
     domain::{
         card::{Brand, Expiry, Last4},
-        tokenization::PaymentToken,
+        tokenization::{PaymentToken, ProcessorScript},
     },
 };
-use setups::random_id;
 use sqlx::Row;
 use test_cards::Behaviour;
 
@@ -179,74 +180,19 @@ impl Gateway for SandboxGateway {
     }
 
     async fn charge(&self, request: &ChargeRequest<'_>) -> Result<ChargeOutcome, GatewayError> {
-        let ChargeRequest {
-            method: token,
-            amount,
-            idempotency_key,
-            ..
-        } = *request;
-        let earlier = || async {
-            let row = sqlx::query(
-                "SELECT token, amount_cents, outcome, reference FROM gateway_charges \
-                 WHERE idempotency_key = $1",
-            )
-            .bind(idempotency_key)
-            .fetch_optional(self.store.pool())
-            .await
-            .map_err(unavailable)?;
-            row.map(|row| -> Result<ChargeOutcome, GatewayError> {
-                let same = row.try_get::<String, _>("token").map_err(unavailable)?
-                    == token.as_str()
-                    && row.try_get::<i64, _>("amount_cents").map_err(unavailable)? == amount.get();
-                if !same {
-                    return Err(GatewayError::KeyReuse);
-                }
-                let outcome: String = row.try_get("outcome").map_err(unavailable)?;
-                Ok(match Behaviour::from_code(&outcome) {
-                    Behaviour::Approve => ChargeOutcome::Approved {
-                        reference: row.try_get("reference").map_err(unavailable)?,
-                    },
-                    Behaviour::Decline(d) => ChargeOutcome::Declined(d),
-                })
-            })
-            .transpose()
-        };
-        if let Some(outcome) = earlier().await? {
-            return Ok(outcome);
-        }
-        let (details, behaviour, owner) = self.live(token).await?;
-        if owner.is_some_and(|owner| owner != request.customer.as_str()) {
-            return Err(GatewayError::InvalidToken);
-        }
-        let behaviour = if details.expiry.is_expired(self.today()) {
-            Behaviour::Decline(Decline::ExpiredCard)
-        } else {
-            behaviour
-        };
-        let reference = random_id("ch", 8);
-        let inserted = sqlx::query(
-            "INSERT INTO gateway_charges (idempotency_key, token, amount_cents, outcome, reference, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(idempotency_key)
-        .bind(token.as_str())
-        .bind(amount.get())
-        .bind(behaviour.code())
-        .bind(&reference)
-        .bind(self.clock.now().unix())
-        .execute(self.store.pool())
-        .await;
-        match inserted {
-            Ok(_) => Ok(match behaviour {
-                Behaviour::Approve => ChargeOutcome::Approved { reference },
-                Behaviour::Decline(d) => ChargeOutcome::Declined(d),
-            }),
-            // A concurrent request with the same key won: answer as it did.
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => earlier()
-                .await?
-                .ok_or(GatewayError::Unavailable("charge vanished".into())),
-            Err(e) => Err(unavailable(e)),
-        }
+        self.charge_once(request).await
+    }
+
+    async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError> {
+        self.stored_charge(charge).await
+    }
+
+    async fn cancel_charge(&self, charge: &str) -> Result<(), GatewayError> {
+        self.give_up(charge).await
+    }
+
+    fn script(&self) -> ProcessorScript {
+        ProcessorScript::sandbox()
     }
 
     async fn check(&self) -> Result<(), GatewayError> {

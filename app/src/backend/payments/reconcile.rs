@@ -3,38 +3,74 @@
 
 use crate::backend::{
     AppState,
-    gateway::{ChargeOutcome, ChargeRequest, Decline, GatewayError},
+    gateway::{ChargeOutcome, ChargeRequest, GatewayError},
     mail::{business_sender, templates},
     processor::processor_customer,
     store::{AttemptResult, AttemptStatus, PaymentAttempt},
 };
+use crate::domain::tokenization::ClientSecret;
 use crate::error::{AppError, Context as _};
 
-/// Asks the gateway (with the attempt's key) and records its answer, unless already recorded.
+/// An attempt as the processor left it, with the client secret while the card's bank waits for
+/// the cardholder (3-D Secure).
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The attempt (still pending while the bank waits).
+    pub attempt: PaymentAttempt,
+    /// For the browser's bank check, when one is needed.
+    pub authenticate: Option<ClientSecret>,
+}
+
+/// Asks the gateway and records its answer, unless already recorded: by the attempt's key, or by
+/// the processor's charge id once the charge waited for the card's bank (a replayed key answers
+/// as the charge first was, not as it is).
 pub async fn resolve(
     state: &AppState,
     attempt: PaymentAttempt,
     request_id: &str,
-) -> Result<PaymentAttempt, AppError> {
+) -> Result<Resolved, AppError> {
     if attempt.status != AttemptStatus::Pending {
-        return Ok(attempt);
+        return Ok(Resolved {
+            attempt,
+            authenticate: None,
+        });
     }
-    let customer = processor_customer(state, attempt.customer_id).await?;
-    let request = ChargeRequest {
-        customer: &customer,
-        method: &attempt.token,
-        amount: attempt.amount,
-        idempotency_key: &attempt.key,
-        attempt: attempt.id,
+    let answer = match &attempt.processor_charge {
+        Some(charge) => state.gateway.charge_status(charge).await,
+        None => {
+            let customer = processor_customer(state, attempt.customer_id).await?;
+            let request = ChargeRequest {
+                customer: &customer,
+                method: &attempt.token,
+                amount: attempt.amount,
+                idempotency_key: &attempt.key,
+                attempt: attempt.id,
+            };
+            state.gateway.charge(&request).await
+        }
     };
-    let result = match state.gateway.charge(&request).await {
+    let result = match answer {
         Ok(ChargeOutcome::Approved { reference }) => AttemptResult::Approved(reference),
         Ok(ChargeOutcome::Declined(d)) => AttemptResult::Declined(d.code().to_owned()),
-        // Authenticating on the pay page is not built yet: the charge cannot complete, so it is
-        // refused with the bank's reason and no money moves.
-        Ok(ChargeOutcome::RequiresAction { charge, .. }) => {
-            tracing::warn!(attempt = attempt.id, %charge, "charge needs 3-D Secure; refused");
-            AttemptResult::Declined(Decline::AuthenticationFailed.code().to_owned())
+        // No money moves until the cardholder passes their bank's check in the browser.
+        Ok(ChargeOutcome::RequiresAction {
+            charge,
+            client_secret,
+        }) => {
+            let mut attempt = attempt;
+            if attempt.processor_charge.is_none() {
+                state
+                    .store
+                    .await_authentication(attempt.id, &charge, state.clock.now())
+                    .await
+                    .context("recording a charge that waits for the bank")?;
+                tracing::info!(attempt = attempt.id, %charge, "charge waits for 3-D Secure");
+                attempt.processor_charge = Some(charge);
+            }
+            return Ok(Resolved {
+                attempt,
+                authenticate: Some(ClientSecret::new(client_secret)),
+            });
         }
         Err(GatewayError::InvalidToken) => AttemptResult::Failed("card_unusable".into()),
         Err(GatewayError::Declined(d)) => AttemptResult::Declined(d.code().to_owned()),
@@ -57,7 +93,37 @@ pub async fn resolve(
         tracing::info!(attempt = finished.id, invoice = %finished.invoice_id, "payment approved");
         send_receipt(state, &finished).await;
     }
-    Ok(finished)
+    Ok(Resolved {
+        attempt: finished,
+        authenticate: None,
+    })
+}
+
+/// How long a payment may wait for the cardholder's bank check before it is given up (the
+/// invoice's amount is held meanwhile).
+pub const AUTHENTICATION_WINDOW_SECS: i64 = 15 * 60;
+
+/// Gives up a payment the cardholder left at their bank's check: the processor's charge is
+/// canceled first (so it can never move money), then the attempt is recorded as declined.
+async fn give_up(state: &AppState, attempt: PaymentAttempt) -> Result<PaymentAttempt, AppError> {
+    if let Some(charge) = &attempt.processor_charge {
+        state
+            .gateway
+            .cancel_charge(charge)
+            .await
+            .map_err(|e| AppError::internal("canceling an unconfirmed charge", e))?;
+    }
+    // Recorded as the processor now has it (confirmed just before the cancel, or canceled).
+    match resolve(state, attempt, "reconcile").await? {
+        Resolved {
+            attempt,
+            authenticate: None,
+        } => Ok(attempt),
+        Resolved { attempt, .. } => Err(AppError::internal(
+            "giving up an unconfirmed charge",
+            format!("attempt {} still waits after its charge was canceled", attempt.id),
+        )),
+    }
 }
 
 /// How old a pending attempt must be before the background task asks the gateway about it (the
@@ -79,18 +145,27 @@ pub async fn reconcile_pending(state: &AppState, grace_secs: i64) {
             return;
         }
     };
+    let abandoned_before = state
+        .clock
+        .now()
+        .plus_seconds(-AUTHENTICATION_WINDOW_SECS);
     for attempt in pending {
         let id = attempt.id;
-        match resolve(state, attempt, "reconcile").await {
+        let created = attempt.created_at;
+        let done = match resolve(state, attempt, "reconcile").await {
+            // Left at the bank's check for too long: given up, so the invoice is free again.
+            Ok(Resolved {
+                attempt,
+                authenticate: Some(_),
+            }) if created < abandoned_before => give_up(state, attempt).await,
+            Ok(resolved) => Ok(resolved.attempt),
+            Err(e) => Err(e),
+        };
+        match done {
             Ok(done) => {
                 tracing::info!(attempt = id, status = ?done.status, "pending payment reconciled");
                 // A card used once (not saved) is not kept after its payment is settled.
-                if done.payment_method_id.is_none()
-                    && done.status != AttemptStatus::Pending
-                    && let Err(e) = state.gateway.detach(&done.token).await
-                {
-                    tracing::warn!(attempt = id, error = %e, "could not release a one-off card token");
-                }
+                super::release_one_off_card(state, &done).await;
             }
             Err(e) => tracing::warn!(attempt = id, error = %e, "pending payment still unresolved"),
         }

@@ -21,7 +21,7 @@ use sqlx::{Row, any::AnyRow};
 
 const COLUMNS: &str = "a.id, a.idempotency_key, a.customer_id, a.invoice_id, a.payment_method_id, \
      a.token, a.brand, a.last4, a.amount_cents, a.status, a.decline_code, a.reference, a.created_at, \
-     p.id AS payment_id";
+     a.processor_charge, p.id AS payment_id";
 
 fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
     let brand: String = row.try_get("brand")?;
@@ -55,6 +55,7 @@ fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
             .try_get::<Option<i64>, _>("payment_id")?
             .map(PaymentId::new),
         created_at: Timestamp::from_unix(row.try_get("created_at")?),
+        processor_charge: row.try_get("processor_charge")?,
     })
 }
 
@@ -156,6 +157,26 @@ impl Store {
             attempt,
             fresh: true,
         })
+    }
+
+    /// Keeps the processor's charge id of a pending attempt whose payment waits for the card's
+    /// bank (3-D Secure); its outcome is read by that id from then on.
+    pub async fn await_authentication(
+        &self,
+        attempt_id: i64,
+        charge: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE payment_attempts SET processor_charge = $1, updated_at = $2 \
+             WHERE id = $3 AND status = 'pending' AND processor_charge IS NULL",
+        )
+        .bind(charge)
+        .bind(at.unix())
+        .bind(attempt_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     /// Records the gateway's answer for a pending attempt, once: an approval adds the payment,

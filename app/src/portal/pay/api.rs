@@ -10,13 +10,64 @@ use crate::{
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// An approved payment.
+/// Where a payment stands after "Pay".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentDone {
-    /// The recorded payment (for the receipt).
-    pub payment_id: PaymentId,
-    /// "Paid $X with Visa •••• 4242."
-    pub message: String,
+pub enum PaymentDone {
+    /// Approved and recorded.
+    Paid {
+        /// The recorded payment (for the receipt).
+        payment_id: PaymentId,
+        /// "Paid $X with Visa •••• 4242."
+        message: String,
+    },
+    /// The card's bank asks the cardholder to confirm the payment (3-D Secure): the page runs the
+    /// processor's check, then [`finish_payment`] with `key`.
+    Authenticate(BankCheck),
+}
+
+impl PaymentDone {
+    /// A sentence for the page.
+    pub fn message(&self) -> &str {
+        match self {
+            PaymentDone::Paid { message, .. } => message,
+            PaymentDone::Authenticate(_) => "Your bank asks you to confirm this payment.",
+        }
+    }
+}
+
+/// What the browser needs to run the card's bank check for a payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankCheck {
+    /// The processor's script (Stripe.js, or the sandbox's).
+    pub script: crate::domain::tokenization::ProcessorScript,
+    /// The payment's client secret (`Debug` hides it).
+    pub client_secret: crate::domain::tokenization::ClientSecret,
+    /// The payment's idempotency key, to finish it with.
+    pub key: String,
+}
+
+/// Turns a payment's outcome into the page's answer; a paid one also redirects to its receipt
+/// (followed by the browser without JavaScript, and by the page with it).
+#[cfg(feature = "ssr")]
+fn done(
+    state: &crate::backend::AppState,
+    outcome: crate::backend::payments::PayOutcome,
+) -> PaymentDone {
+    use crate::backend::payments::PayOutcome;
+    match outcome {
+        PayOutcome::Paid(paid) => {
+            leptos_axum::redirect(&format!("/payments/{}/receipt", paid.payment_id));
+            PaymentDone::Paid {
+                payment_id: paid.payment_id,
+                message: paid.message,
+            }
+        }
+        PayOutcome::Authenticate { client_secret, key } => PaymentDone::Authenticate(BankCheck {
+            script: state.gateway.script(),
+            client_secret,
+            key,
+        }),
+    }
 }
 
 /// Pays part or all of one of the customer's invoices, with a saved card (`payment_method_id`,
@@ -49,7 +100,7 @@ pub async fn pay_invoice(
         at: state.clock.now(),
         request_id: request_id(),
     };
-    let paid = payments::pay(
+    let outcome = payments::pay(
         &state,
         customer,
         invoice,
@@ -59,12 +110,19 @@ pub async fn pay_invoice(
         &ctx,
     )
     .await?;
-    // Without JavaScript the browser follows this; with it, the page navigates the same way.
-    leptos_axum::redirect(&format!("/payments/{}/receipt", paid.payment_id));
-    Ok(PaymentDone {
-        payment_id: paid.payment_id,
-        message: paid.message,
-    })
+    Ok(done(&state, outcome))
+}
+
+/// Finishes a payment whose card's bank asked the cardholder to confirm it (3-D Secure), once the
+/// page ran the check: the processor's answer decides (paid, or declined with the reason).
+#[server(endpoint = "invoices/pay/finish")]
+pub async fn finish_payment(idempotency_key: String) -> Result<PaymentDone, AppError> {
+    use crate::backend::{auth::throttle, cards, payments, request::request_id};
+    let (state, _, customer) = super::super::session::require_customer().await?;
+    cards::require_enabled(&state).await?;
+    throttle::per_customer(&state, "payment", customer, throttle::PAYMENT_LIMIT).await?;
+    let outcome = payments::finish(&state, customer, &idempotency_key, &request_id()).await?;
+    Ok(done(&state, outcome))
 }
 
 /// What the pay page shows.

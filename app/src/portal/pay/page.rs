@@ -3,7 +3,7 @@
 //! carries an idempotency key made when the page was rendered, so a double click, a resubmitted
 //! form or a retry charges once.
 
-use super::api::{PayInvoice, PayPageData, pay_page};
+use super::api::{BankCheck, FinishPayment, PayInvoice, PayPageData, PaymentDone, pay_page};
 use crate::{
     cards_ui::{AddCardDialog, CardOwner, NewCardSubmission},
     domain::Cents,
@@ -26,10 +26,52 @@ fn Pay() -> impl IntoView {
     let id = use_id();
     let pay = ServerAction::<PayInvoice>::new();
     let pay_new = ServerAction::<PayInvoice>::new();
+    let finish = ServerAction::<FinishPayment>::new();
     // After a refused payment the form gets a fresh key (and the latest balance).
-    let data = Resource::new(move || (id(), pay.version().get()), |(id, _)| pay_page(id));
+    let data = Resource::new(
+        move || (id(), pay.version().get(), finish.version().get()),
+        |(id, ..)| pay_page(id),
+    );
+    let checking = RwSignal::new(false);
+    let check_problem = RwSignal::new(None::<String>);
+    // A payment the card's bank must confirm: the processor's check runs in its own window, then
+    // the server reads how it ended (paid: the receipt; declined: the bank's reason).
+    let run_check = move |check: BankCheck| {
+        checking.set(true);
+        check_problem.set(None);
+        leptos::task::spawn_local(async move {
+            let ran = crate::cards_ui::setup::bank_check(&check.script, &check.client_secret).await;
+            checking.set(false);
+            match ran {
+                Ok(()) => {
+                    finish.dispatch(FinishPayment {
+                        idempotency_key: check.key,
+                    });
+                }
+                Err(problem) => check_problem.set(Some(problem.message)),
+            }
+        });
+    };
+    for action in [pay, pay_new] {
+        Effect::new(move |_| {
+            if let Some(Ok(PaymentDone::Authenticate(check))) = action.value().get() {
+                run_check(check);
+            }
+        });
+    }
+    let finish_message = move || match finish.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        Some(Ok(PaymentDone::Authenticate(_))) => Some(
+            "Your bank hasn't confirmed this payment yet, so nothing was charged. Choose Pay to try again.".to_owned(),
+        ),
+        _ => check_problem.get(),
+    };
     view! {
         <p class="breadcrumb"><a href="/">"Your account"</a>" › Pay an invoice"</p>
+        <p class="notice" role="status">
+            {move || (checking.get() || finish.pending().get()).then_some("Waiting for your bank to confirm this payment…")}
+        </p>
+        <p class="form__error" role="alert">{finish_message}</p>
         <Loaded resource=data loading="Loading the invoice…" heading="Pay an invoice" let:d>
             <PayForm d pay pay_new />
         </Loaded>
@@ -68,7 +110,7 @@ fn PayForm(
             });
         });
         let outcome =
-            Signal::derive(move || pay_new.value().get().map(|r| r.map(|done| done.message)));
+            Signal::derive(move || pay_new.value().get().map(|r| r.map(|done| done.message().to_owned())));
         view! {
             <section class="card" aria-labelledby="new-card-heading">
                 <h2 id="new-card-heading">"Or pay with a new card"</h2>

@@ -128,6 +128,22 @@ pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, Stri
         ("GET", ["v1", "payment_intents", id]) => {
             found(b.payment_intents.get(*id), "payment_intent", id)
         }
+        ("POST", ["v1", "payment_intents", id, "cancel"]) => {
+            let Some(intent) = b.payment_intents.get_mut(*id) else {
+                return missing("payment_intent", id);
+            };
+            if intent["status"] == json!("succeeded") || intent["status"] == json!("canceled") {
+                return error(
+                    400,
+                    "invalid_request_error",
+                    Some("payment_intent_unexpected_state"),
+                    "You cannot cancel this PaymentIntent because it has a status of succeeded.",
+                );
+            }
+            intent["status"] = json!("canceled");
+            intent["next_action"] = Value::Null;
+            (200, intent.clone())
+        }
         ("POST", ["test", "setup_intents", id, "confirm"]) => confirm_setup(b, id, form),
         ("POST", ["test", "setup_intents", id, "authenticate"]) => {
             let complete = param("result") == Some("complete");

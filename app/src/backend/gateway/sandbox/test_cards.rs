@@ -8,6 +8,8 @@ use crate::backend::gateway::Decline;
 pub(super) enum Behaviour {
     Approve,
     Decline(Decline),
+    /// Every charge waits for the cardholder to pass their bank's check (3-D Secure).
+    Authenticate,
 }
 
 impl Behaviour {
@@ -15,11 +17,15 @@ impl Behaviour {
         match self {
             Behaviour::Approve => "approve",
             Behaviour::Decline(d) => d.code(),
+            Behaviour::Authenticate => "authenticate",
         }
     }
 
     pub(super) fn from_code(code: &str) -> Self {
-        Decline::from_code(code).map_or(Behaviour::Approve, Behaviour::Decline)
+        match code {
+            "authenticate" => Behaviour::Authenticate,
+            code => Decline::from_code(code).map_or(Behaviour::Approve, Behaviour::Decline),
+        }
     }
 }
 
@@ -33,6 +39,7 @@ pub(super) fn test_card(digits: &str) -> Result<Behaviour, Decline> {
         "4000000000009995" => Ok(Behaviour::Decline(Decline::InsufficientFunds)),
         "4000000000009987" => Ok(Behaviour::Decline(Decline::LostCard)),
         "4000000000009979" => Ok(Behaviour::Decline(Decline::StolenCard)),
+        "4000002500003155" => Ok(Behaviour::Authenticate),
         _ => Ok(Behaviour::Approve),
     }
 }
@@ -51,7 +58,12 @@ mod tests {
             Ok(Behaviour::Decline(Decline::InsufficientFunds))
         );
         assert_eq!(test_card("4242424242424242"), Ok(Behaviour::Approve));
-        for b in [Behaviour::Approve, Behaviour::Decline(Decline::StolenCard)] {
+        assert_eq!(test_card("4000002500003155"), Ok(Behaviour::Authenticate));
+        for b in [
+            Behaviour::Approve,
+            Behaviour::Decline(Decline::StolenCard),
+            Behaviour::Authenticate,
+        ] {
             assert_eq!(Behaviour::from_code(b.code()), b);
         }
     }

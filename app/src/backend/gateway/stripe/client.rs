@@ -220,6 +220,12 @@ impl StripeClient {
         self.send(Method::GET, &path, Params::default(), None).await
     }
 
+    /// Cancels a PaymentIntent that has not moved money (e.g. one still waiting for 3-D Secure).
+    pub async fn cancel_payment_intent(&self, id: &str) -> Result<PaymentIntent, StripeError> {
+        let path = format!("/v1/payment_intents/{}/cancel", segment(id)?);
+        self.post(&path, Params::default(), None).await
+    }
+
     async fn post<T: DeserializeOwned>(
         &self,
         path: &str,

@@ -237,7 +237,7 @@ impl Gateway for StripeGateway {
         Ok(CardSetup {
             id: intent.id,
             client_secret,
-            script: self.script.clone(),
+            script: self.script(),
         })
     }
 
@@ -316,6 +316,28 @@ impl Gateway for StripeGateway {
         outcome_of(&intent)
     }
 
+    async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError> {
+        let intent = self
+            .client
+            .payment_intent(charge)
+            .await
+            .map_err(gateway_error)?;
+        outcome_of(&intent)
+    }
+
+    async fn cancel_charge(&self, charge: &str) -> Result<(), GatewayError> {
+        match self.client.cancel_payment_intent(charge).await {
+            Ok(_) => Ok(()),
+            // Already canceled or finished: then it is no longer waiting, which is what was asked.
+            Err(StripeError::Invalid { detail, .. })
+                if detail.code.as_deref() == Some("payment_intent_unexpected_state") =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(gateway_error(e)),
+        }
+    }
+
     async fn check(&self) -> Result<(), GatewayError> {
         self.client.balance().await.map_err(gateway_error)
     }
@@ -335,6 +357,10 @@ impl Gateway for StripeGateway {
 
     fn webhook_secrets(&self) -> Vec<String> {
         self.webhook_secrets.clone()
+    }
+
+    fn script(&self) -> ProcessorScript {
+        self.script.clone()
     }
 
     fn browser_sources(&self) -> BrowserSources {

@@ -70,6 +70,8 @@ pub struct PaymentAttempt {
     pub payment_id: Option<PaymentId>,
     /// When the attempt was made.
     pub created_at: Timestamp,
+    /// The processor's charge, once it waits for the card's bank (3-D Secure).
+    pub processor_charge: Option<String>,
 }
 
 impl std::ops::Deref for PaymentAttempt {

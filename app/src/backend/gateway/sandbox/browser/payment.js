@@ -164,13 +164,17 @@
     });
   });
 
+  // Escape closes the page's dialog and Enter sends its form, as in any field of the page.
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") send({ type: "escape" });
+    if (e.key === "Escape") {
+      send({ type: "escape" });
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      send({ type: "submit" });
+    }
   });
-
   document.getElementById("card").addEventListener("submit", function (e) {
     e.preventDefault();
-    send({ type: "submit" });
   });
 
   function reply(id, result) {

@@ -1,0 +1,192 @@
+//! The sandbox's charges, shaped like PaymentIntents: one per idempotency key, approved, declined,
+//! or waiting for the card's bank (3-D Secure test card 4000 0025 0000 3155), which the browser
+//! completes or fails at `POST /gateway/v1/payment_intents/{id}/authenticate`.
+
+use super::{SandboxGateway, setups::random_id, test_cards::Behaviour, tokens::letters, unavailable};
+use crate::backend::gateway::{ChargeOutcome, ChargeRequest, Decline, GatewayError};
+use sqlx::Row;
+
+/// A charge's stored outcome while it waits for the card's bank.
+const WAITING: &str = "requires_action";
+
+/// The cardholder's answer to their bank's check, from the sandbox's bank page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Authentication {
+    /// "Complete": the payment goes through.
+    Complete,
+    /// "Fail": the bank refuses it.
+    Fail,
+}
+
+/// Why an authentication was not recorded.
+#[derive(Debug)]
+pub enum AuthenticationFailure {
+    /// No such charge, a wrong secret, or the charge is not waiting (any more).
+    UnknownCharge,
+    /// Our fault; the cause is for the log.
+    Internal(String),
+}
+
+impl SandboxGateway {
+    /// The client secret of a charge: derived from its id with the sandbox's key, so it is never
+    /// stored and a replay answers with the same one.
+    fn payment_secret(&self, charge: &str) -> String {
+        let hex = self
+            .secret
+            .hmac_hex("sandbox-payment-secret", charge.as_bytes());
+        let bytes: Vec<u8> = (0..12)
+            .filter_map(|i| hex.get(2 * i..2 * i + 2))
+            .filter_map(|h| u8::from_str_radix(h, 16).ok())
+            .collect();
+        format!("{charge}_secret_{}", letters(&bytes))
+    }
+
+    /// What a stored charge row says.
+    fn outcome_of(&self, outcome: &str, reference: String) -> ChargeOutcome {
+        match outcome {
+            "approve" => ChargeOutcome::Approved { reference },
+            WAITING => ChargeOutcome::RequiresAction {
+                client_secret: self.payment_secret(&reference),
+                charge: reference,
+            },
+            code => ChargeOutcome::Declined(Decline::from_code(code).unwrap_or(Decline::Generic)),
+        }
+    }
+
+    /// `Gateway::charge`: once per key; a replay answers with the charge's current outcome.
+    pub(super) async fn charge_once(
+        &self,
+        request: &ChargeRequest<'_>,
+    ) -> Result<ChargeOutcome, GatewayError> {
+        let ChargeRequest {
+            method: token,
+            amount,
+            idempotency_key,
+            ..
+        } = *request;
+        let earlier = || async {
+            let row = sqlx::query(
+                "SELECT token, amount_cents, outcome, reference FROM gateway_charges \
+                 WHERE idempotency_key = $1",
+            )
+            .bind(idempotency_key)
+            .fetch_optional(self.store.pool())
+            .await
+            .map_err(unavailable)?;
+            row.map(|row| -> Result<ChargeOutcome, GatewayError> {
+                let same = row.try_get::<String, _>("token").map_err(unavailable)?
+                    == token.as_str()
+                    && row.try_get::<i64, _>("amount_cents").map_err(unavailable)? == amount.get();
+                if !same {
+                    return Err(GatewayError::KeyReuse);
+                }
+                let outcome: String = row.try_get("outcome").map_err(unavailable)?;
+                Ok(self.outcome_of(&outcome, row.try_get("reference").map_err(unavailable)?))
+            })
+            .transpose()
+        };
+        if let Some(outcome) = earlier().await? {
+            return Ok(outcome);
+        }
+        let (details, behaviour, owner) = self.live(token).await?;
+        if owner.is_some_and(|owner| owner != request.customer.as_str()) {
+            return Err(GatewayError::InvalidToken);
+        }
+        let (outcome, reference) = if details.expiry.is_expired(self.today()) {
+            (Decline::ExpiredCard.code(), random_id("ch", 8))
+        } else {
+            match behaviour {
+                Behaviour::Approve => ("approve", random_id("ch", 8)),
+                Behaviour::Decline(d) => (d.code(), random_id("ch", 8)),
+                Behaviour::Authenticate => (WAITING, random_id("pi", 12)),
+            }
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO gateway_charges (idempotency_key, token, amount_cents, outcome, reference, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(idempotency_key)
+        .bind(token.as_str())
+        .bind(amount.get())
+        .bind(outcome)
+        .bind(&reference)
+        .bind(self.clock.now().unix())
+        .execute(self.store.pool())
+        .await;
+        match inserted {
+            Ok(_) => Ok(self.outcome_of(outcome, reference)),
+            // A concurrent request with the same key won: answer as it did.
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => earlier()
+                .await?
+                .ok_or(GatewayError::Unavailable("charge vanished".into())),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    /// `Gateway::charge_status`: the charge's current outcome, by its id.
+    pub(super) async fn stored_charge(&self, charge: &str) -> Result<ChargeOutcome, GatewayError> {
+        let row = sqlx::query("SELECT outcome FROM gateway_charges WHERE reference = $1")
+            .bind(charge)
+            .fetch_optional(self.store.pool())
+            .await
+            .map_err(unavailable)?
+            .ok_or(GatewayError::InvalidToken)?;
+        let outcome: String = row.try_get("outcome").map_err(unavailable)?;
+        Ok(self.outcome_of(&outcome, charge.to_owned()))
+    }
+
+    /// `Gateway::cancel_charge`: a charge still waiting is refused for good.
+    pub(super) async fn give_up(&self, charge: &str) -> Result<(), GatewayError> {
+        self.settle(charge, Decline::AuthenticationFailed.code())
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    /// Moves a waiting charge to `outcome`; whether it was waiting.
+    async fn settle(&self, charge: &str, outcome: &str) -> Result<bool, sqlx::Error> {
+        let changed = sqlx::query(
+            "UPDATE gateway_charges SET outcome = $1 WHERE reference = $2 AND outcome = $3",
+        )
+        .bind(outcome)
+        .bind(charge)
+        .bind(WAITING)
+        .execute(self.store.pool())
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    /// `POST /gateway/v1/payment_intents/{id}/authenticate`: the cardholder's answer to the bank's
+    /// check, accepted once, with the charge's client secret; the charge's new status.
+    pub async fn authenticate(
+        &self,
+        charge: &str,
+        client_secret: &str,
+        answer: Authentication,
+    ) -> Result<&'static str, AuthenticationFailure> {
+        let expected = self.payment_secret(charge);
+        let matches = expected.len() == client_secret.len()
+            && expected
+                .bytes()
+                .zip(client_secret.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !matches {
+            return Err(AuthenticationFailure::UnknownCharge);
+        }
+        let (outcome, status) = match answer {
+            Authentication::Complete => ("approve", "succeeded"),
+            Authentication::Fail => (
+                Decline::AuthenticationFailed.code(),
+                "requires_payment_method",
+            ),
+        };
+        match self.settle(charge, outcome).await {
+            Ok(true) => Ok(status),
+            Ok(false) => Err(AuthenticationFailure::UnknownCharge),
+            Err(e) => Err(AuthenticationFailure::Internal(e.to_string())),
+        }
+    }
+}
