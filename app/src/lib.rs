@@ -86,9 +86,8 @@ fn set_content_security_policy(options: &LeptosOptions) {
     let sources = use_context::<backend::AppState>()
         .map(|state| state.gateway.browser_sources())
         .unwrap_or_default();
-    let extra = |origins: &[String]| -> String {
-        origins.iter().map(|o| format!(" {o}")).collect()
-    };
+    let extra =
+        |origins: &[String]| -> String { origins.iter().map(|o| format!(" {o}")).collect() };
     let (script, frame, connect) = (
         extra(&sources.script),
         extra(&sources.frame),

@@ -73,14 +73,43 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(page.getByText("Your card was declined.")).toBeVisible();
   await expect(page.getByRole("definition").filter({ hasText: "$251.50" })).toBeVisible();
 
+  // A card whose bank asks the cardholder to confirm each payment (3-D Secure): the processor's
+  // bank page opens over the pay page; "Complete" pays, "Fail" declines with the bank's reason.
+  await page.goto("/payment-methods");
+  await expect(page.getByRole("button", { name: "Add Payment Method" })).toBeEnabled();
+  await page.getByRole("button", { name: "Add Payment Method" }).click();
+  await typeCard(dialog, { number: "4000002500003155", zip: "62704" });
+  await dialog.getByRole("button", { name: "Add Card" }).click();
+  await expect(dialog).toBeHidden();
+  for (const [answer, outcome] of [
+    ["Complete", "paid"],
+    ["Fail", "declined"],
+  ]) {
+    await openPayPage(page);
+    await page.getByLabel(/Visa •••• 3155/).check();
+    await page.getByLabel("Amount").fill("1.00");
+    await page.getByRole("button", { name: "Pay", exact: true }).click();
+    const bank = page.getByRole("dialog", { name: "Confirm this payment with your bank" });
+    await expect(bank).toBeVisible();
+    await bank.frameLocator('iframe[title="Your bank\'s payment check"]').getByRole("button", { name: answer }).click();
+    await expect(bank).toBeHidden();
+    if (outcome === "paid") {
+      await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
+      await expect(page.getByRole("region", { name: "Receipt" })).toContainText("Visa •••• 3155");
+    } else {
+      await expect(page.getByRole("alert").filter({ hasText: "Your bank couldn't confirm this payment with you." })).toBeVisible();
+      await expect(page.getByRole("definition").filter({ hasText: "$250.50" })).toBeVisible();
+    }
+  }
+
   // The whole balance with the primary card.
   await openPayPage(page);
   await expect(page.getByLabel(/Visa •••• 4242 \(primary\)/)).toBeChecked();
   seen = seenEmails();
   await page.getByRole("button", { name: "Pay", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$251.50");
-  await waitForEmail(maria.email, ["Receipt for your payment", "$251.50"], seen);
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$250.50");
+  await waitForEmail(maria.email, ["Receipt for your payment", "$250.50"], seen);
   await page.goto("/");
   await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$0.00");
   await expect(page.getByRole("region", { name: "Paid invoices" })).toContainText("INV-01002");
@@ -91,15 +120,18 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(page.getByRole("heading", { name: "Invoice INV-01002" })).toBeVisible();
   await expect(page.getByRole("region", { name: "Charges" })).toContainText("Anode rod");
   const payments = page.getByRole("region", { name: "Payments" });
-  await expect(payments.getByRole("row").filter({ hasText: "$1.00" })).toContainText("Paid");
+  await expect(payments.getByRole("row").filter({ hasText: "$1.00" }).filter({ hasText: "Visa •••• 4242" })).toContainText("Paid");
+  await expect(payments.getByRole("row").filter({ hasText: "Visa •••• 3155" }).filter({ hasText: "Declined" })).toHaveCount(1);
   await expect(payments.getByRole("row").filter({ hasText: "Visa •••• 0341" })).toContainText("Declined");
 
-  // Tidy up the declining card (the saved-cards tests expect Maria's two cards).
+  // Tidy up the cards added here (the saved-cards tests expect Maria's two cards).
   await page.goto("/payment-methods");
-  const row = page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").filter({ hasText: "Visa •••• 0341" });
-  await row.getByRole("button", { name: "Delete" }).click();
-  await page.getByRole("dialog", { name: "Delete Visa •••• 0341?" }).getByRole("button", { name: "Delete" }).click();
-  await expect(row).toHaveCount(0);
+  for (const added of ["Visa •••• 0341", "Visa •••• 3155"]) {
+    const row = page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").filter({ hasText: added });
+    await row.getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("dialog", { name: `Delete ${added}?` }).getByRole("button", { name: "Delete" }).click();
+    await expect(row).toHaveCount(0);
+  }
 
   // The office: the invoice is paid, and View History says the card was used.
   await page.goto("/office/login");
@@ -113,7 +145,9 @@ test("a customer pays an invoice in part and in full with the primary card; a de
     page.getByRole("region", { name: "Invoices" }).getByRole("row").filter({ hasText: "INV-01002" }),
   ).toContainText("Paid");
   const online = page.getByRole("region", { name: "Online payments" });
-  await expect(online.getByRole("row").filter({ hasText: "$251.50" }).filter({ hasText: "Visa •••• 4242" }).first()).toContainText("Paid");
+  await expect(online.getByRole("row").filter({ hasText: "$250.50" }).filter({ hasText: "Visa •••• 4242" }).first()).toContainText("Paid");
+  await expect(online.getByRole("row").filter({ hasText: "Visa •••• 3155" }).filter({ hasText: "Paid" })).toHaveCount(1);
+  await expect(online.getByRole("row").filter({ hasText: "Visa •••• 3155" }).filter({ hasText: "Declined" })).toHaveCount(1);
   await expect(online.getByRole("row").filter({ hasText: "Visa •••• 0341" })).toContainText("Declined");
   await page.getByRole("region", { name: "Payment Methods" }).getByRole("link", { name: "View History" }).click();
   await expect(page.getByRole("list").filter({ hasText: "Used for payment" })).toContainText(

@@ -114,10 +114,7 @@ pub async fn bank_check(
         .await
         .map_err(|_| unreachable())?;
     let stripe = browser::stripe(&script.publishable_key).map_err(|_| unreachable())?;
-    let options = browser::object(&[(
-        "clientSecret",
-        JsValue::from_str(client_secret.expose()),
-    )]);
+    let options = browser::object(&[("clientSecret", JsValue::from_str(client_secret.expose()))]);
     wasm_bindgen_futures::JsFuture::from(stripe.handle_next_action(&options))
         .await
         .map(drop)

@@ -132,7 +132,10 @@ impl std::fmt::Debug for ConfigArgs {
                 "stripe_webhook_secret",
                 &self.stripe_webhook_secret.as_ref().map(|_| "********"),
             )
-            .field("stripe_webhook_secret_file", &self.stripe_webhook_secret_file)
+            .field(
+                "stripe_webhook_secret_file",
+                &self.stripe_webhook_secret_file,
+            )
             .field("stripe_api_url", &self.stripe_api_url)
             .field("stripe_js_url", &self.stripe_js_url)
             .finish()

@@ -66,9 +66,8 @@ impl GatewayConfig {
                 Ok(Self::Sandbox)
             }
             "stripe" => {
-                let [secret, publishable, webhook] = keys.map(|(value, file, var, file_var)| {
-                    setting(value, file, var, file_var)
-                });
+                let [secret, publishable, webhook] =
+                    keys.map(|(value, file, var, file_var)| setting(value, file, var, file_var));
                 let keys = StripeKeys::parse(&secret?, &publishable?, &webhook?)
                     .map_err(|p| bad(p.variable, p.problem))?;
                 if keys.mode() == Mode::Live && !public_url.starts_with("https://") {
@@ -104,7 +103,10 @@ fn setting(
     file_var: &'static str,
 ) -> Result<String, ConfigError> {
     match (value, file) {
-        (Some(_), Some(_)) => Err(bad(var, format!("set either {var} or {file_var}, not both"))),
+        (Some(_), Some(_)) => Err(bad(
+            var,
+            format!("set either {var} or {file_var}, not both"),
+        )),
         (Some(value), None) => Ok(value.clone()),
         (None, Some(path)) => std::fs::read_to_string(path)
             .map(|s| s.trim().to_owned())

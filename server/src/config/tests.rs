@@ -271,7 +271,10 @@ fn a_generated_secret_file_is_private_and_reused() {
 }
 
 const TEST_SECRET: (&str, &str) = ("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_test_51AbCdEfGhIjKlMn");
-const TEST_PUBLISHABLE: (&str, &str) = ("PORCHLIGHT_STRIPE_PUBLISHABLE_KEY", "pk_test_51AbCdEfGhIjKlMn");
+const TEST_PUBLISHABLE: (&str, &str) = (
+    "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY",
+    "pk_test_51AbCdEfGhIjKlMn",
+);
 const WEBHOOK: (&str, &str) = ("PORCHLIGHT_STRIPE_WEBHOOK_SECRET", "whsec_AbCdEf123456");
 const STRIPE: (&str, &str) = ("PORCHLIGHT_GATEWAY", "stripe");
 
@@ -282,7 +285,10 @@ fn refused_var(vars: &[(&str, &str)]) -> &'static str {
 
 #[test]
 fn the_sandbox_is_the_default_gateway_and_stripe_is_chosen_by_name() {
-    assert!(matches!(config(&[]).unwrap().gateway, GatewayConfig::Sandbox));
+    assert!(matches!(
+        config(&[]).unwrap().gateway,
+        GatewayConfig::Sandbox
+    ));
     let stripe = config(&[STRIPE, TEST_SECRET, TEST_PUBLISHABLE, WEBHOOK]).unwrap();
     let GatewayConfig::Stripe {
         keys,
@@ -295,7 +301,10 @@ fn the_sandbox_is_the_default_gateway_and_stripe_is_chosen_by_name() {
     assert_eq!(keys.mode(), app::backend::gateway::Mode::Test);
     assert_eq!(api_url, "https://api.stripe.com");
     assert_eq!(js_url, "https://js.stripe.com/v3/");
-    assert_eq!(refused_var(&[("PORCHLIGHT_GATEWAY", "paypal")]), "PORCHLIGHT_GATEWAY");
+    assert_eq!(
+        refused_var(&[("PORCHLIGHT_GATEWAY", "paypal")]),
+        "PORCHLIGHT_GATEWAY"
+    );
 }
 
 #[test]
@@ -325,7 +334,10 @@ fn mismatched_or_misshapen_stripe_keys_stop_start_up_naming_the_variable() {
         refused_var(&[STRIPE, publishable_as_secret, TEST_PUBLISHABLE, WEBHOOK]),
         "PORCHLIGHT_STRIPE_SECRET_KEY"
     );
-    let not_whsec = ("PORCHLIGHT_STRIPE_WEBHOOK_SECRET", "whsec_AbCdEf123456,sk_test_oops");
+    let not_whsec = (
+        "PORCHLIGHT_STRIPE_WEBHOOK_SECRET",
+        "whsec_AbCdEf123456,sk_test_oops",
+    );
     assert_eq!(
         refused_var(&[STRIPE, TEST_SECRET, TEST_PUBLISHABLE, not_whsec]),
         "PORCHLIGHT_STRIPE_WEBHOOK_SECRET"
@@ -342,7 +354,10 @@ fn live_stripe_keys_need_an_https_public_url() {
     let live = [
         STRIPE,
         ("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_live_51AbCdEfGhIjKlMn"),
-        ("PORCHLIGHT_STRIPE_PUBLISHABLE_KEY", "pk_live_51AbCdEfGhIjKlMn"),
+        (
+            "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY",
+            "pk_live_51AbCdEfGhIjKlMn",
+        ),
         WEBHOOK,
     ];
     assert_eq!(refused_var(&live), "PORCHLIGHT_PUBLIC_URL");
@@ -370,7 +385,10 @@ fn stripe_keys_are_read_from_their_files_but_not_given_twice() {
         "PORCHLIGHT_STRIPE_SECRET_KEY"
     );
     let missing = dir.join("nowhere");
-    let missing = ("PORCHLIGHT_STRIPE_SECRET_KEY_FILE", missing.to_str().unwrap());
+    let missing = (
+        "PORCHLIGHT_STRIPE_SECRET_KEY_FILE",
+        missing.to_str().unwrap(),
+    );
     assert_eq!(
         refused_var(&[STRIPE, missing, TEST_PUBLISHABLE, WEBHOOK]),
         "PORCHLIGHT_STRIPE_SECRET_KEY_FILE"

@@ -50,6 +50,15 @@ fn help_lists_every_configuration_variable() {
         "PORCHLIGHT_TRUSTED_PROXIES",
         "LEPTOS_SITE_ADDR",
         "RUST_LOG",
+        "PORCHLIGHT_GATEWAY",
+        "PORCHLIGHT_STRIPE_SECRET_KEY",
+        "PORCHLIGHT_STRIPE_SECRET_KEY_FILE",
+        "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY",
+        "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY_FILE",
+        "PORCHLIGHT_STRIPE_WEBHOOK_SECRET",
+        "PORCHLIGHT_STRIPE_WEBHOOK_SECRET_FILE",
+        "PORCHLIGHT_STRIPE_API_URL",
+        "PORCHLIGHT_STRIPE_JS_URL",
     ] {
         assert!(help.contains(var), "{var} missing from --help");
     }
@@ -79,6 +88,38 @@ fn a_malformed_database_url_stops_with_one_line_naming_the_variable() {
     let err = stderr(&out);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("PORCHLIGHT_DATABASE_URL"), "{err}");
+}
+
+#[test]
+fn mismatched_stripe_keys_stop_start_up_with_one_line_naming_the_variable_and_no_key() {
+    let out = porchlight(
+        &["serve"],
+        &[
+            ("PORCHLIGHT_GATEWAY", "stripe"),
+            ("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_live_51CliTestOnly000"),
+            (
+                "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY",
+                "pk_test_51CliTestOnly000",
+            ),
+            ("PORCHLIGHT_STRIPE_WEBHOOK_SECRET", "whsec_CliTestOnly000"),
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("porchlight: PORCHLIGHT_STRIPE_PUBLISHABLE_KEY: "),
+        "{err}"
+    );
+    assert!(!err.contains("51CliTestOnly"), "a key in: {err}");
+    let missing = porchlight(&["serve"], &[("PORCHLIGHT_GATEWAY", "stripe")], "");
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("PORCHLIGHT_STRIPE_SECRET_KEY: missing"),
+        "{}",
+        stderr(&missing)
+    );
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@ use crate::fake_stripe::{FakeStripe, SECRET_KEY};
 use crate::helpers::{TestApp, card_form, spawn_app};
 use app::{
     backend::gateway::{
-        BrowserSources, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway, GatewayError,
-        Mode, ProcessorCustomer, SavedMethod,
+        BrowserSources, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
+        GatewayError, Mode, ProcessorCustomer, SavedMethod,
         stripe::{ClientSettings, StripeClient, StripeGateway},
     },
     domain::{Cents, CustomerId, card::Expiry, tokenization::ProcessorScript},
@@ -107,6 +107,55 @@ impl Processor {
             .finish_setup(customer, &setup.id)
             .await
             .unwrap()
+    }
+
+    /// A card whose charges wait for the bank's check (Stripe's fake also checks it when saved).
+    async fn save_needing_check(&self, customer: &ProcessorCustomer) -> SavedMethod {
+        let number = "4000002500003155";
+        let setup = self.gateway().begin_setup(customer).await.unwrap();
+        assert_eq!(self.confirm(&setup, number).await, 200, "{number}");
+        if let Processor::Stripe(fake, _) = self {
+            let url = format!("{}/test/setup_intents/{}/authenticate", fake.url, setup.id);
+            let answer = reqwest::Client::new()
+                .post(url)
+                .form(&[("result", "complete")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 200);
+        }
+        self.gateway()
+            .finish_setup(customer, &setup.id)
+            .await
+            .unwrap()
+    }
+
+    /// The cardholder's answer on the bank's page (as the processor's script sends it).
+    async fn answer_check(&self, charge: &str, client_secret: &str, complete: bool) {
+        let result = if complete { "complete" } else { "fail" };
+        let answer = match self {
+            Processor::Sandbox(app) => {
+                app.client
+                    .post(app.url(&format!(
+                        "/gateway/v1/payment_intents/{charge}/authenticate"
+                    )))
+                    .header("origin", &app.public_url)
+                    .json(&serde_json::json!({ "client_secret": client_secret, "result": result }))
+                    .send()
+                    .await
+            }
+            Processor::Stripe(fake, _) => {
+                reqwest::Client::new()
+                    .post(format!(
+                        "{}/test/payment_intents/{charge}/authenticate",
+                        fake.url
+                    ))
+                    .form(&[("result", result)])
+                    .send()
+                    .await
+            }
+        };
+        assert_eq!(answer.unwrap().status(), 200, "{}", self.name());
     }
 
     fn name(&self) -> &'static str {
@@ -366,5 +415,59 @@ async fn a_setup_names_the_script_that_shows_the_card_form_and_pages_allow_only_
                 assert_eq!(sources.connect, ["https://api.stripe.com"]);
             }
         }
+    }
+}
+
+/// The charge waiting for the bank: its id and client secret.
+fn waiting(outcome: Result<ChargeOutcome, GatewayError>, who: &str) -> (String, String) {
+    match outcome {
+        Ok(ChargeOutcome::RequiresAction {
+            charge,
+            client_secret,
+        }) => (charge, client_secret),
+        other => panic!("{who}: expected a charge waiting for the bank, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_charge_the_bank_must_confirm_waits_and_then_ends_as_the_cardholder_answered() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let maria = p.customer(1).await;
+        let card = p.save_needing_check(&maria).await;
+        let g = p.gateway();
+
+        // Confirmed: approved, read by the charge's id.
+        let (pi, secret) = waiting(g.charge(&charge(&maria, &card, 50_00, "3ds-a")).await, who);
+        assert!(secret.starts_with(&format!("{pi}_secret_")), "{who}");
+        waiting(g.charge_status(&pi).await, who);
+        p.answer_check(&pi, &secret, true).await;
+        assert!(
+            matches!(
+                g.charge_status(&pi).await,
+                Ok(ChargeOutcome::Approved { .. })
+            ),
+            "{who}"
+        );
+
+        // Failed: declined with the bank's reason.
+        let (pi, secret) = waiting(g.charge(&charge(&maria, &card, 50_00, "3ds-b")).await, who);
+        p.answer_check(&pi, &secret, false).await;
+        assert!(
+            matches!(
+                g.charge_status(&pi).await,
+                Ok(ChargeOutcome::Declined(Decline::AuthenticationFailed))
+            ),
+            "{who}"
+        );
+
+        // Given up: canceled, never approved after; canceling twice is fine.
+        let (pi, _) = waiting(g.charge(&charge(&maria, &card, 50_00, "3ds-c")).await, who);
+        g.cancel_charge(&pi).await.unwrap();
+        assert!(
+            matches!(g.charge_status(&pi).await, Ok(ChargeOutcome::Declined(_))),
+            "{who}"
+        );
+        g.cancel_charge(&pi).await.unwrap();
     }
 }

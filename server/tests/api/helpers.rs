@@ -200,7 +200,11 @@ async fn serve_on(
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(server::startup::serve(
         listener,
-        server::startup::build_router_with_routes(state.clone(), routes(), server::site::Site::Disk),
+        server::startup::build_router_with_routes(
+            state.clone(),
+            routes(),
+            server::site::Site::Disk,
+        ),
     ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

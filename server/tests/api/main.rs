@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
 mod accounts;
+mod bank_checks;
 mod card_requests;
 mod cards;
 mod cli;

@@ -153,7 +153,8 @@ async fn with_stripe_pages_allow_stripe_js_its_frames_and_its_api_and_nothing_el
         .unwrap();
     let csp = directives(res.headers()["content-security-policy"].to_str().unwrap());
     assert!(
-        csp["script-src"].ends_with("'wasm-unsafe-eval' https://js.stripe.com https://*.js.stripe.com"),
+        csp["script-src"]
+            .ends_with("'wasm-unsafe-eval' https://js.stripe.com https://*.js.stripe.com"),
         "{csp:?}"
     );
     assert_eq!(

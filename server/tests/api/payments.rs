@@ -91,7 +91,10 @@ async fn ten_concurrent_payments_with_one_key_charge_once_and_all_report_the_sam
     }
     let first = answers[0].clone();
     assert!(answers.iter().all(|a| *a == first), "{answers:?}");
-    assert_eq!(first.unwrap().message(), "Paid $100.00 with Visa •••• 4242.");
+    assert_eq!(
+        first.unwrap().message(),
+        "Paid $100.00 with Visa •••• 4242."
+    );
     assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
     assert_eq!(
         app.store.payments_for_invoice(invoice).await.unwrap().len(),

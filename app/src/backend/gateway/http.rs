@@ -91,7 +91,10 @@ async fn file(which: Browser) -> Response {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(FRAME_POLICY),
         );
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+        headers.insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        );
     }
     response
 }

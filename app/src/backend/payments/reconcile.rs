@@ -121,7 +121,10 @@ async fn give_up(state: &AppState, attempt: PaymentAttempt) -> Result<PaymentAtt
         } => Ok(attempt),
         Resolved { attempt, .. } => Err(AppError::internal(
             "giving up an unconfirmed charge",
-            format!("attempt {} still waits after its charge was canceled", attempt.id),
+            format!(
+                "attempt {} still waits after its charge was canceled",
+                attempt.id
+            ),
         )),
     }
 }
@@ -145,10 +148,7 @@ pub async fn reconcile_pending(state: &AppState, grace_secs: i64) {
             return;
         }
     };
-    let abandoned_before = state
-        .clock
-        .now()
-        .plus_seconds(-AUTHENTICATION_WINDOW_SECS);
+    let abandoned_before = state.clock.now().plus_seconds(-AUTHENTICATION_WINDOW_SECS);
     for attempt in pending {
         let id = attempt.id;
         let created = attempt.created_at;

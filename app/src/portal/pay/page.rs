@@ -59,12 +59,14 @@ fn Pay() -> impl IntoView {
             }
         });
     }
-    let finish_message = move || match finish.value().get() {
+    let finish_message = move || {
+        match finish.value().get() {
         Some(Err(e)) => Some(e.to_string()),
         Some(Ok(PaymentDone::Authenticate(_))) => Some(
             "Your bank hasn't confirmed this payment yet, so nothing was charged. Choose Pay to try again.".to_owned(),
         ),
         _ => check_problem.get(),
+    }
     };
     view! {
         <p class="breadcrumb"><a href="/">"Your account"</a>" › Pay an invoice"</p>
@@ -109,8 +111,12 @@ fn PayForm(
                 amount: amount.get_untracked(),
             });
         });
-        let outcome =
-            Signal::derive(move || pay_new.value().get().map(|r| r.map(|done| done.message().to_owned())));
+        let outcome = Signal::derive(move || {
+            pay_new
+                .value()
+                .get()
+                .map(|r| r.map(|done| done.message().to_owned()))
+        });
         view! {
             <section class="card" aria-labelledby="new-card-heading">
                 <h2 id="new-card-heading">"Or pay with a new card"</h2>

@@ -2,7 +2,9 @@
 //! or waiting for the card's bank (3-D Secure test card 4000 0025 0000 3155), which the browser
 //! completes or fails at `POST /gateway/v1/payment_intents/{id}/authenticate`.
 
-use super::{SandboxGateway, setups::random_id, test_cards::Behaviour, tokens::letters, unavailable};
+use super::{
+    SandboxGateway, setups::random_id, test_cards::Behaviour, tokens::letters, unavailable,
+};
 use crate::backend::gateway::{ChargeOutcome, ChargeRequest, Decline, GatewayError};
 use sqlx::Row;
 

@@ -8,8 +8,8 @@ use super::{
 };
 use crate::{
     backend::gateway::{
-        BrowserSources, CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
-        GatewayError, Mode, ProcessorCustomer, SavedMethod,
+        BrowserSources, CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile,
+        Decline, Gateway, GatewayError, Mode, ProcessorCustomer, SavedMethod,
     },
     domain::{
         card::{Brand, Expiry, Last4},
@@ -32,7 +32,10 @@ const STRIPE_CONNECT: &[&str] = &["https://api.stripe.com"];
 /// The origin (`scheme://host[:port]`) of `url`, if it has one.
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .filter(|h| !h.is_empty())?;
     Some(format!("{scheme}://{host}"))
 }
 
