@@ -52,7 +52,7 @@ pub fn AddCardDialog(
     Effect::new(move |_| hydrated.set(true));
     // The mounted processor form, and which mount is current (a closed dialog's late mount is
     // thrown away).
-    let card_form = StoredValue::new_local(None::<CardForm>);
+    let card_form = StoredValue::new(None::<CardForm>);
     let mounts = StoredValue::new(0_u32);
     let loading = RwSignal::new(false);
     let ready = RwSignal::new(false);

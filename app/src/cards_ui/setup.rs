@@ -130,14 +130,19 @@ pub async fn bank_check(
     Err(unreachable())
 }
 
-/// The processor's card form, mounted for one setup.
+/// The processor's card form, mounted for one setup (browser handles; nothing on the server).
 #[derive(Clone)]
 pub struct CardForm {
     #[cfg(feature = "hydrate")]
+    handles: send_wrapper::SendWrapper<Handles>,
+}
+
+/// The processor's objects behind a mounted card form (the browser has one thread).
+#[cfg(feature = "hydrate")]
+#[derive(Clone)]
+struct Handles {
     stripe: browser::Stripe,
-    #[cfg(feature = "hydrate")]
     elements: browser::Elements,
-    #[cfg(feature = "hydrate")]
     element: browser::Element,
 }
 
@@ -199,9 +204,11 @@ impl CardForm {
         }
         element.mount(target).map_err(|_| unreachable())?;
         Ok(Self {
-            stripe,
-            elements,
-            element,
+            handles: send_wrapper::SendWrapper::new(Handles {
+                stripe,
+                elements,
+                element,
+            }),
         })
     }
 
@@ -222,12 +229,13 @@ impl CardForm {
     pub async fn confirm(&self) -> Result<String, TokenRefusal> {
         use wasm_bindgen::JsValue;
         let options = browser::object(&[
-            ("elements", JsValue::from(self.elements.clone())),
+            ("elements", JsValue::from(self.handles.elements.clone())),
             ("redirect", JsValue::from_str("if_required")),
         ]);
-        let answer = wasm_bindgen_futures::JsFuture::from(self.stripe.confirm_setup(&options))
-            .await
-            .map_err(|_| unreachable())?;
+        let answer =
+            wasm_bindgen_futures::JsFuture::from(self.handles.stripe.confirm_setup(&options))
+                .await
+                .map_err(|_| unreachable())?;
         let error = js_sys::Reflect::get(&answer, &JsValue::from_str("error"))
             .ok()
             .filter(|e| e.is_object());
@@ -256,13 +264,13 @@ impl CardForm {
     /// Moves focus to the card fields.
     pub fn focus(&self) {
         #[cfg(feature = "hydrate")]
-        self.element.focus();
+        self.handles.element.focus();
     }
 
     /// Removes the card form (its setup is left to expire unused).
     pub fn destroy(&self) {
         #[cfg(feature = "hydrate")]
-        self.element.destroy();
+        self.handles.element.destroy();
     }
 }
 

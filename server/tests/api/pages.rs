@@ -224,3 +224,27 @@ async fn the_sandbox_card_frame_loads_only_its_own_files_and_only_this_origin_ma
         assert!(body.contains(api), "{api}");
     }
 }
+
+/// The card pages render whole on a server with several threads: what a page keeps for the
+/// browser (the card form's handles) may be dropped on another thread than the one that made it,
+/// which once closed the connection mid-page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn card_pages_render_completely_on_a_multi_threaded_server() {
+    let app = spawn_app().await;
+    let (maria, session) = app.paying_customer("maria@example.com").await;
+    app.save_card(&session, "4242 4242 4242 4242", false).await;
+    let invoice = app.invoice(maria, 100_00).await;
+    let pay = format!("/invoices/{invoice}/pay");
+    let pages = (0..12).flat_map(|_| ["/payment-methods", pay.as_str()]);
+    let renders: Vec<_> = pages
+        .map(|path| {
+            let (app, session) = (&app, &session);
+            async move { (path, app.page_html_as(path, session).await) }
+        })
+        .collect();
+    // A connection closed mid-page fails inside `page_html_as` (the body cannot be read).
+    for (path, html) in futures::future::join_all(renders).await {
+        assert!(html.contains("</html>"), "{path} ended early");
+        assert!(html.contains("Visa •••• 4242"), "{path} without its data");
+    }
+}
