@@ -144,6 +144,15 @@ impl fmt::Debug for ChargeOutcome {
     }
 }
 
+/// An approved charge as the processor has it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChargeRecord {
+    /// The total refunded so far.
+    pub refunded: Cents,
+    /// Whether the cardholder disputed it with their bank.
+    pub disputed: bool,
+}
+
 /// A customer's record at the processor (e.g. Stripe's `cus_…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcessorCustomer(String);
@@ -278,6 +287,8 @@ pub trait Gateway: Send + Sync + fmt::Debug {
     async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError>;
     /// Gives up on a charge still waiting for the card's bank; it can never move money after.
     async fn cancel_charge(&self, charge: &str) -> Result<(), GatewayError>;
+    /// What happened to an approved charge since (refunds, a dispute), by its reference.
+    async fn charge_record(&self, charge: &str) -> Result<ChargeRecord, GatewayError>;
     /// Removes a card from its customer; it can never be charged again.
     async fn detach(&self, method: &PaymentToken) -> Result<(), GatewayError>;
     /// Whether the processor answers with the configured credentials.

@@ -101,8 +101,43 @@ async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), WebhookFailur
                 _ => Ok(()),
             }
         }
+        EventAction::ChargeChanged(charge) => sync_charge(state, charge, &ctx).await,
         EventAction::PaymentSettled(None) | EventAction::Ignored => Ok(()),
     }
+}
+
+/// A refund or dispute at the processor: the payment takes the charge's current refunds (the
+/// invoice's balance goes up by what is new) and its dispute flag.
+async fn sync_charge(
+    state: &AppState,
+    charge: &str,
+    ctx: &ChangeContext,
+) -> Result<(), WebhookFailure> {
+    let record = match state.gateway.charge_record(charge).await {
+        Ok(record) => record,
+        Err(super::gateway::GatewayError::InvalidToken) => {
+            tracing::info!(%charge, "webhook: a charge the processor does not know");
+            return Ok(());
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    let synced = state
+        .store
+        .sync_charge(charge, record.refunded, record.disputed, ctx.at)
+        .await
+        .map_err(failed)?;
+    match synced {
+        Some(sync) => {
+            if sync.refund_added > crate::domain::Cents::ZERO {
+                tracing::info!(payment = %sync.payment_id, invoice = %sync.invoice_id, refunded = %sync.refund_added, "payment refunded at the processor");
+            }
+            if sync.newly_disputed {
+                tracing::warn!(payment = %sync.payment_id, invoice = %sync.invoice_id, "payment disputed by the cardholder");
+            }
+        }
+        None => tracing::info!(%charge, "webhook: a charge that paid no Porchlight invoice"),
+    }
+    Ok(())
 }
 
 /// The card Porchlight keeps under this processor reference, if any.

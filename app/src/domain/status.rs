@@ -170,6 +170,22 @@ impl AttemptStatus {
             AttemptStatus::Failed => "Failed",
         }
     }
+
+    /// The label with what happened to a paid amount since: "Paid · $5.00 refunded", "Refunded",
+    /// "Paid · Disputed".
+    pub fn with_aftermath(self, amount: Cents, refunded: Cents, disputed: bool) -> String {
+        let mut label = if self != AttemptStatus::Approved || refunded <= Cents::ZERO {
+            self.label().to_owned()
+        } else if refunded >= amount {
+            "Refunded".to_owned()
+        } else {
+            format!("{} · {refunded} refunded", self.label())
+        };
+        if disputed {
+            label.push_str(" · Disputed");
+        }
+        label
+    }
 }
 
 /// What happened to a saved card, as its history records it.
@@ -286,5 +302,22 @@ mod tests {
     fn a_payment_still_waiting_for_the_processor_is_not_called_declined() {
         assert_eq!(AttemptStatus::Pending.label(), "In progress");
         assert_eq!(AttemptStatus::Failed.label(), "Failed");
+    }
+
+    #[test]
+    fn a_paid_amount_shows_its_refunds_and_dispute() {
+        let paid = AttemptStatus::Approved;
+        let (amount, none) = (Cents::new(100_00), Cents::ZERO);
+        assert_eq!(paid.with_aftermath(amount, none, false), "Paid");
+        assert_eq!(
+            paid.with_aftermath(amount, Cents::new(25_00), false),
+            "Paid · $25.00 refunded"
+        );
+        assert_eq!(paid.with_aftermath(amount, amount, false), "Refunded");
+        assert_eq!(paid.with_aftermath(amount, none, true), "Paid · Disputed");
+        assert_eq!(
+            AttemptStatus::Declined.with_aftermath(amount, none, false),
+            "Declined"
+        );
     }
 }

@@ -21,6 +21,10 @@ pub struct AttemptRow {
     pub amount: crate::domain::Cents,
     /// Paid, declined, failed or in progress.
     pub status: crate::domain::status::AttemptStatus,
+    /// Refunded since.
+    pub refunded: crate::domain::Cents,
+    /// Disputed since.
+    pub disputed: bool,
 }
 
 /// The "Online payments" section: every attempt with its card and outcome.
@@ -33,7 +37,7 @@ pub fn PaymentsSection(rows: Vec<AttemptRow>, paging: (u32, u32), path: String) 
                 <thead><tr><th>"Date"</th><th>"Invoice"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
-                        <tr><td>{r.at.date_time()}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status.label()}</td></tr>
+                        <tr><td>{r.at.date_time()}</td><td>{r.invoice}</td><td>{r.card}</td><td>{r.amount.to_string()}</td><td>{r.status.with_aftermath(r.amount, r.refunded, r.disputed)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </crate::ui::Table>

@@ -33,6 +33,10 @@ pub struct PaymentRow {
     pub amount: Cents,
     /// Paid, declined, failed or still in progress.
     pub status: AttemptStatus,
+    /// Refunded since.
+    pub refunded: Cents,
+    /// Disputed since.
+    pub disputed: bool,
 }
 
 /// Everything the invoice page shows.
@@ -117,6 +121,8 @@ pub async fn invoice_view(id: String, payments_page: Option<u32>) -> Result<Invo
                 card: a.card.to_string(),
                 amount: a.amount,
                 status: a.status,
+                refunded: a.refunded,
+                disputed: a.disputed,
             })
             .collect(),
         can_pay: settings.saved_cards_on() && invoice.balance() > Cents::ZERO,
@@ -185,7 +191,7 @@ fn InvoiceDetails(i: InvoiceData) -> impl IntoView {
                 <thead><tr><th>"Date"</th><th>"Card"</th><th>"Amount"</th><th>"Status"</th></tr></thead>
                 <tbody>
                     {i.payments.into_iter().map(|p| view! {
-                        <tr><td>{p.at.date_time()}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status.label()}</td></tr>
+                        <tr><td>{p.at.date_time()}</td><td>{p.card}</td><td>{p.amount.to_string()}</td><td>{p.status.with_aftermath(p.amount, p.refunded, p.disputed)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </crate::ui::Table>

@@ -57,6 +57,8 @@ pub struct Books {
     pub setup_intents: BTreeMap<String, Value>,
     pub payment_methods: BTreeMap<String, Value>,
     pub payment_intents: BTreeMap<String, Value>,
+    /// Charges of succeeded payment intents (refunds and disputes land here).
+    pub charges: BTreeMap<String, Value>,
     /// Card numbers behind payment methods (only the fake knows them).
     pub numbers: BTreeMap<String, String>,
     /// Idempotency key → (method and path, parameters, status, body).
@@ -69,6 +71,17 @@ pub struct Books {
 }
 
 impl Books {
+    /// Records the charge a succeeded payment intent made; its id.
+    pub fn charge_for(&mut self, intent: &str, amount: &Value) -> String {
+        let id = self.id("ch");
+        let charge = serde_json::json!({
+            "id": id, "object": "charge", "amount": amount, "amount_refunded": 0,
+            "disputed": false, "payment_intent": intent, "refunded": false,
+        });
+        self.charges.insert(id.clone(), charge);
+        id
+    }
+
     /// A fresh id with Stripe's prefix.
     pub fn id(&mut self, prefix: &str) -> String {
         self.next_id += 1;

@@ -158,6 +158,33 @@ impl Processor {
         assert_eq!(answer.unwrap().status(), 200, "{}", self.name());
     }
 
+    /// What the business does in the processor's dashboard: refunds part of a charge, or the
+    /// cardholder's bank opens a dispute.
+    async fn after_the_fact(&self, charge: &str, refund: Option<i64>) {
+        match self {
+            Processor::Sandbox(app) => {
+                match refund {
+                    Some(cents) => app.gateway.refund(charge, Cents::new(cents)).await,
+                    None => app.gateway.dispute(charge).await,
+                }
+                .unwrap();
+            }
+            Processor::Stripe(fake, _) => {
+                let (what, amount) = match refund {
+                    Some(cents) => ("refund", cents.to_string()),
+                    None => ("dispute", String::new()),
+                };
+                let answer = reqwest::Client::new()
+                    .post(format!("{}/test/charges/{charge}/{what}", fake.url))
+                    .form(&[("amount", amount)])
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(answer.status(), 200);
+            }
+        }
+    }
+
     fn name(&self) -> &'static str {
         match self {
             Processor::Sandbox(_) => "sandbox",
@@ -469,5 +496,36 @@ async fn a_charge_the_bank_must_confirm_waits_and_then_ends_as_the_cardholder_an
             "{who}"
         );
         g.cancel_charge(&pi).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_approved_charge_reports_its_refunds_and_dispute() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let maria = p.customer(1).await;
+        let visa = p.save(&maria, "4242424242424242").await;
+        let g = p.gateway();
+        let Ok(ChargeOutcome::Approved { reference }) = g
+            .charge(&charge(&maria, &visa, 80_00, "refund-key-0000001"))
+            .await
+        else {
+            panic!("{who}: expected an approval");
+        };
+        let fresh = g.charge_record(&reference).await.unwrap();
+        assert_eq!(
+            (fresh.refunded, fresh.disputed),
+            (Cents::ZERO, false),
+            "{who}"
+        );
+        p.after_the_fact(&reference, Some(30_00)).await;
+        p.after_the_fact(&reference, Some(20_00)).await;
+        p.after_the_fact(&reference, None).await;
+        let later = g.charge_record(&reference).await.unwrap();
+        assert_eq!(
+            (later.refunded, later.disputed),
+            (Cents::new(50_00), true),
+            "{who}"
+        );
     }
 }

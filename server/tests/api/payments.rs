@@ -578,7 +578,7 @@ async fn the_invariant_check_passes_after_real_payments_and_names_each_broken_ru
         rules,
         [
             "a customer with saved cards has exactly one primary card",
-            "an invoice's paid amount covers its online payments",
+            "an invoice's paid amount covers its online payments (less their refunds)",
         ]
     );
 }

@@ -202,3 +202,129 @@ async fn the_settings_page_shows_when_the_last_webhook_came_and_tests_the_connec
         Ok("Porchlight sandbox answered: the connection works.".into())
     );
 }
+
+/// Maria paid a $100.00 invoice in full with her Visa: (customer, session, invoice, the charge's
+/// reference at the processor).
+async fn maria_paid_in_full(
+    app: &TestApp,
+) -> (
+    app::domain::CustomerId,
+    String,
+    app::domain::InvoiceId,
+    String,
+) {
+    use app::portal::pay::api::PayInvoice;
+    let (maria, session) = app.paying_customer("maria@example.com").await;
+    app.save_card(&session, "4242 4242 4242 4242", true).await;
+    let card = app.card_id(maria, "4242").await;
+    let invoice = app.invoice(maria, 100_00).await;
+    let pay = PayInvoice {
+        invoice_id: invoice.to_string(),
+        amount: "100.00".into(),
+        idempotency_key: "refunded-payment-key-0001".into(),
+        payment_method_id: Some(card),
+        setup_intent: None,
+        save: false,
+    };
+    app.call(pay, Some(&session)).await.unwrap();
+    let payments = app.store.payments_for_invoice(invoice).await.unwrap();
+    (maria, session, invoice, payments[0].reference.clone())
+}
+
+async fn invoice_paid(
+    app: &TestApp,
+    maria: app::domain::CustomerId,
+    invoice: app::domain::InvoiceId,
+) -> i64 {
+    app.store
+        .invoice_for_customer(maria, invoice)
+        .await
+        .unwrap()
+        .paid
+        .get()
+}
+
+#[tokio::test]
+async fn refunds_at_the_processor_raise_the_invoice_balance_once_whatever_the_order_of_events() {
+    use app::domain::Cents;
+    let app = spawn_app().await;
+    let (maria, session, invoice, charge) = maria_paid_in_full(&app).await;
+    let first = app
+        .gateway
+        .refund(&charge, Cents::new(30_00))
+        .await
+        .unwrap();
+    assert_eq!(deliver(&app, &first).await, 200);
+    assert_eq!(invoice_paid(&app, maria, invoice).await, 70_00);
+    let attempt = app
+        .store
+        .attempt_by_key("refunded-payment-key-0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(attempt.refunded, Cents::new(30_00));
+    let invoice_page = app
+        .page_html_as(&format!("/invoices/{invoice}"), &session)
+        .await;
+    assert!(
+        invoice_page.contains("Paid · $30.00 refunded"),
+        "the invoice page shows the refund"
+    );
+
+    // The rest is refunded; its event arrives twice, and an older copy of the first comes late.
+    let rest = app
+        .gateway
+        .refund(&charge, Cents::new(70_00))
+        .await
+        .unwrap();
+    assert_eq!(deliver(&app, &rest).await, 200);
+    assert_eq!(deliver(&app, &rest).await, 200);
+    let late = app.gateway.signed_event(
+        "charge.refunded",
+        &serde_json::json!({ "id": charge, "object": "charge" }),
+    );
+    assert_eq!(deliver(&app, &late).await, 200);
+    assert_eq!(invoice_paid(&app, maria, invoice).await, 0);
+    let attempt = app
+        .store
+        .attempt_by_key("refunded-payment-key-0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(attempt.refunded, Cents::new(100_00));
+    assert!(app.store.invariant_violations().await.unwrap().is_empty());
+    // A charge that paid no Porchlight invoice is acknowledged and changes nothing.
+    let unknown = app.gateway.signed_event(
+        "charge.refunded",
+        &serde_json::json!({ "id": "ch_unknown0000", "object": "charge" }),
+    );
+    assert_eq!(deliver(&app, &unknown).await, 200);
+}
+
+#[tokio::test]
+async fn a_dispute_is_flagged_on_the_payment_in_the_office_record() {
+    use app::domain::StaffRole;
+    let app = spawn_app().await;
+    let (maria, _, invoice, charge) = maria_paid_in_full(&app).await;
+    let dispute = app.gateway.dispute(&charge).await.unwrap();
+    assert_eq!(deliver(&app, &dispute).await, 200);
+    let attempt = app
+        .store
+        .attempt_by_key("refunded-payment-key-0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(attempt.disputed);
+    // The money stays paid until the bank decides (a refund would say so).
+    assert_eq!(invoice_paid(&app, maria, invoice).await, 100_00);
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    let record = app
+        .page_html_as(&format!("/office/customers/{maria}"), &admin)
+        .await;
+    assert!(
+        record.contains("Paid · Disputed"),
+        "the office record flags the dispute"
+    );
+}

@@ -28,6 +28,8 @@ pub enum EventAction {
     /// A payment settled (succeeded, failed or was canceled): the attempt's id, if Porchlight
     /// made it.
     PaymentSettled(Option<i64>),
+    /// An approved charge was refunded or disputed: the charge's reference.
+    ChargeChanged(String),
     /// A type Porchlight does not act on.
     Ignored,
 }
@@ -61,6 +63,9 @@ struct RawObject {
     id: String,
     #[serde(default)]
     metadata: std::collections::BTreeMap<String, String>,
+    /// A dispute's charge.
+    #[serde(default)]
+    charge: Option<String>,
 }
 
 /// The metadata key naming Porchlight's payment attempt on a processor's payment.
@@ -93,6 +98,12 @@ pub fn parse(
                 .metadata
                 .get(ATTEMPT_METADATA)
                 .and_then(|a| a.parse().ok()),
+        ),
+        "charge.refunded" | "charge.refund.updated" => EventAction::ChargeChanged(object.id),
+        "charge.dispute.created" | "charge.dispute.closed" => EventAction::ChargeChanged(
+            object
+                .charge
+                .ok_or_else(|| WebhookError::Unreadable("a dispute without its charge".into()))?,
         ),
         _ => EventAction::Ignored,
     };
@@ -159,6 +170,27 @@ mod tests {
                 &[SECRET],
                 NOW
             ),
+            Err(WebhookError::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn refunds_and_disputes_name_the_charge_they_concern() {
+        let refund = event("charge.refunded", r#"{"id":"ch_abc","object":"charge"}"#);
+        let read = parse(&sign(&refund, SECRET, NOW), &refund, &[SECRET], NOW).unwrap();
+        assert_eq!(read.action, EventAction::ChargeChanged("ch_abc".into()));
+        let dispute = event(
+            "charge.dispute.created",
+            r#"{"id":"dp_1","object":"dispute","charge":"ch_abc"}"#,
+        );
+        let read = parse(&sign(&dispute, SECRET, NOW), &dispute, &[SECRET], NOW).unwrap();
+        assert_eq!(read.action, EventAction::ChargeChanged("ch_abc".into()));
+        let broken = event(
+            "charge.dispute.created",
+            r#"{"id":"dp_1","object":"dispute"}"#,
+        );
+        assert!(matches!(
+            parse(&sign(&broken, SECRET, NOW), &broken, &[SECRET], NOW),
             Err(WebhookError::Unreadable(_))
         ));
     }

@@ -13,8 +13,8 @@ pub use tokens::TokenFailure;
 pub use webhooks::SignedEvent;
 
 use super::{
-    CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile, Decline, Gateway,
-    GatewayError, Mode, ProcessorCustomer, SavedMethod,
+    CardDetails, CardSetup, ChargeOutcome, ChargeRecord, ChargeRequest, CustomerProfile, Decline,
+    Gateway, GatewayError, Mode, ProcessorCustomer, SavedMethod,
 };
 use crate::{
     backend::{Clock, Secret, Store, StoreError},
@@ -189,6 +189,10 @@ impl Gateway for SandboxGateway {
 
     async fn cancel_charge(&self, charge: &str) -> Result<(), GatewayError> {
         self.give_up(charge).await
+    }
+
+    async fn charge_record(&self, charge: &str) -> Result<ChargeRecord, GatewayError> {
+        self.stored_record(charge).await
     }
 
     fn script(&self) -> ProcessorScript {

@@ -10,6 +10,6 @@ pub use client::{API_VERSION, ClientSettings, DEFAULT_API_URL, Params, StripeCli
 pub use gateway::{CURRENCY, DEFAULT_JS_URL, StripeGateway, decline_of, outcome_of};
 pub use keys::{KeyProblem, PUBLISHABLE_KEY_VAR, SECRET_KEY_VAR, StripeKeys, WEBHOOK_SECRET_VAR};
 pub use objects::{
-    Address, BillingDetails, Card, Customer, ErrorDetail, Expandable, HasId, InvoiceSettings,
-    PaymentIntent, PaymentMethod, SetupIntent,
+    Address, BillingDetails, Card, Charge, Customer, ErrorDetail, Expandable, HasId,
+    InvoiceSettings, PaymentIntent, PaymentMethod, SetupIntent,
 };

@@ -22,9 +22,10 @@ const RULES: [(&str, &str); 5] = [
     ),
     (
         // Payments the office recorded outside the portal are in `paid_cents` with no row.
-        "an invoice's paid amount covers its online payments",
+        "an invoice's paid amount covers its online payments (less their refunds)",
         "SELECT i.number AS subject FROM invoices i WHERE i.paid_cents < \
-         (SELECT COALESCE(SUM(p.amount_cents), 0) FROM payments p WHERE p.invoice_id = i.id)",
+         (SELECT COALESCE(SUM(p.amount_cents - p.refunded_cents), 0) FROM payments p \
+          WHERE p.invoice_id = i.id)",
     ),
     (
         "a void invoice holds no money",

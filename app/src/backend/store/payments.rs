@@ -6,8 +6,8 @@ mod model;
 mod reads;
 
 pub use model::{
-    AttemptDetails, AttemptPage, AttemptQuery, AttemptResult, PaymentAttempt, PaymentReceipt,
-    RecordedPayment, Reservation, ReserveError,
+    AttemptDetails, AttemptPage, AttemptQuery, AttemptResult, ChargeSync, PaymentAttempt,
+    PaymentReceipt, RecordedPayment, Reservation, ReserveError,
 };
 
 use super::{Backend, Store, StoreError, staff::decode_error};
@@ -21,7 +21,7 @@ use sqlx::{Row, any::AnyRow};
 
 const COLUMNS: &str = "a.id, a.idempotency_key, a.customer_id, a.invoice_id, a.payment_method_id, \
      a.token, a.brand, a.last4, a.amount_cents, a.status, a.decline_code, a.reference, a.created_at, \
-     a.processor_charge, p.id AS payment_id";
+     a.processor_charge, p.id AS payment_id, p.refunded_cents, p.disputed_at";
 
 fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
     let brand: String = row.try_get("brand")?;
@@ -56,6 +56,11 @@ fn attempt_from_row(row: &AnyRow) -> Result<PaymentAttempt, sqlx::Error> {
             .map(PaymentId::new),
         created_at: Timestamp::from_unix(row.try_get("created_at")?),
         processor_charge: row.try_get("processor_charge")?,
+        refunded: Cents::new(
+            row.try_get::<Option<i64>, _>("refunded_cents")?
+                .unwrap_or_default(),
+        ),
+        disputed: row.try_get::<Option<i64>, _>("disputed_at")?.is_some(),
     })
 }
 
@@ -157,6 +162,71 @@ impl Store {
             attempt,
             fresh: true,
         })
+    }
+
+    /// Brings a payment in line with its charge at the processor: `refunded` (the charge's total
+    /// refunded, at most the payment) lowers the invoice's paid amount by what is new, in one
+    /// transaction; `disputed` flags it once. `None` when no payment has this reference.
+    pub async fn sync_charge(
+        &self,
+        reference: &str,
+        refunded: Cents,
+        disputed: bool,
+        at: Timestamp,
+    ) -> Result<Option<ChargeSync>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(row) = sqlx::query(
+            "SELECT id, invoice_id, customer_id, amount_cents, refunded_cents, disputed_at \
+             FROM payments WHERE reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let invoice: i64 = row.try_get("invoice_id")?;
+        let amount: i64 = row.try_get("amount_cents")?;
+        let before: i64 = row.try_get("refunded_cents")?;
+        let now_refunded = refunded.get().clamp(0, amount);
+        let delta = now_refunded - before;
+        if delta != 0 {
+            sqlx::query("UPDATE payments SET refunded_cents = $1 WHERE id = $2")
+                .bind(now_refunded)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let changed = sqlx::query(
+                "UPDATE invoices SET paid_cents = paid_cents - $1 \
+                 WHERE id = $2 AND paid_cents - $1 >= 0",
+            )
+            .bind(delta)
+            .bind(invoice)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed != 1 {
+                return Err(StoreError::AmountOutOfRange);
+            }
+        }
+        let newly_disputed = disputed && row.try_get::<Option<i64>, _>("disputed_at")?.is_none();
+        if newly_disputed {
+            sqlx::query("UPDATE payments SET disputed_at = $1 WHERE id = $2")
+                .bind(at.unix())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(ChargeSync {
+            payment_id: PaymentId::new(id),
+            customer_id: CustomerId::new(row.try_get("customer_id")?),
+            invoice_id: InvoiceId::new(invoice),
+            refund_added: Cents::new(delta.max(0)),
+            newly_disputed,
+        }))
     }
 
     /// Keeps the processor's charge id of a pending attempt whose payment waits for the card's

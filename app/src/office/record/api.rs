@@ -116,6 +116,8 @@ impl CustomerFile {
                 card: a.card.to_string(),
                 amount: a.amount,
                 status: a.status,
+                refunded: a.refunded,
+                disputed: a.disputed,
             })
             .collect();
         let invoices: Vec<InvoiceRow> = r.invoices.iter().cloned().map(InvoiceRow::from).collect();

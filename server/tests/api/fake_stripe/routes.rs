@@ -163,9 +163,32 @@ pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, Stri
             }
             (200, intent.clone())
         }
+        ("GET", ["v1", "charges", id]) => found(b.charges.get(*id), "charge", id),
+        ("POST", ["test", "charges", id, "refund"]) => {
+            let amount: i64 = param("amount").and_then(|a| a.parse().ok()).unwrap_or(0);
+            let Some(charge) = b.charges.get_mut(*id) else {
+                return missing("charge", id);
+            };
+            let refunded = charge["amount_refunded"].as_i64().unwrap_or(0) + amount;
+            charge["amount_refunded"] = json!(refunded);
+            charge["refunded"] = json!(Some(refunded) == charge["amount"].as_i64());
+            (200, charge.clone())
+        }
+        ("POST", ["test", "charges", id, "dispute"]) => match b.charges.get_mut(*id) {
+            Some(charge) => {
+                charge["disputed"] = json!(true);
+                (200, charge.clone())
+            }
+            None => missing("charge", id),
+        },
         ("POST", ["test", "payment_intents", id, "authenticate"]) => {
             let complete = param("result") == Some("complete");
-            let charge = b.id("ch");
+            let amount = b
+                .payment_intents
+                .get(*id)
+                .map(|i| i["amount"].clone())
+                .unwrap_or_default();
+            let charge = b.charge_for(id, &amount);
             let Some(intent) = b.payment_intents.get_mut(*id) else {
                 return missing("payment_intent", id);
             };
@@ -326,7 +349,7 @@ fn create_payment_intent(b: &mut Books, form: Form) -> Answer {
         match behaviour {
             Behaviour::Approve | Behaviour::RefuseOnSave(..) => {
                 intent["status"] = json!("succeeded");
-                intent["latest_charge"] = json!(b.id("ch"));
+                intent["latest_charge"] = json!(b.charge_for(&id, &json!(amount)));
             }
             Behaviour::DeclineOnCharge(code, decline) => {
                 declined = Some(card_error(code, decline, "Your card was declined."));

@@ -1,11 +1,16 @@
 //! The sandbox's charges, shaped like PaymentIntents: one per idempotency key, approved, declined,
 //! or waiting for the card's bank (3-D Secure test card 4000 0025 0000 3155), which the browser
-//! completes or fails at `POST /gateway/v1/payment_intents/{id}/authenticate`.
+//! completes or fails at `POST /gateway/v1/payment_intents/{id}/authenticate`; refunds and
+//! disputes made at the processor come with the events a processor sends.
 
+use super::webhooks::SignedEvent;
 use super::{
     SandboxGateway, setups::random_id, test_cards::Behaviour, tokens::letters, unavailable,
 };
-use crate::backend::gateway::{ChargeOutcome, ChargeRequest, Decline, GatewayError};
+use crate::{
+    backend::gateway::{ChargeOutcome, ChargeRecord, ChargeRequest, Decline, GatewayError},
+    domain::Cents,
+};
 use sqlx::Row;
 
 /// A charge's stored outcome while it waits for the card's bank.
@@ -190,5 +195,66 @@ impl SandboxGateway {
             Ok(false) => Err(AuthenticationFailure::UnknownCharge),
             Err(e) => Err(AuthenticationFailure::Internal(e.to_string())),
         }
+    }
+}
+
+impl SandboxGateway {
+    /// `Gateway::charge_record`: an approved charge's refunds and dispute.
+    pub(super) async fn stored_record(&self, charge: &str) -> Result<ChargeRecord, GatewayError> {
+        let row = sqlx::query(
+            "SELECT refunded_cents, disputed FROM gateway_charges \
+             WHERE reference = $1 AND outcome = 'approve'",
+        )
+        .bind(charge)
+        .fetch_optional(self.store.pool())
+        .await
+        .map_err(unavailable)?
+        .ok_or(GatewayError::InvalidToken)?;
+        Ok(ChargeRecord {
+            refunded: Cents::new(row.try_get("refunded_cents").map_err(unavailable)?),
+            disputed: row.try_get::<i64, _>("disputed").map_err(unavailable)? != 0,
+        })
+    }
+
+    /// What the business does in the processor's dashboard: refunds `amount` of an approved
+    /// charge (at most what is left), and the `charge.refunded` event announcing it.
+    pub async fn refund(&self, charge: &str, amount: Cents) -> Result<SignedEvent, GatewayError> {
+        let refunded = sqlx::query(
+            "UPDATE gateway_charges SET refunded_cents = refunded_cents + $1 \
+             WHERE reference = $2 AND outcome = 'approve' AND refunded_cents + $1 <= amount_cents",
+        )
+        .bind(amount.get())
+        .bind(charge)
+        .execute(self.store.pool())
+        .await
+        .map_err(unavailable)?
+        .rows_affected();
+        if refunded != 1 || amount.get() <= 0 {
+            return Err(GatewayError::InvalidToken);
+        }
+        let object = serde_json::json!({ "id": charge, "object": "charge" });
+        Ok(self.signed_event("charge.refunded", &object))
+    }
+
+    /// What a cardholder's bank does when they dispute a charge: the charge is flagged, and the
+    /// `charge.dispute.created` event announces it.
+    pub async fn dispute(&self, charge: &str) -> Result<SignedEvent, GatewayError> {
+        let flagged = sqlx::query(
+            "UPDATE gateway_charges SET disputed = 1 WHERE reference = $1 AND outcome = 'approve'",
+        )
+        .bind(charge)
+        .execute(self.store.pool())
+        .await
+        .map_err(unavailable)?
+        .rows_affected();
+        if flagged != 1 {
+            return Err(GatewayError::InvalidToken);
+        }
+        let object = serde_json::json!({
+            "id": random_id("dp", 12),
+            "object": "dispute",
+            "charge": charge,
+        });
+        Ok(self.signed_event("charge.dispute.created", &object))
     }
 }

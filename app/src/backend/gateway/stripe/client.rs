@@ -2,7 +2,9 @@
 //! key as bearer token, the pinned `Stripe-Version`, an `Idempotency-Key` on every POST (so a
 //! retry never does a thing twice), and Stripe's error bodies read into [`StripeError`].
 
-use super::objects::{Customer, ErrorBody, ErrorDetail, PaymentIntent, PaymentMethod, SetupIntent};
+use super::objects::{
+    Charge, Customer, ErrorBody, ErrorDetail, PaymentIntent, PaymentMethod, SetupIntent,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -217,6 +219,12 @@ impl StripeClient {
     /// Reads a PaymentIntent.
     pub async fn payment_intent(&self, id: &str) -> Result<PaymentIntent, StripeError> {
         let path = format!("/v1/payment_intents/{}", segment(id)?);
+        self.send(Method::GET, &path, Params::default(), None).await
+    }
+
+    /// Reads a Charge (its refunds and dispute).
+    pub async fn charge(&self, id: &str) -> Result<Charge, StripeError> {
+        let path = format!("/v1/charges/{}", segment(id)?);
         self.send(Method::GET, &path, Params::default(), None).await
     }
 

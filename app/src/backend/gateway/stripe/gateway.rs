@@ -8,10 +8,11 @@ use super::{
 };
 use crate::{
     backend::gateway::{
-        BrowserSources, CardDetails, CardSetup, ChargeOutcome, ChargeRequest, CustomerProfile,
-        Decline, Gateway, GatewayError, Mode, ProcessorCustomer, SavedMethod,
+        BrowserSources, CardDetails, CardSetup, ChargeOutcome, ChargeRecord, ChargeRequest,
+        CustomerProfile, Decline, Gateway, GatewayError, Mode, ProcessorCustomer, SavedMethod,
     },
     domain::{
+        Cents,
         card::{Brand, Expiry, Last4},
         tokenization::{PaymentToken, ProcessorScript},
     },
@@ -339,6 +340,14 @@ impl Gateway for StripeGateway {
             }
             Err(e) => Err(gateway_error(e)),
         }
+    }
+
+    async fn charge_record(&self, charge: &str) -> Result<ChargeRecord, GatewayError> {
+        let read = self.client.charge(charge).await.map_err(gateway_error)?;
+        Ok(ChargeRecord {
+            refunded: Cents::new(read.amount_refunded),
+            disputed: read.disputed,
+        })
     }
 
     async fn check(&self) -> Result<(), GatewayError> {

@@ -165,6 +165,21 @@ pub struct PaymentIntent {
     pub metadata: BTreeMap<String, String>,
 }
 
+/// A Charge (`ch_…`): the money a succeeded PaymentIntent moved, with its refunds and dispute.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Charge {
+    /// `ch_…`.
+    pub id: String,
+    /// Cents charged.
+    pub amount: i64,
+    /// Cents refunded so far.
+    #[serde(default)]
+    pub amount_refunded: i64,
+    /// Whether the cardholder disputed it.
+    #[serde(default)]
+    pub disputed: bool,
+}
+
 /// Stripe's error object (in an error answer, and as `last_payment_error`/`last_setup_error`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ErrorDetail {

@@ -72,6 +72,25 @@ pub struct PaymentAttempt {
     pub created_at: Timestamp,
     /// The processor's charge, once it waits for the card's bank (3-D Secure).
     pub processor_charge: Option<String>,
+    /// How much of the payment was refunded since.
+    pub refunded: Cents,
+    /// Whether the cardholder disputed the payment with their bank.
+    pub disputed: bool,
+}
+
+/// What [`super::Store::sync_charge`] changed on a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeSync {
+    /// The payment.
+    pub payment_id: PaymentId,
+    /// Whose it is.
+    pub customer_id: CustomerId,
+    /// The invoice it paid.
+    pub invoice_id: InvoiceId,
+    /// Refunded now that was not before (zero when nothing new).
+    pub refund_added: Cents,
+    /// Whether the dispute is new.
+    pub newly_disputed: bool,
 }
 
 impl std::ops::Deref for PaymentAttempt {
