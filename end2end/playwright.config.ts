@@ -8,6 +8,8 @@ const root = path.resolve(__dirname, "..");
 const port = Number(process.env.E2E_PORT ?? 3300);
 const baseURL = `http://127.0.0.1:${port}`;
 const work = path.join(root, "target", "e2e");
+/** The served binary, its folder and address, for tests that run `porchlight` beside the server. */
+export const e2eServer = { binary: path.join(root, "target", "release", "porchlight"), work, baseURL };
 /** Office users created with `porchlight staff add` before the server starts. */
 export const officeAdmin = "erin.admin@office.example";
 export const officeAccountant = "avery.accountant@office.example";

@@ -1,6 +1,7 @@
-//! The command line: `serve` (default), `migrate`, `staff add`, `demo`, `backup`, `check`, each
+//! The command line: `serve` (default), `migrate`, `staff add`, `demo`, `sandbox`, `backup`, `check`, each
 //! taking the configuration options (or their environment variables).
 
+mod sandbox;
 mod serve;
 mod staff;
 #[cfg(test)]
@@ -51,6 +52,9 @@ pub enum Command {
     },
     /// Check the rules the data must keep (one primary card, balances, one charge per key).
     Check,
+    /// Play the built-in sandbox processor's events against a running server (testing and demos).
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
     /// Copy the SQLite database to a new file while the server keeps running.
     Backup {
         /// The file to create (never overwritten).
@@ -75,6 +79,26 @@ pub enum StaffCommand {
         /// Read the password from standard input (required, so it never appears in `ps`).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+/// What the sandbox processor can play.
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// The card network gives a saved card a new expiry; its webhook goes to the server.
+    CardUpdate {
+        /// The customer's sign-in email.
+        #[arg(long)]
+        email: String,
+        /// The last 4 digits of the saved card.
+        #[arg(long)]
+        last4: String,
+        /// The new expiry, MM/YY.
+        #[arg(long)]
+        expiry: String,
+        /// Deliver the event twice (a processor's retry); the second changes nothing.
+        #[arg(long)]
+        twice: bool,
     },
 }
 
@@ -157,6 +181,12 @@ async fn execute(command: Command, config: Config) -> Result<(), CliError> {
             Ok(())
         }
         Command::Demo { force } => demo(&config, force).await,
+        Command::Sandbox(SandboxCommand::CardUpdate {
+            email,
+            last4,
+            expiry,
+            twice,
+        }) => sandbox::card_update(&config, &email, &last4, &expiry, twice).await,
     }
 }
 

@@ -152,6 +152,37 @@ async fn staff_add_refuses_a_weak_password_and_accepts_a_good_one() {
 }
 
 #[tokio::test]
+async fn sandbox_card_update_names_what_it_cannot_find_and_needs_the_sandbox() {
+    let (_store, url) = fresh_store().await;
+    let env = [("PORCHLIGHT_DATABASE_URL", url.as_str())];
+    let args = [
+        "sandbox",
+        "card-update",
+        "--email",
+        "nobody@example.com",
+        "--last4",
+        "4242",
+        "--expiry",
+        "11/33",
+    ];
+    let unknown = porchlight(&args, &env, "");
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("no customer with the email nobody@example.com"),
+        "{}",
+        stderr(&unknown)
+    );
+    let mut bad_expiry = args;
+    bad_expiry[7] = "13/33";
+    let refused = porchlight(&bad_expiry, &env, "");
+    assert!(
+        stderr(&refused).contains("--expiry: "),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[tokio::test]
 async fn demo_fills_an_empty_database_and_refuses_a_full_one_without_force() {
     let (store, url) = fresh_store().await;
     let env = [("PORCHLIGHT_DATABASE_URL", url.as_str())];
