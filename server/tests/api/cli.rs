@@ -255,3 +255,65 @@ async fn backup_copies_a_sqlite_database_that_serves_as_is_and_points_postgres_t
     );
     let _ = std::fs::remove_file(&file);
 }
+
+#[tokio::test]
+async fn serve_with_stripe_test_keys_starts_and_its_pages_allow_stripe_js() {
+    let (_store, url) = fresh_store().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_porchlight"))
+        .arg("serve")
+        .env(
+            "PORCHLIGHT_SECRET",
+            "cli-test-secret-0123456789abcdef0123456789",
+        )
+        .env(
+            "PORCHLIGHT_OUTBOX_DIR",
+            std::env::temp_dir().join("porchlight-cli-outbox"),
+        )
+        .env("PORCHLIGHT_DATABASE_URL", &url)
+        .env("PORCHLIGHT_PUBLIC_URL", format!("http://{address}"))
+        .env("LEPTOS_SITE_ADDR", &address)
+        .env("LEPTOS_OUTPUT_NAME", "porchlight")
+        .env("PORCHLIGHT_GATEWAY", "stripe")
+        .env("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_test_51CliServeOnly000")
+        .env(
+            "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY",
+            "pk_test_51CliServeOnly000",
+        )
+        .env("PORCHLIGHT_STRIPE_WEBHOOK_SECRET", "whsec_CliServeOnly000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let login = format!("http://{address}/login");
+    let mut answer = None;
+    // Start-up takes a moment (migrations, the route list); wait for the first answer.
+    for _ in 0..300 {
+        if let Ok(res) = client.get(&login).send().await {
+            answer = Some(res);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = server.kill();
+    let output = server.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    let res = answer.unwrap_or_else(|| panic!("the server never answered: {log}"));
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("https://js.stripe.com"), "{csp}");
+    assert!(
+        log.contains("payment processor ready") && log.contains("\"Stripe\""),
+        "{log}"
+    );
+    assert!(!log.contains("51CliServeOnly"), "a key in the log: {log}");
+}
