@@ -3,11 +3,12 @@
 //! processor by the charge's id, and a check left unanswered is given up.
 
 use crate::helpers::{TestApp, spawn_app};
+use crate::payments::{paid, pay};
 use app::{
     AppError,
     backend::payments::{AUTHENTICATION_WINDOW_SECS, reconcile_pending},
     domain::{Cents, CustomerId, InvoiceId, status::AttemptStatus, tokenization::ProcessorScript},
-    portal::pay::api::{BankCheck, FinishPayment, PayInvoice, PaymentDone},
+    portal::pay::api::{BankCheck, FinishPayment, PaymentDone},
 };
 
 const NEEDS_CHECK: &str = "4000 0025 0000 3155";
@@ -19,24 +20,6 @@ async fn ready(app: &TestApp) -> (CustomerId, String, InvoiceId, String) {
     let card = app.card_id(maria, "3155").await;
     let invoice = app.invoice(maria, 100_00).await;
     (maria, session, invoice, card)
-}
-
-async fn pay(
-    app: &TestApp,
-    session: &str,
-    invoice: InvoiceId,
-    card: &str,
-    key: &str,
-) -> Result<PaymentDone, AppError> {
-    let args = PayInvoice {
-        invoice_id: invoice.to_string(),
-        amount: "100.00".into(),
-        idempotency_key: key.into(),
-        payment_method_id: Some(card.into()),
-        setup_intent: None,
-        save: false,
-    };
-    app.call(args, Some(session)).await
 }
 
 async fn finish(app: &TestApp, session: &str, key: &str) -> Result<PaymentDone, AppError> {
@@ -70,20 +53,12 @@ fn bank_check(done: Result<PaymentDone, AppError>) -> BankCheck {
     }
 }
 
-async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents {
-    app.store
-        .invoice_for_customer(customer, invoice)
-        .await
-        .unwrap()
-        .paid
-}
-
 #[tokio::test]
 async fn a_payment_the_bank_must_confirm_is_charged_once_only_after_the_cardholder_confirms() {
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app).await;
     let key = "bank-check-key-000000000001";
-    let check = bank_check(pay(&app, &session, invoice, &card, key).await);
+    let check = bank_check(pay(&app, &session, invoice, &card, "100.00", key).await);
     assert_eq!(check.key, key);
     assert_eq!(check.script, ProcessorScript::sandbox());
     assert!(!format!("{check:?}").contains("_secret_"), "{check:?}");
@@ -100,7 +75,9 @@ async fn a_payment_the_bank_must_confirm_is_charged_once_only_after_the_cardhold
     // Finishing again, or paying again with the same key, answers the same and charges nothing more.
     assert_eq!(finish(&app, &session, key).await.unwrap(), done);
     assert_eq!(
-        pay(&app, &session, invoice, &card, key).await.unwrap(),
+        pay(&app, &session, invoice, &card, "100.00", key)
+            .await
+            .unwrap(),
         done
     );
     assert_eq!(app.gateway.charges_with_key(key).await.unwrap(), 1);
@@ -121,7 +98,7 @@ async fn a_failed_bank_check_declines_with_the_banks_reason_and_frees_the_invoic
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app).await;
     let key = "bank-check-key-000000000002";
-    let check = bank_check(pay(&app, &session, invoice, &card, key).await);
+    let check = bank_check(pay(&app, &session, invoice, &card, "100.00", key).await);
     assert_eq!(answer(&app, &check, "fail").await, 200);
     let refused = finish(&app, &session, key).await.unwrap_err();
     assert_eq!(
@@ -138,6 +115,7 @@ async fn a_failed_bank_check_declines_with_the_banks_reason_and_frees_the_invoic
             &session,
             invoice,
             &card,
+            "100.00",
             "bank-check-key-000000000003",
         )
         .await,
@@ -149,7 +127,7 @@ async fn a_wrong_client_secret_answers_nothing_and_another_customer_cannot_finis
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app).await;
     let key = "bank-check-key-000000000004";
-    let mut check = bank_check(pay(&app, &session, invoice, &card, key).await);
+    let mut check = bank_check(pay(&app, &session, invoice, &card, "100.00", key).await);
     let real = check.client_secret.clone();
     let forged = format!("{}x", &real.expose()[..real.expose().len() - 1]);
     check.client_secret = app::domain::tokenization::ClientSecret::new(forged);
@@ -166,7 +144,7 @@ async fn a_check_left_unanswered_is_canceled_at_the_processor_after_fifteen_minu
     let app = spawn_app().await;
     let (maria, session, invoice, card) = ready(&app).await;
     let key = "bank-check-key-000000000005";
-    let check = bank_check(pay(&app, &session, invoice, &card, key).await);
+    let check = bank_check(pay(&app, &session, invoice, &card, "100.00", key).await);
     // Within the window the reconciler leaves it waiting.
     app.clock.advance(AUTHENTICATION_WINDOW_SECS - 60);
     reconcile_pending(&app.state, 0).await;

@@ -15,7 +15,8 @@ use app::{
 use sqlx::Connection;
 use std::{sync::Arc, time::Duration};
 
-async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents {
+/// What `customer` has paid of `invoice`.
+pub(crate) async fn paid(app: &TestApp, customer: CustomerId, invoice: InvoiceId) -> Cents {
     app.store
         .invoice_for_customer(customer, invoice)
         .await
@@ -46,7 +47,7 @@ async fn ready(app: &TestApp, number: &str) -> (CustomerId, String, InvoiceId, S
 }
 
 /// Pays `amount` of `invoice` with the saved card `card` under idempotency key `key`.
-async fn pay(
+pub(crate) async fn pay(
     app: &TestApp,
     session: &str,
     invoice: InvoiceId,

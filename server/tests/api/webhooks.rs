@@ -231,6 +231,15 @@ async fn maria_paid_in_full(
     (maria, session, invoice, payments[0].reference.clone())
 }
 
+/// The attempt behind Maria's payment from [`maria_paid_in_full`].
+async fn the_payment(app: &TestApp) -> app::backend::store::PaymentAttempt {
+    app.store
+        .attempt_by_key("refunded-payment-key-0001")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn invoice_paid(
     app: &TestApp,
     maria: app::domain::CustomerId,
@@ -256,12 +265,7 @@ async fn refunds_at_the_processor_raise_the_invoice_balance_once_whatever_the_or
         .unwrap();
     assert_eq!(deliver(&app, &first).await, 200);
     assert_eq!(invoice_paid(&app, maria, invoice).await, 70_00);
-    let attempt = app
-        .store
-        .attempt_by_key("refunded-payment-key-0001")
-        .await
-        .unwrap()
-        .unwrap();
+    let attempt = the_payment(&app).await;
     assert_eq!(attempt.refunded, Cents::new(30_00));
     let invoice_page = app
         .page_html_as(&format!("/invoices/{invoice}"), &session)
@@ -285,12 +289,7 @@ async fn refunds_at_the_processor_raise_the_invoice_balance_once_whatever_the_or
     );
     assert_eq!(deliver(&app, &late).await, 200);
     assert_eq!(invoice_paid(&app, maria, invoice).await, 0);
-    let attempt = app
-        .store
-        .attempt_by_key("refunded-payment-key-0001")
-        .await
-        .unwrap()
-        .unwrap();
+    let attempt = the_payment(&app).await;
     assert_eq!(attempt.refunded, Cents::new(100_00));
     assert!(app.store.invariant_violations().await.unwrap().is_empty());
     // A charge that paid no Porchlight invoice is acknowledged and changes nothing.
@@ -308,12 +307,7 @@ async fn a_dispute_is_flagged_on_the_payment_in_the_office_record() {
     let (maria, _, invoice, charge) = maria_paid_in_full(&app).await;
     let dispute = app.gateway.dispute(&charge).await.unwrap();
     assert_eq!(deliver(&app, &dispute).await, 200);
-    let attempt = app
-        .store
-        .attempt_by_key("refunded-payment-key-0001")
-        .await
-        .unwrap()
-        .unwrap();
+    let attempt = the_payment(&app).await;
     assert!(attempt.disputed);
     // The money stays paid until the bank decides (a refund would say so).
     assert_eq!(invoice_paid(&app, maria, invoice).await, 100_00);
