@@ -161,3 +161,34 @@ async fn a_check_left_unanswered_is_canceled_at_the_processor_after_fifteen_minu
     assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
     assert!(finish(&app, &session, key).await.is_err());
 }
+
+#[tokio::test]
+async fn only_the_signed_in_customer_can_finish_their_payment() {
+    use app::domain::StaffRole;
+    let app = spawn_app().await;
+    let (_, session, invoice, card) = ready(&app).await;
+    let key = "bank-check-key-000000000006";
+    bank_check(pay(&app, &session, invoice, &card, "100.00", key).await);
+    let finish_as = |who: Option<String>| {
+        let app = &app;
+        async move {
+            let args = FinishPayment {
+                idempotency_key: key.into(),
+            };
+            app.call(args, who.as_deref()).await
+        }
+    };
+    assert_eq!(finish_as(None).await, Err(AppError::Unauthenticated));
+    let admin = app
+        .staff_session(StaffRole::Admin, "alex@office.example")
+        .await;
+    assert!(finish_as(Some(admin)).await.is_err());
+    // A malformed key is refused before anything is read.
+    let args = FinishPayment {
+        idempotency_key: "short".into(),
+    };
+    assert_eq!(
+        app.call(args, Some(&session)).await,
+        Err(AppError::BadRequest)
+    );
+}
