@@ -54,7 +54,7 @@ export default defineConfig({
       name: "phone",
       use: { browserName: "chromium", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
       // Flows that create records run once, on the desktop project.
-      testIgnore: /customer-accounts|office|saved-cards|pay-invoices|card-network-update/,
+      testIgnore: /customer-accounts|office|saved-cards|pay-invoices|card-network-update|card-terms/,
     },
   ],
   webServer: {

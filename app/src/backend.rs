@@ -4,6 +4,7 @@ pub mod auth;
 pub mod card_requests;
 pub mod cards;
 pub mod clock;
+pub mod consent;
 pub mod gateway;
 pub mod mail;
 pub mod passwords;

@@ -1,6 +1,7 @@
 //! Pure business rules shared by the browser and the server: no leptos, sqlx or axum here.
 
 pub mod card;
+pub mod consent;
 pub mod customer;
 pub mod email;
 pub mod ids;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod billing;
 pub mod call_booking;
+pub mod card_terms;
 pub mod cards;
 pub mod customers;
 pub mod nav;

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { cardFields } from "./support/card";
+import { cardFields, consentBox } from "./support/card";
 import { maria, signIn } from "./support/session";
 
 // The card flows with the keyboard alone: controls are reached by focus (as Tab does) and
@@ -49,6 +49,9 @@ test("keyboard only: add a card as primary, switch back, and delete it after its
   await typeInto(page, "Expiry (MM/YY)", "0930");
   await typeInto(page, "Security code (CVC)", "123");
   await typeInto(page, "Billing ZIP code", "94107");
+  await consentBox(dialog).focus();
+  await page.keyboard.press(" ");
+  await expect(consentBox(dialog)).toBeChecked();
   await dialog.getByLabel("Make this my primary card").focus();
   await page.keyboard.press(" ");
   await expect(dialog.getByLabel("Make this my primary card")).toBeChecked();

@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { officeAdmin, officePassword } from "../playwright.config";
 import { violations } from "./support/axe";
 import { seenEmails, waitForEmail } from "./support/outbox";
-import { typeCard } from "./support/card";
+import { typeCard, typeCardAndAgree } from "./support/card";
 
 // The demo's Maria Gonzalez has Visa •••• 4242 (primary) and Mastercard •••• 4444 saved, and one
 // open invoice, INV-01002, for $254.50.
@@ -63,7 +63,7 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await expect(page.getByRole("button", { name: "Add Payment Method" })).toBeEnabled();
   await page.getByRole("button", { name: "Add Payment Method" }).click();
   const dialog = page.getByRole("dialog", { name: "Add New Card" });
-  await typeCard(dialog, { number: "4000000000000341", zip: "62704" });
+  await typeCardAndAgree(dialog, { number: "4000000000000341", zip: "62704" });
   await dialog.getByRole("button", { name: "Add Card" }).click();
   await expect(dialog).toBeHidden();
   await openPayPage(page);
@@ -78,7 +78,7 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await page.goto("/payment-methods");
   await expect(page.getByRole("button", { name: "Add Payment Method" })).toBeEnabled();
   await page.getByRole("button", { name: "Add Payment Method" }).click();
-  await typeCard(dialog, { number: "4000002500003155", zip: "62704" });
+  await typeCardAndAgree(dialog, { number: "4000002500003155", zip: "62704" });
   await dialog.getByRole("button", { name: "Add Card" }).click();
   await expect(dialog).toBeHidden();
   for (const [answer, outcome] of [

@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { officeAdmin, officePassword } from "../playwright.config";
-import { cardFields, typeCard } from "./support/card";
+import { cardFields, consentBox, typeCard } from "./support/card";
 
 // The demo's second portal customer starts with no saved cards; Maria Gonzalez has two.
 const linh = { email: "linh.tran@example.com", password: "brightside-linh-demo" };
@@ -28,6 +28,7 @@ async function fillCard(page: Page, card: Card) {
   const dialog = page.getByRole("dialog", { name: "Add New Card" });
   await expect(dialog).toBeVisible();
   await typeCard(dialog, { name: "Linh Tran", ...card });
+  await consentBox(dialog).check();
   if (card.primary) await dialog.getByLabel("Make this my primary card").check();
   return dialog;
 }
@@ -130,6 +131,12 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
   await page.keyboard.type("1234");
   await page.keyboard.press("Tab");
   await page.keyboard.type("94107");
+  // Enter sends the form; the terms were not agreed to, so focus goes to their box.
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByText("Tick the box to agree to the card-on-file terms.")).toBeVisible();
+  await expect(consentBox(dialog)).toBeFocused();
+  await page.keyboard.press(" ");
+  await dialog.getByRole("button", { name: "Add Card" }).focus();
   await page.keyboard.press("Enter");
   await expect(dialog).toBeHidden();
   await expect(row(page, "American Express •••• 0005")).toBeVisible();
@@ -181,7 +188,7 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
     "Deleted · Visa •••• 4242 · by Customer",
     "Added · American Express •••• 0005 · by Customer",
     "Updated · Mastercard •••• 4444 · by Customer",
-    "Added · Discover •••• 1117 · by Erin Admin",
+    "Added · Discover •••• 1117 · by Erin Admin · With the customer's spoken consent",
   ]) {
     await expect(timeline).toContainText(step);
   }

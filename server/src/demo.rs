@@ -9,8 +9,8 @@ use app::{
         gateway::{Gateway, SavedMethod, sandbox::SandboxGateway},
         processor::ensure_processor_customer,
         store::{
-            Actor, CardOnFile, ChangeContext, NewCustomer, NewInvoice, NewInvoiceLine, NewJob,
-            Settings,
+            Actor, CardOnFile, ChangeContext, ConsentGiven, NewCustomer, NewInvoice,
+            NewInvoiceLine, NewJob, Settings,
         },
     },
     domain::{
@@ -145,7 +145,13 @@ async fn add_demo_card(
         at: now,
         request_id: "demo".into(),
     };
-    store.add_card(&card, true, &ctx).await?;
+    // The demo's customers agreed to the business's first (default) terms.
+    let consent = ConsentGiven {
+        consent: app::domain::consent::CardConsent::Terms(1),
+        ip: "127.0.0.1".into(),
+        user_agent: "porchlight demo".into(),
+    };
+    store.add_card(&card, true, &consent, &ctx).await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use super::{
     gateway::{Decline, GatewayError, SavedMethod},
     mail::{business_sender, templates},
     processor::{finish_card_setup, mirror_default},
-    store::{CardOnFile, ChangeContext, SavedCard},
+    store::{CardOnFile, ChangeContext, ConsentGiven, SavedCard},
 };
 use crate::error::Context as _;
 use crate::{
@@ -115,12 +115,13 @@ pub struct Wallet<'a> {
 }
 
 impl Wallet<'_> {
-    /// Saves the card a confirmed processor setup holds and returns it.
+    /// Saves the card a confirmed processor setup holds, with its holder's consent, and returns it.
     pub async fn save(
         &self,
         setup_id: &str,
         make_primary: bool,
         nickname_input: &str,
+        consent: &ConsentGiven,
     ) -> Result<SavedCard, AppError> {
         let Wallet {
             state,
@@ -149,7 +150,7 @@ impl Wallet<'_> {
             zip: details.zip,
             nickname,
         };
-        let saved = match state.store.add_card(&new, make_primary, ctx).await {
+        let saved = match state.store.add_card(&new, make_primary, consent, ctx).await {
             Ok(card) => card,
             Err(e) => {
                 // A processor that lets a setup be read twice hands back a card already saved:

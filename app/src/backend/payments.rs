@@ -99,13 +99,13 @@ fn reserve_error(e: ReserveError) -> AppError {
 pub enum PaymentSource {
     /// A card on file.
     Saved(PaymentMethodId),
-    /// A card typed on the pay page and saved by a processor setup the browser confirmed; `save`
-    /// keeps it on file.
+    /// A card typed on the pay page and saved by a processor setup the browser confirmed; with
+    /// the holder's consent it is kept on file.
     NewCard {
         /// The confirmed setup's id.
         setup: String,
-        /// Whether to keep the card on file.
-        save: bool,
+        /// The consent to keep it on file, when it is kept.
+        keep: Option<super::store::ConsentGiven>,
     },
 }
 
@@ -114,14 +114,14 @@ impl PaymentSource {
     pub fn parse(
         payment_method_id: Option<&str>,
         setup: Option<String>,
-        save: bool,
+        keep: Option<super::store::ConsentGiven>,
     ) -> Result<Self, AppError> {
         match (payment_method_id, setup) {
             (Some(id), None) => id
                 .parse()
                 .map(PaymentSource::Saved)
                 .map_err(|_| AppError::NotFound),
-            (None, Some(setup)) => Ok(PaymentSource::NewCard { setup, save }),
+            (None, Some(setup)) => Ok(PaymentSource::NewCard { setup, keep }),
             _ => Err(AppError::BadRequest),
         }
     }
@@ -143,8 +143,8 @@ pub async fn pay(
         PaymentSource::Saved(card) => {
             pay_with_saved_card(state, customer, invoice, card, amount, key, &ctx.request_id).await
         }
-        PaymentSource::NewCard { setup, save } => {
-            pay_with_new_card(state, customer, invoice, &setup, save, amount, key, ctx).await
+        PaymentSource::NewCard { setup, keep } => {
+            pay_with_new_card(state, customer, invoice, &setup, keep, amount, key, ctx).await
         }
     }
 }
@@ -235,7 +235,7 @@ async fn pay_with_new_card(
     customer: CustomerId,
     invoice: InvoiceId,
     setup: &str,
-    save: bool,
+    keep: Option<super::store::ConsentGiven>,
     amount: &str,
     key: &str,
     ctx: &super::store::ChangeContext,
@@ -254,13 +254,13 @@ async fn pay_with_new_card(
     }
     let amount_input = amount;
     let amount = parse_amount(amount_input)?;
-    if save {
+    if let Some(consent) = keep {
         let wallet = super::cards::Wallet {
             state,
             customer,
             ctx,
         };
-        let card = wallet.save(setup, false, "").await?;
+        let card = wallet.save(setup, false, "", &consent).await?;
         return pay_with_saved_card(
             state,
             customer,

@@ -3,6 +3,7 @@
 mod accounts;
 mod backup;
 mod card_requests;
+mod card_terms;
 mod cards;
 mod customers;
 mod invariants;
@@ -24,7 +25,8 @@ pub use crate::domain::status::{Actor, AttemptStatus, CardAction, InvoiceStatus,
 pub use accounts::{AccountCredentials, AccountInfo};
 pub use backup::BackupError;
 pub use card_requests::CardRequest;
-pub use cards::{CardOnFile, ChangeContext, Deleted, ReminderKey, SavedCard};
+pub use card_terms::SavedTerms;
+pub use cards::{CardOnFile, ChangeContext, ConsentGiven, Deleted, ReminderKey, SavedCard};
 pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invariants::Violation;
 pub use invoices::{Invoice, NewInvoice};

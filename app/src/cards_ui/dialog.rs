@@ -3,7 +3,10 @@
 //! primary choice; it hands only the confirmed setup's id to its page.
 
 use super::setup::{CardForm, CardOwner, IN_FRAME};
-use crate::{domain::card::parse_nickname, error::AppError};
+use crate::{
+    domain::{card::parse_nickname, consent::CardTerms},
+    error::AppError,
+};
 use leptos::{ev::SubmitEvent, html, prelude::*};
 
 /// What the dialog hands to its page once the processor confirmed the card.
@@ -15,7 +18,15 @@ pub struct NewCardSubmission {
     pub make_primary: bool,
     /// Optional label.
     pub nickname: String,
+    /// The card-on-file terms' version the customer agreed to (portal; when the card is kept).
+    pub agreed_terms: Option<u32>,
+    /// The staff member confirmed the customer agreed out loud (office).
+    pub spoken_consent: bool,
 }
+
+const TERMS_REQUIRED: &str = "Tick the box to agree to the card-on-file terms.";
+const SPOKEN_REQUIRED: &str =
+    "Tick the box to confirm the customer agreed to keep this card on file.";
 
 /// The Add New Card dialog's element id (one per page), for [`super::open_dialog`].
 pub const ADD_CARD_DIALOG: &str = "add-new-card";
@@ -45,6 +56,9 @@ pub fn AddCardDialog(
     /// The dialog's submit button.
     #[prop(default = "Add Card")]
     submit_label: &'static str,
+    /// Consent is asked only when the card is kept (the pay page's "Save this card").
+    #[prop(default = false)]
+    consent_only_when_kept: bool,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let slot = NodeRef::<html::Div>::new();
@@ -61,6 +75,13 @@ pub fn AddCardDialog(
     let nickname_error = RwSignal::new(None::<String>);
     let make_primary = RwSignal::new(false);
     let nickname = RwSignal::new(String::new());
+    // The terms shown (from the setup's answer) and the consent box.
+    let terms = RwSignal::new(None::<CardTerms>);
+    let consented = RwSignal::new(false);
+    let consent_error = RwSignal::new(None::<String>);
+    let consent_box = NodeRef::<html::Input>::new();
+    let spoken = matches!(owner, CardOwner::Customer(_));
+    let consent_asked = move || !consent_only_when_kept || make_primary.get();
     let busy = Signal::derive(move || confirming.get() || saving.get());
 
     let close = move || {
@@ -94,14 +115,21 @@ pub fn AddCardDialog(
             };
             let mounted = CardForm::mount(owner, &target, on_ready, close).await;
             if mounts.try_get_value() != Some(this) {
-                if let Ok(form) = mounted {
+                if let Ok((form, _)) = mounted {
                     form.destroy();
                 }
                 return;
             }
             loading.set(false);
             match mounted {
-                Ok(form) => card_form.set_value(Some(form)),
+                Ok((form, shown)) => {
+                    card_form.set_value(Some(form));
+                    // New terms (saved meanwhile) must be agreed to again.
+                    if terms.get_untracked() != shown {
+                        consented.set(false);
+                    }
+                    terms.set(shown);
+                }
                 Err(refusal) => form_error.set(Some(refusal.message)),
             }
         });
@@ -113,6 +141,8 @@ pub fn AddCardDialog(
         nickname_error.set(None);
         make_primary.set(false);
         nickname.set(String::new());
+        consented.set(false);
+        consent_error.set(None);
     };
 
     // A finished save: success closes the dialog; a refusal shows, and the next try gets a new
@@ -125,6 +155,8 @@ pub fn AddCardDialog(
                 Some(Err(e)) => {
                     if e.field() == Some("nickname") {
                         nickname_error.set(Some(e.to_string()));
+                    } else if matches!(e.field(), Some("terms" | "spoken_consent")) {
+                        consent_error.set(Some(e.to_string()));
                     } else {
                         form_error.set(Some(e.to_string()));
                     }
@@ -148,6 +180,26 @@ pub fn AddCardDialog(
             return;
         }
         nickname_error.set(None);
+        let asked = !consent_only_when_kept || make_primary.get_untracked();
+        if asked && !consented.get_untracked() {
+            consent_error.set(Some(
+                if spoken {
+                    SPOKEN_REQUIRED
+                } else {
+                    TERMS_REQUIRED
+                }
+                .to_owned(),
+            ));
+            if let Some(input) = consent_box.get_untracked() {
+                let _ = input.focus();
+            }
+            return;
+        }
+        consent_error.set(None);
+        let agreed_terms = terms
+            .get_untracked()
+            .filter(|_| asked && !spoken)
+            .map(|t| t.version);
         let Some(form) = card_form.get_value().filter(|_| ready.get_untracked()) else {
             form_error.set(Some(
                 "The secure card form is still loading. Please try again in a moment.".into(),
@@ -164,6 +216,8 @@ pub fn AddCardDialog(
                     setup_intent,
                     make_primary: primary,
                     nickname: nick,
+                    agreed_terms,
+                    spoken_consent: spoken,
                 }),
                 // The frame shows it beside the field and moved focus there.
                 Err(refusal) if refusal.field.as_deref() == Some(IN_FRAME) => {}
@@ -208,6 +262,28 @@ pub fn AddCardDialog(
                         on:change=move |ev| make_primary.set(event_target_checked(&ev)) />
                     <label for="card-primary">{primary_label}</label>
                 </div>
+                <Show when=move || consent_asked() && (spoken || terms.with(Option::is_some))>
+                    {move || terms.get().filter(|_| !spoken).map(|t| view! {
+                        <div class="field">
+                            <p id="card-terms-heading" class="field__label">{format!("Card-on-file terms (version {})", t.version)}</p>
+                            <div class="terms" tabindex="0" role="region" aria-labelledby="card-terms-heading">{t.text}</div>
+                        </div>
+                    })}
+                    <div class="field field--check">
+                        <input id="card-consent" type="checkbox" node_ref=consent_box aria-describedby="card-consent-error"
+                            aria-invalid=move || consent_error.with(Option::is_some).to_string()
+                            prop:checked=move || consented.get()
+                            on:change=move |ev| { consented.set(event_target_checked(&ev)); consent_error.set(None); } />
+                        <label for="card-consent">
+                            {if spoken {
+                                "The customer agreed, on the phone or in person, to keep this card on file"
+                            } else {
+                                "I agree to keep this card on file under these terms"
+                            }}
+                        </label>
+                    </div>
+                    <p id="card-consent-error" class="field__error" role="alert">{move || consent_error.get()}</p>
+                </Show>
                 <p class="form__error" role="alert">{move || form_error.get()}</p>
                 <div class="dialog__actions">
                     <button type="button" class="button" on:click=move |_| close()>"Cancel"</button>

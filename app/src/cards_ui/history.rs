@@ -14,6 +14,8 @@ pub struct HistoryRow {
     pub card: String,
     /// "Customer", the staff member's name, "the card network" or "the payment processor".
     pub actor: String,
+    /// How the holder agreed to keep the card, e.g. "Agreed to card-on-file terms v3".
+    pub consent: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -30,6 +32,9 @@ impl HistoryRow {
                 (None, true, _) => "the payment processor".to_owned(),
                 (None, false, _) => "Customer".to_owned(),
             },
+            consent: e
+                .consent
+                .map(crate::domain::consent::CardConsent::history_note),
         }
     }
 }
@@ -43,7 +48,10 @@ pub fn HistoryList(rows: Vec<HistoryRow>) -> impl IntoView {
     view! {
         <ol class="timeline">
             {rows.into_iter().map(|h| view! {
-                <li><strong>{h.action.label()}</strong>" · "{h.card}" · by "{h.actor}" · "{h.at.date_time()}</li>
+                <li>
+                    <strong>{h.action.label()}</strong>" · "{h.card}" · by "{h.actor}
+                    {h.consent.map(|c| format!(" · {c}"))}" · "{h.at.date_time()}
+                </li>
             }).collect_view()}
         </ol>
     }

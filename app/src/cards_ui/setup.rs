@@ -2,7 +2,7 @@
 //! processor's script (Stripe.js, or the sandbox's script of the same shape) shows the card fields
 //! in its own frame and confirms the setup with them. The page only ever holds the setup's id.
 
-use crate::domain::{CustomerId, tokenization::TokenRefusal};
+use crate::domain::{CustomerId, consent::CardTerms, tokenization::TokenRefusal};
 
 /// Whose card the dialog saves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,16 +149,16 @@ struct Handles {
 impl CardForm {
     /// Begins a setup for `owner`, loads the processor's script and mounts its card form inside
     /// `target`; `on_ready` runs once the fields can be typed into, `on_escape` when Escape is
-    /// pressed inside them.
+    /// pressed inside them. Also the card-on-file terms to show (none for the office).
     #[cfg(feature = "hydrate")]
     pub async fn mount(
         owner: CardOwner,
         target: &leptos::web_sys::Element,
         on_ready: impl Fn() + 'static,
         on_escape: impl Fn() + 'static,
-    ) -> Result<Self, TokenRefusal> {
+    ) -> Result<(Self, Option<CardTerms>), TokenRefusal> {
         use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-        let setup = match owner {
+        let crate::domain::tokenization::CardFormStart { setup, terms } = match owner {
             CardOwner::SignedInCustomer => {
                 crate::portal::payment_methods::api::begin_card_setup().await
             }
@@ -203,13 +203,14 @@ impl CardForm {
             handler.forget();
         }
         element.mount(target).map_err(|_| unreachable())?;
-        Ok(Self {
+        let form = Self {
             handles: send_wrapper::SendWrapper::new(Handles {
                 stripe,
                 elements,
                 element,
             }),
-        })
+        };
+        Ok((form, terms))
     }
 
     /// Without the browser build there is no card form.
@@ -219,7 +220,7 @@ impl CardForm {
         _target: &leptos::web_sys::Element,
         _on_ready: impl Fn() + 'static,
         _on_escape: impl Fn() + 'static,
-    ) -> Result<Self, TokenRefusal> {
+    ) -> Result<(Self, Option<CardTerms>), TokenRefusal> {
         Err(unreachable())
     }
 

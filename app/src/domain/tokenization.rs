@@ -103,6 +103,16 @@ pub struct CardSetup {
     pub script: ProcessorScript,
 }
 
+/// What the Add New Card dialog starts with: the processor's setup, and the card-on-file terms the
+/// customer agrees to (none when the office adds the card with the customer's spoken consent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardFormStart {
+    /// The setup the card form confirms.
+    pub setup: CardSetup,
+    /// The terms to show and agree to.
+    pub terms: Option<super::consent::CardTerms>,
+}
+
 /// The processor's browser script (Stripe.js, or the sandbox's script of the same shape) and the
 /// publishable key it is started with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,9 +51,11 @@ pub fn PaymentsSection(rows: Vec<AttemptRow>, paging: (u32, u32), path: String) 
 #[server(endpoint = "office/payment-methods/setup")]
 pub async fn office_begin_card_setup(
     customer_id: String,
-) -> Result<crate::domain::tokenization::CardSetup, AppError> {
+) -> Result<crate::domain::tokenization::CardFormStart, AppError> {
     let (state, _, customer) = office_card_caller(&customer_id).await?;
-    crate::backend::processor::begin_card_setup(&state, customer).await
+    let setup = crate::backend::processor::begin_card_setup(&state, customer).await?;
+    // The office records the customer's spoken consent instead of showing terms.
+    Ok(crate::domain::tokenization::CardFormStart { setup, terms: None })
 }
 
 /// A staff member allowed to add cards, and the customer they add one for.
@@ -74,13 +76,15 @@ async fn office_card_caller(
     Ok((state, staff, customer))
 }
 
-/// Saves a card for a customer on the office's behalf (recorded with the staff member as actor).
+/// Saves a card for a customer on the office's behalf (recorded with the staff member as actor),
+/// once the staff member confirmed the customer agreed out loud (`spoken_consent`).
 #[server(endpoint = "office/payment-methods/add")]
 pub async fn office_add_payment_method(
     customer_id: String,
     setup_intent: String,
     make_primary: bool,
     nickname: String,
+    #[server(default)] spoken_consent: bool,
 ) -> Result<String, AppError> {
     use crate::backend::{
         cards,
@@ -88,6 +92,7 @@ pub async fn office_add_payment_method(
         store::{Actor, ChangeContext},
     };
     let (state, staff, customer) = office_card_caller(&customer_id).await?;
+    let consent = crate::backend::consent::spoken(spoken_consent)?;
     let ctx = ChangeContext {
         actor: Actor::Staff(staff.id),
         at: state.clock.now(),
@@ -99,7 +104,7 @@ pub async fn office_add_payment_method(
         ctx: &ctx,
     };
     wallet
-        .save(&setup_intent, make_primary, &nickname)
+        .save(&setup_intent, make_primary, &nickname, &consent)
         .await
         .map(|saved| cards::added_message(&saved))
 }
@@ -117,6 +122,7 @@ pub fn PaymentMethodsSection(
             setup_intent: card.setup_intent,
             make_primary: card.make_primary,
             nickname: card.nickname,
+            spoken_consent: card.spoken_consent,
         });
     });
     let added = move || add.value().get().and_then(Result::ok);

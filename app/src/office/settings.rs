@@ -238,6 +238,7 @@ fn OnlinePaymentsForm() -> impl IntoView {
                 <ConnectionCheck />
             </section>
         </Loaded>
+        <super::card_terms::CardTermsSection />
         <section class="card" aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Change history"</h2>
             <Loaded resource=history loading="Loading…" let:v>

@@ -1,3 +1,4 @@
+use crate::agreed;
 use app::domain::status::Named as _;
 use app::{
     backend::{
@@ -68,7 +69,12 @@ async fn the_first_card_is_primary_whatever_the_box_says_and_a_later_one_can_tak
     let (store, _) = fresh_store().await;
     let maria = customer(&store, "maria@example.com").await;
     let visa = store
-        .add_card(&card(maria, Brand::Visa, "4242", "fp_visa"), false, &ctx())
+        .add_card(
+            &card(maria, Brand::Visa, "4242", "fp_visa"),
+            false,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
     assert!(visa.is_primary);
@@ -76,6 +82,7 @@ async fn the_first_card_is_primary_whatever_the_box_says_and_a_later_one_can_tak
         .add_card(
             &card(maria, Brand::Mastercard, "4444", "fp_mc"),
             false,
+            &agreed(),
             &ctx(),
         )
         .await
@@ -83,7 +90,12 @@ async fn the_first_card_is_primary_whatever_the_box_says_and_a_later_one_can_tak
     assert!(!mc.is_primary);
     assert_eq!(primaries(&store, maria).await, ["4242"]);
     store
-        .add_card(&card(maria, Brand::Amex, "0005", "fp_amex"), true, &ctx())
+        .add_card(
+            &card(maria, Brand::Amex, "0005", "fp_amex"),
+            true,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
     assert_eq!(primaries(&store, maria).await, ["0005"]);
@@ -105,13 +117,19 @@ async fn deleting_the_primary_promotes_the_newest_remaining_card_and_the_last_de
     let (store, _) = fresh_store().await;
     let maria = customer(&store, "maria@example.com").await;
     let first = store
-        .add_card(&card(maria, Brand::Visa, "4242", "fp_1"), false, &ctx())
+        .add_card(
+            &card(maria, Brand::Visa, "4242", "fp_1"),
+            false,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
     let second = store
         .add_card(
             &card(maria, Brand::Mastercard, "4444", "fp_2"),
             false,
+            &agreed(),
             &ctx(),
         )
         .await
@@ -121,7 +139,12 @@ async fn deleting_the_primary_promotes_the_newest_remaining_card_and_the_last_de
         ..ctx()
     };
     let third = store
-        .add_card(&card(maria, Brand::Discover, "1117", "fp_3"), false, &later)
+        .add_card(
+            &card(maria, Brand::Discover, "1117", "fp_3"),
+            false,
+            &agreed(),
+            &later,
+        )
         .await
         .unwrap();
     let deleted = store.delete_card(maria, first.id, &ctx()).await.unwrap();
@@ -142,7 +165,12 @@ async fn the_same_card_cannot_be_saved_twice_by_one_customer_but_two_customers_m
     let maria = customer(&store, "maria@example.com").await;
     let james = customer(&store, "james@example.com").await;
     store
-        .add_card(&card(maria, Brand::Visa, "4242", "fp_same"), false, &ctx())
+        .add_card(
+            &card(maria, Brand::Visa, "4242", "fp_same"),
+            false,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
     let mut again = card(maria, Brand::Visa, "4242", "fp_same");
@@ -152,12 +180,17 @@ async fn the_same_card_cannot_be_saved_twice_by_one_customer_but_two_customers_m
         month: 1,
     };
     assert!(matches!(
-        store.add_card(&again, false, &ctx()).await,
+        store.add_card(&again, false, &agreed(), &ctx()).await,
         Err(StoreError::Duplicate(_))
     ));
     assert_eq!(store.cards_for_customer(maria).await.unwrap().len(), 1);
     store
-        .add_card(&card(james, Brand::Visa, "4242", "fp_same"), false, &ctx())
+        .add_card(
+            &card(james, Brand::Visa, "4242", "fp_same"),
+            false,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
 }
@@ -168,13 +201,19 @@ async fn another_customers_card_is_not_found_for_every_change_and_stays_as_it_wa
     let maria = customer(&store, "maria@example.com").await;
     let james = customer(&store, "james@example.com").await;
     store
-        .add_card(&card(maria, Brand::Visa, "4242", "fp_a"), false, &ctx())
+        .add_card(
+            &card(maria, Brand::Visa, "4242", "fp_a"),
+            false,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
     let other = store
         .add_card(
             &card(maria, Brand::Mastercard, "4444", "fp_b"),
             false,
+            &agreed(),
             &ctx(),
         )
         .await
@@ -210,13 +249,19 @@ async fn the_schema_itself_refuses_a_second_primary_card() {
     let (store, url) = fresh_store().await;
     let maria = customer(&store, "maria@example.com").await;
     store
-        .add_card(&card(maria, Brand::Visa, "4242", "fp_a"), false, &ctx())
+        .add_card(
+            &card(maria, Brand::Visa, "4242", "fp_a"),
+            false,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
     let second = store
         .add_card(
             &card(maria, Brand::Mastercard, "4444", "fp_b"),
             false,
+            &agreed(),
             &ctx(),
         )
         .await
@@ -238,7 +283,12 @@ async fn a_card_is_updated_in_place_and_the_change_is_recorded() {
     let (store, _) = fresh_store().await;
     let maria = customer(&store, "maria@example.com").await;
     let saved = store
-        .add_card(&card(maria, Brand::Visa, "4242", "fp_a"), false, &ctx())
+        .add_card(
+            &card(maria, Brand::Visa, "4242", "fp_a"),
+            false,
+            &agreed(),
+            &ctx(),
+        )
         .await
         .unwrap();
     let expiry = Expiry {

@@ -1,6 +1,8 @@
 //! Expiry-reminder claims: a reminder is claimed once, a claim left unsent is taken again only
 //! after the lease, a sent one never again, and deleting the card deletes its reminders.
 
+use crate::agreed;
+
 use app::{
     backend::{
         Store,
@@ -51,7 +53,10 @@ async fn customer_with_card(store: &Store, n: u32, expiry: Expiry) -> (CustomerI
         zip: "94107".into(),
         nickname: String::new(),
     };
-    let saved = store.add_card(&card, true, &ctx()).await.unwrap();
+    let saved = store
+        .add_card(&card, true, &agreed(), &ctx())
+        .await
+        .unwrap();
     let key = ReminderKey {
         card: saved.id,
         expiry,

@@ -19,3 +19,16 @@ export async function typeCard(dialog: Locator, card: CardDetails) {
   await fields.getByLabel("Security code (CVC)").fill(card.cvc ?? "123");
   await fields.getByLabel("Billing ZIP code").fill(card.zip ?? "94107");
 }
+
+/** The consent box of an "Add New Card" dialog: the customer's (card-on-file terms) or the office's (spoken consent). */
+export function consentBox(dialog: Locator) {
+  return dialog.getByRole("checkbox", {
+    name: /^(I agree to keep this card on file under these terms|The customer agreed, on the phone or in person, to keep this card on file)$/,
+  });
+}
+
+/** Types a card and ticks the consent box, as a customer keeping the card does. */
+export async function typeCardAndAgree(dialog: Locator, card: CardDetails) {
+  await typeCard(dialog, card);
+  await consentBox(dialog).check();
+}

@@ -308,6 +308,7 @@ async fn card_functions_refuse_visitors_and_office_sessions() {
                         setup_intent: "seti_abcdefghijklmnop".into(),
                         make_primary: false,
                         nickname: String::new(),
+                        agreed_terms: Some(1),
                     },
                     session,
                 )
@@ -454,6 +455,7 @@ async fn the_office_adds_a_card_and_the_history_names_the_staff_member() {
         setup_intent: visa,
         make_primary: false,
         nickname: String::new(),
+        spoken_consent: true,
     };
     app.call(added, Some(&staff)).await.unwrap();
     assert_eq!(app.cards(&session).await, [("4242".into(), true)]);

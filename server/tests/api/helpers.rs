@@ -772,6 +772,15 @@ impl TestApp {
         self.call(BeginCardSetup {}, Some(session))
             .await
             .expect("beginning a card setup")
+            .setup
+    }
+
+    /// The card-on-file terms' version customers agree to now.
+    pub async fn terms_version(&self) -> u32 {
+        app::backend::consent::current_terms(&self.state)
+            .await
+            .expect("reading the terms")
+            .version
     }
 
     /// POSTs a card to the sandbox to confirm `setup`, as the browser does: (status, JSON body).
@@ -822,6 +831,7 @@ impl TestApp {
             setup_intent: setup_intent.into(),
             make_primary,
             nickname: String::new(),
+            agreed_terms: Some(self.terms_version().await),
         };
         self.call(args, Some(session)).await
     }

@@ -6,6 +6,7 @@ mod bank_checks;
 mod card_requests;
 mod cards;
 mod cli;
+mod consent;
 mod csrf;
 mod dashboard;
 mod fake_stripe;

@@ -36,6 +36,7 @@ async fn names_and_nicknames_with_markup_are_shown_as_text_in_the_portal_the_off
             setup_intent: body["id"].as_str().unwrap().into(),
             make_primary: true,
             nickname: NICKNAME.into(),
+            agreed_terms: Some(app.terms_version().await),
         },
         Some(&session),
     )

@@ -6,6 +6,7 @@ use app::{
         auth::{CurrentStaff, OfficeLogin, OfficeLogout},
         billing::{CreateInvoice, CreateJob, VoidInvoice},
         call_booking::{CreateCustomer, CustomerForm, UpdateCustomer},
+        card_terms::{CardTermsSettings, SaveCardTerms},
         cards::{OfficeAddPaymentMethod, OfficeBeginCardSetup},
         customers::SearchCustomers,
         record::api::{CustomerRecord, InviteCustomer, RequestCardOnFile},
@@ -44,6 +45,10 @@ fn office_calls(customer: CustomerId) -> Vec<Box<dyn AnyCall>> {
     vec![
         Box::new(OnlinePaymentsSettings {}),
         Box::new(TestProcessorConnection {}),
+        Box::new(CardTermsSettings {}),
+        Box::new(SaveCardTerms {
+            text: "Office-written terms long enough to be accepted as a version.".into(),
+        }),
         Box::new(SaveOnlinePayments {
             online_payments: Some("on".into()),
             saved_payments: None,
@@ -79,6 +84,7 @@ fn office_calls(customer: CustomerId) -> Vec<Box<dyn AnyCall>> {
             setup_intent: "seti_abcdefghijklmnop".into(),
             make_primary: false,
             nickname: String::new(),
+            spoken_consent: true,
         }),
         Box::new(StaffList {}),
         Box::new(AddStaffMember {
@@ -216,6 +222,8 @@ async fn admin_only_functions_are_forbidden_for_an_accountant() {
     let admin_only = [
         OnlinePaymentsSettings::PATH,
         TestProcessorConnection::PATH,
+        CardTermsSettings::PATH,
+        SaveCardTerms::PATH,
         SaveOnlinePayments::PATH,
         StaffList::PATH,
         AddStaffMember::PATH,

@@ -62,6 +62,7 @@ pub(crate) async fn pay(
         payment_method_id: Some(card.into()),
         setup_intent: None,
         save: false,
+        agreed_terms: None,
     };
     app.call(args, Some(session)).await
 }
@@ -367,6 +368,11 @@ async fn pay_new(
         payment_method_id: None,
         setup_intent: Some(setup.into()),
         save,
+        agreed_terms: if save {
+            Some(app.terms_version().await)
+        } else {
+            None
+        },
     };
     app.call(args, Some(session)).await
 }
@@ -436,6 +442,7 @@ async fn a_payment_naming_both_a_saved_card_and_a_new_card_or_neither_is_refused
             payment_method_id,
             setup_intent,
             save: false,
+            agreed_terms: None,
         };
         assert_eq!(
             app.call(args, Some(&session)).await,
@@ -465,6 +472,7 @@ async fn payments_cut_off_mid_flight_leave_no_connection_or_transaction_behind_a
             payment_method_id: Some(card.clone()),
             setup_intent: None,
             save: false,
+            agreed_terms: None,
         };
         let _ = app.request(&impatient, args, Some(&session)).send().await;
     }

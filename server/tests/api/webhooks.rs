@@ -225,6 +225,7 @@ async fn maria_paid_in_full(
         payment_method_id: Some(card),
         setup_intent: None,
         save: false,
+        agreed_terms: None,
     };
     app.call(pay, Some(&session)).await.unwrap();
     let payments = app.store.payments_for_invoice(invoice).await.unwrap();

@@ -6,13 +6,14 @@ mod model;
 mod processor;
 mod reminders;
 
-pub use model::{CardOnFile, ChangeContext, Deleted, SavedCard};
+pub use model::{CardOnFile, ChangeContext, ConsentGiven, Deleted, SavedCard};
 pub use reminders::ReminderKey;
 
 use super::{Backend, Store, StoreError, staff::decode_error};
 use crate::domain::{
     CustomerId, PaymentMethodId, Timestamp,
     card::{Brand, Expiry, Last4, MaskedCard},
+    consent::CardConsent,
     status::{Actor, CardAction, Named as _},
     tokenization::PaymentToken,
 };
@@ -76,6 +77,17 @@ async fn record(
     action: CardAction,
     ctx: &ChangeContext,
 ) -> Result<(), StoreError> {
+    record_with_consent(conn, card, action, None, ctx).await
+}
+
+/// [`record`], with the consent the holder gave (on the "added" row).
+async fn record_with_consent(
+    conn: &mut AnyConnection,
+    card: &SavedCard,
+    action: CardAction,
+    consent: Option<CardConsent>,
+    ctx: &ChangeContext,
+) -> Result<(), StoreError> {
     let (kind, staff) = match ctx.actor {
         Actor::Customer => ("customer", None),
         Actor::Staff(id) => ("staff", Some(id.get())),
@@ -83,7 +95,8 @@ async fn record(
     };
     sqlx::query(
         "INSERT INTO payment_method_events (customer_id, payment_method_id, action, brand, last4, \
-         actor_kind, actor_staff_id, occurred_at, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         actor_kind, actor_staff_id, occurred_at, request_id, consent_kind, consent_terms_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(card.customer_id.get())
     .bind(card.id.get())
@@ -94,6 +107,8 @@ async fn record(
     .bind(staff)
     .bind(ctx.at.unix())
     .bind(ctx.request_id.as_str())
+    .bind(consent.map(CardConsent::kind))
+    .bind(consent.and_then(CardConsent::terms_version).map(i64::from))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -168,6 +183,7 @@ impl Store {
         &self,
         new: &CardOnFile,
         make_primary_requested: bool,
+        consent: &ConsentGiven,
         ctx: &ChangeContext,
     ) -> Result<SavedCard, StoreError> {
         let mut tx = self.begin_card_change(new.customer_id).await?;
@@ -179,8 +195,10 @@ impl Store {
                 .try_get("n")?;
         let row = sqlx::query(
             "INSERT INTO payment_methods (customer_id, token, fingerprint, brand, last4, exp_month, \
-             exp_year, cardholder, zip, nickname, is_primary, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
+             exp_year, cardholder, zip, nickname, is_primary, created_at, updated_at, consent_kind, \
+             consent_terms_version, consent_at, consent_ip, consent_user_agent) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11, $12, $13, $11, $14, $15) \
+             RETURNING id",
         )
         .bind(new.customer_id.get())
         .bind(new.token.as_str())
@@ -193,12 +211,23 @@ impl Store {
         .bind(new.zip.as_str())
         .bind(new.nickname.as_str())
         .bind(ctx.at.unix())
+        .bind(consent.consent.kind())
+        .bind(consent.consent.terms_version().map(i64::from))
+        .bind(consent.ip.as_str())
+        .bind(consent.user_agent.as_str())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "card"))?;
         let id = PaymentMethodId::new(row.try_get("id")?);
         let mut card = card_in(&mut tx, new.customer_id, id).await?;
-        record(&mut tx, &card, CardAction::Added, ctx).await?;
+        record_with_consent(
+            &mut tx,
+            &card,
+            CardAction::Added,
+            Some(consent.consent),
+            ctx,
+        )
+        .await?;
         if existing == 0 || make_primary_requested {
             make_primary(&mut tx, &card, ctx.at).await?;
             card.is_primary = true;
@@ -208,6 +237,44 @@ impl Store {
         }
         tx.commit().await?;
         Ok(card)
+    }
+
+    /// How the holder of one of the customer's cards agreed to keep it on file, and when (`None`
+    /// for a card saved before consent was recorded).
+    pub async fn card_consent(
+        &self,
+        customer: CustomerId,
+        id: PaymentMethodId,
+    ) -> Result<Option<(ConsentGiven, Timestamp)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT consent_kind, consent_terms_version, consent_at, consent_ip, consent_user_agent \
+             FROM payment_methods WHERE customer_id = $1 AND id = $2",
+        )
+        .bind(customer.get())
+        .bind(id.get())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let Some(kind) = row.try_get::<Option<String>, _>("consent_kind")? else {
+            return Ok(None);
+        };
+        let consent = CardConsent::from_stored(&kind, row.try_get("consent_terms_version")?)
+            .ok_or_else(|| decode_error("payment_methods.consent_kind", &kind))?;
+        Ok(Some((
+            ConsentGiven {
+                consent,
+                ip: row
+                    .try_get::<Option<String>, _>("consent_ip")?
+                    .unwrap_or_default(),
+                user_agent: row
+                    .try_get::<Option<String>, _>("consent_user_agent")?
+                    .unwrap_or_default(),
+            },
+            Timestamp::from_unix(
+                row.try_get::<Option<i64>, _>("consent_at")?
+                    .unwrap_or_default(),
+            ),
+        )))
     }
 
     /// Makes one of the customer's cards the primary (nothing changes if it already is).

@@ -3,6 +3,7 @@
 use super::{Store, StoreError, staff::decode_error};
 use crate::domain::{
     CustomerId, StaffId, Timestamp,
+    consent::CardConsent,
     status::{CardAction, Named as _},
 };
 use sqlx::Row;
@@ -22,6 +23,8 @@ pub struct PaymentMethodEvent {
     pub by_processor: bool,
     /// When it happened.
     pub occurred_at: Timestamp,
+    /// How the holder agreed to keep the card (on the "added" row).
+    pub consent: Option<CardConsent>,
 }
 
 impl Store {
@@ -32,7 +35,7 @@ impl Store {
     ) -> Result<Vec<PaymentMethodEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT e.action, e.brand, e.last4, e.actor_kind, e.actor_staff_id, s.name AS staff_name, \
-             e.occurred_at \
+             e.occurred_at, e.consent_kind, e.consent_terms_version \
              FROM payment_method_events e LEFT JOIN staff s ON s.id = e.actor_staff_id \
              WHERE e.customer_id = $1 ORDER BY e.occurred_at DESC, e.id DESC",
         )
@@ -63,6 +66,14 @@ impl Store {
                     staff,
                     by_processor: row.try_get::<String, _>("actor_kind")? == "processor",
                     occurred_at: Timestamp::from_unix(row.try_get("occurred_at")?),
+                    consent: row
+                        .try_get::<Option<String>, _>("consent_kind")?
+                        .and_then(|kind| {
+                            CardConsent::from_stored(
+                                &kind,
+                                row.try_get("consent_terms_version").ok().flatten(),
+                            )
+                        }),
                 })
             })
             .collect()

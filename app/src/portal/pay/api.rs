@@ -72,8 +72,9 @@ fn done(
 
 /// Pays part or all of one of the customer's invoices, with a saved card (`payment_method_id`,
 /// the pay form) or with a card typed on the page (`setup_intent`, a processor setup the browser
-/// confirmed with the card; `save` keeps it on file). The same `idempotency_key` (made when the page was rendered) never charges
-/// twice.
+/// confirmed with the card; `save` keeps it on file, with the customer's agreement to the
+/// card-on-file terms of version `agreed_terms`). The same `idempotency_key` (made when the page
+/// was rendered) never charges twice.
 #[server(endpoint = "invoices/pay")]
 pub async fn pay_invoice(
     invoice_id: String,
@@ -82,6 +83,7 @@ pub async fn pay_invoice(
     #[server(default)] payment_method_id: Option<String>,
     #[server(default)] setup_intent: Option<String>,
     #[server(default)] save: bool,
+    #[server(default)] agreed_terms: Option<u32>,
 ) -> Result<PaymentDone, AppError> {
     use crate::backend::{
         auth::throttle,
@@ -94,7 +96,11 @@ pub async fn pay_invoice(
     cards::require_enabled(&state).await?;
     throttle::per_customer(&state, "payment", customer, throttle::PAYMENT_LIMIT).await?;
     let invoice = invoice_id.parse().map_err(|_| AppError::NotFound)?;
-    let source = PaymentSource::parse(payment_method_id.as_deref(), setup_intent, save)?;
+    let keep = match (save, &setup_intent) {
+        (true, Some(_)) => Some(crate::backend::consent::online(&state, agreed_terms).await?),
+        _ => None,
+    };
+    let source = PaymentSource::parse(payment_method_id.as_deref(), setup_intent, keep)?;
     let ctx = ChangeContext {
         actor: Actor::Customer,
         at: state.clock.now(),

@@ -108,6 +108,7 @@ fn PayForm(
                 payment_method_id: None,
                 setup_intent: Some(card.setup_intent),
                 save: card.make_primary,
+                agreed_terms: card.agreed_terms,
                 amount: amount.get_untracked(),
             });
         });
@@ -122,7 +123,8 @@ fn PayForm(
                 <h2 id="new-card-heading">"Or pay with a new card"</h2>
                 <p>{move || format!("The amount above ({}) is charged to the card you enter.", Cents::parse(&amount.get()).map_or_else(|_| amount.get(), |c| c.to_string()))}</p>
                 <AddCardDialog owner=CardOwner::SignedInCustomer on_confirmed=on_confirmed saving=pay_new.pending() outcome=outcome version=pay_new.version()
-                    primary_label="Save this card for future payments" open_label="Use a new card" submit_label="Pay" />
+                    primary_label="Save this card for future payments" open_label="Use a new card" submit_label="Pay"
+                    consent_only_when_kept=true />
             </section>
         }
     };

@@ -85,31 +85,39 @@ pub async fn payment_methods() -> Result<PaymentMethodsData, AppError> {
 }
 
 /// Starts saving a card: the processor setup the browser confirms with the card (which never
-/// comes here).
+/// comes here), and the card-on-file terms the customer agrees to.
 #[server(endpoint = "payment-methods/setup")]
-pub async fn begin_card_setup() -> Result<crate::domain::tokenization::CardSetup, AppError> {
+pub async fn begin_card_setup() -> Result<crate::domain::tokenization::CardFormStart, AppError> {
     use crate::backend::auth::throttle::{CARD_CHANGE_LIMIT, per_customer};
     let (state, customer, _) = card_caller().await?;
     // Counted apart from card changes: every new card begins with one.
     per_customer(&state, "card-setup", customer, CARD_CHANGE_LIMIT).await?;
-    crate::backend::processor::begin_card_setup(&state, customer).await
+    let terms = crate::backend::consent::current_terms(&state).await?;
+    let setup = crate::backend::processor::begin_card_setup(&state, customer).await?;
+    Ok(crate::domain::tokenization::CardFormStart {
+        setup,
+        terms: Some(terms),
+    })
 }
 
-/// Saves the card a confirmed processor setup holds (no card data comes here).
+/// Saves the card a confirmed processor setup holds (no card data comes here), with the
+/// customer's agreement to the card-on-file terms they were shown (`agreed_terms`, its version).
 #[server(endpoint = "payment-methods/add")]
 pub async fn add_payment_method(
     setup_intent: String,
     make_primary: bool,
     nickname: String,
+    #[server(default)] agreed_terms: Option<u32>,
 ) -> Result<String, AppError> {
     let (state, customer, ctx) = card_changer().await?;
+    let consent = crate::backend::consent::online(&state, agreed_terms).await?;
     let wallet = crate::backend::cards::Wallet {
         state: &state,
         customer,
         ctx: &ctx,
     };
     wallet
-        .save(&setup_intent, make_primary, &nickname)
+        .save(&setup_intent, make_primary, &nickname, &consent)
         .await
         .map(|saved| crate::backend::cards::added_message(&saved))
 }

@@ -69,6 +69,7 @@ fn Cards() -> impl IntoView {
             setup_intent: card.setup_intent,
             make_primary: card.make_primary,
             nickname: card.nickname,
+            agreed_terms: card.agreed_terms,
         });
     });
     // Links from emails open a dialog once the list is there: an expiry reminder's "Update card"

@@ -51,6 +51,17 @@ pub struct CardOnFile {
     pub nickname: String,
 }
 
+/// How, from where and in which browser a card's holder agreed to keep it on file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentGiven {
+    /// Online under a terms version, or spoken (the office added the card).
+    pub consent: crate::domain::consent::CardConsent,
+    /// The address the agreement came from (the staff member's, for spoken consent).
+    pub ip: String,
+    /// The browser's user agent (at most 255 characters).
+    pub user_agent: String,
+}
+
 /// Who, when and in which request a change happened (for the history).
 #[derive(Debug, Clone)]
 pub struct ChangeContext {
