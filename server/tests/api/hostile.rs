@@ -8,7 +8,7 @@ use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_behind_proxy};
 use app::domain::{StaffRole, tokenization::confirm_setup_url};
 
 /// Every argument name the server functions take (unknown ones are ignored by each function).
-const FIELDS: [&str; 42] = [
+const FIELDS: [&str; 46] = [
     "amount",
     "business_name",
     "confirm",
@@ -51,6 +51,10 @@ const FIELDS: [&str; 42] = [
     "lines[0][description]",
     "lines[0][quantity]",
     "lines[0][price]",
+    "agreed_terms",
+    "spoken_consent",
+    "setup_intent",
+    "text",
 ];
 
 /// Values that are wrong in some way for almost every field.
