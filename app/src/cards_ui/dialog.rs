@@ -263,26 +263,7 @@ pub fn AddCardDialog(
                     <label for="card-primary">{primary_label}</label>
                 </div>
                 <Show when=move || consent_asked() && (spoken || terms.with(Option::is_some))>
-                    {move || terms.get().filter(|_| !spoken).map(|t| view! {
-                        <div class="field">
-                            <p id="card-terms-heading" class="field__label">{format!("Card-on-file terms (version {})", t.version)}</p>
-                            <div class="terms" tabindex="0" role="region" aria-labelledby="card-terms-heading">{t.text}</div>
-                        </div>
-                    })}
-                    <div class="field field--check">
-                        <input id="card-consent" type="checkbox" node_ref=consent_box aria-describedby="card-consent-error"
-                            aria-invalid=move || consent_error.with(Option::is_some).to_string()
-                            prop:checked=move || consented.get()
-                            on:change=move |ev| { consented.set(event_target_checked(&ev)); consent_error.set(None); } />
-                        <label for="card-consent">
-                            {if spoken {
-                                "The customer agreed, on the phone or in person, to keep this card on file"
-                            } else {
-                                "I agree to keep this card on file under these terms"
-                            }}
-                        </label>
-                    </div>
-                    <p id="card-consent-error" class="field__error" role="alert">{move || consent_error.get()}</p>
+                    <ConsentField spoken terms consented consent_error consent_box />
                 </Show>
                 <p class="form__error" role="alert">{move || form_error.get()}</p>
                 <div class="dialog__actions">
@@ -293,6 +274,50 @@ pub fn AddCardDialog(
                 </div>
             </form>
         </dialog>
+    }
+    .into_any()
+}
+
+/// The card-on-file terms (portal) and the consent box, or the office's spoken-consent box.
+#[component]
+fn ConsentField(
+    /// The office's spoken consent (no terms shown).
+    spoken: bool,
+    /// The terms to show.
+    terms: RwSignal<Option<CardTerms>>,
+    /// The box.
+    consented: RwSignal<bool>,
+    /// Why the card could not be saved without it.
+    consent_error: RwSignal<Option<String>>,
+    /// The box, to focus when it was not ticked.
+    consent_box: NodeRef<html::Input>,
+) -> impl IntoView {
+    let label = if spoken {
+        "The customer agreed, on the phone or in person, to keep this card on file"
+    } else {
+        "I agree to keep this card on file under these terms"
+    };
+    let shown = move || {
+        terms.get().filter(|_| !spoken).map(|t| {
+            view! {
+                <div class="field">
+                    <p id="card-terms-heading" class="field__label">{format!("Card-on-file terms (version {})", t.version)}</p>
+                    <div class="terms" tabindex="0" role="region" aria-labelledby="card-terms-heading">{t.text}</div>
+                </div>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        {shown}
+        <div class="field field--check">
+            <input id="card-consent" type="checkbox" node_ref=consent_box aria-describedby="card-consent-error"
+                aria-invalid=move || consent_error.with(Option::is_some).to_string()
+                prop:checked=move || consented.get()
+                on:change=move |ev| { consented.set(event_target_checked(&ev)); consent_error.set(None); } />
+            <label for="card-consent">{label}</label>
+        </div>
+        <p id="card-consent-error" class="field__error" role="alert">{move || consent_error.get()}</p>
     }
     .into_any()
 }
