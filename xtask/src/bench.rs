@@ -299,7 +299,11 @@ fn add_cards(addr: SocketAddr, c: &Customer, count: usize) -> Result<(), String>
                 confirmed.status
             ));
         }
-        let body = format!("setup_intent={setup_id}&make_primary=false&nickname=Card+{i}");
+        // The customer agrees to the card-on-file terms the setup's answer showed.
+        let terms = string_after(&setup, "\"version\":");
+        let body = format!(
+            "setup_intent={setup_id}&make_primary=false&nickname=Card+{i}&agreed_terms={terms}"
+        );
         match post(addr, "/api/payment-methods/add", &c.cookie, &c.ip, &body)? {
             (200, _) => {}
             (status, answer) => return Err(format!("adding a card answered {status}: {answer}")),

@@ -302,7 +302,11 @@ fn client(addr: SocketAddr, n: usize, c: &Customer, limits: &Limits) -> Seen {
         };
         if status == 200 {
             let make_primary = round.is_multiple_of(3);
-            let body = format!("setup_intent={setup_id}&make_primary={make_primary}&nickname=");
+            // Agreeing to the card-on-file terms the setup's answer showed.
+            let terms = string_after(&setup, "\"version\":");
+            let body = format!(
+                "setup_intent={setup_id}&make_primary={make_primary}&nickname=&agreed_terms={terms}"
+            );
             let Some((status, _)) = call(&mut seen, "add", "/api/payment-methods/add", &body)
             else {
                 break;
