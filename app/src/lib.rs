@@ -128,6 +128,7 @@ fn escape_title(text: &str) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    ui::provide_done_post();
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|page: String| {

@@ -1,10 +1,12 @@
 //! Small building blocks shared by the portal's forms.
 
 mod confirm;
+mod done;
 mod sign_in;
 mod table;
 
 pub use confirm::{Confirm, ConfirmButton};
+pub use done::{form_action, provide_done_post};
 pub use sign_in::{SignInCard, SignInFields};
 pub use table::{RowTable, Table};
 
@@ -67,7 +69,8 @@ impl Changes {
         Changes(RwSignal::new(0))
     }
 
-    /// Also counts each successful result of `action` from now on.
+    /// Also counts each successful result of `action` from now on (not one it started with: the
+    /// page was loaded after it).
     pub fn track<I, O>(self, action: ServerAction<I>) -> Self
     where
         I: leptos::server_fn::ServerFn<Output = O, Error = AppError>
@@ -77,8 +80,8 @@ impl Changes {
             + 'static,
         O: Clone + Send + Sync + 'static,
     {
-        Effect::new(move |_| {
-            if matches!(action.value().get(), Some(Ok(_))) {
+        Effect::new(move |first: Option<()>| {
+            if matches!(action.value().get(), Some(Ok(_))) && first.is_some() {
                 self.bump();
             }
         });

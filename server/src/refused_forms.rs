@@ -124,6 +124,8 @@ fn with_input(
     fields: &[(String, String)],
 ) -> Option<String> {
     let mut url = url::Url::parse(location).ok()?;
+    // What an earlier refused post left in the page's address is replaced.
+    strip_kept_input(&mut url);
     if !had_referer && let Some(page) = token_page(path) {
         let token = fields
             .iter()
@@ -152,13 +154,41 @@ fn with_input(
             }
         }
     }
-    // Same-site redirects stay relative: the page is on this site whatever the Host said.
+    Some(relative(&url))
+}
+
+/// `location` (a redirect back to a page after a post that worked) without the typed values an
+/// earlier refused post left in the page's address.
+pub fn without_kept_input(location: &str) -> Option<String> {
+    let mut url = url::Url::parse(location)
+        .or_else(|_| url::Url::parse("http://localhost/")?.join(location))
+        .ok()?;
+    strip_kept_input(&mut url);
+    Some(relative(&url))
+}
+
+/// Removes every `__in_…` pair from `url`'s query.
+fn strip_kept_input(url: &mut url::Url) {
+    let rest: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !k.starts_with(INPUT_PREFIX))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if rest.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(rest);
+    }
+}
+
+/// Same-site redirects stay relative: the page is on this site whatever the Host said.
+fn relative(url: &url::Url) -> String {
     let mut relative = url.path().to_owned();
     if let Some(q) = url.query() {
         relative.push('?');
         relative.push_str(q);
     }
-    Some(relative)
+    relative
 }
 
 #[cfg(test)]
@@ -208,6 +238,27 @@ mod tests {
         assert_eq!(
             back,
             "/verify?token=t0k3n&__path=%2Fapi%2Faccept-invitation&__err=xyz&__in_next=%2Fpayment-methods%3Fadd%3D1"
+        );
+    }
+
+    #[test]
+    fn typed_values_of_an_earlier_refusal_are_replaced_and_dropped_after_a_post_that_worked() {
+        let back = with_input(
+            "http://portal.test/account?__in_name=old&tab=2&__err=e",
+            "/api/account",
+            true,
+            &fields(&[("name", "new")]),
+        )
+        .unwrap();
+        assert_eq!(back, "/account?tab=2&__err=e&__in_name=new");
+        assert_eq!(
+            without_kept_input("http://portal.test/payment-methods?__in_id=1&__in_zip=94107")
+                .unwrap(),
+            "/payment-methods"
+        );
+        assert_eq!(
+            without_kept_input("/cards?page=2&__in_zip=1").unwrap(),
+            "/cards?page=2"
         );
     }
 

@@ -102,6 +102,10 @@ pub fn build_router_with_routes(
         // Innermost first: each `.layer` wraps everything above it.
         .layer(from_fn(require_sign_in))
         .layer(from_fn(crate::refused_forms::keep_refused_input))
+        .layer(from_fn_with_state(
+            Https(https),
+            crate::done_forms::keep_done_posts,
+        ))
         .layer(from_fn_with_state(state, resolve_caller))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(from_fn(api_error_status))

@@ -123,6 +123,16 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 #[derive(Clone, Debug)]
 pub struct Caller(pub Option<crate::backend::auth::sessions::Session>);
 
+/// What a server function answered to a form post without JavaScript, carried by the server to
+/// the page the post returned to (`ui::form_action` starts the page's action with it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DonePost {
+    /// The function's path, e.g. `/api/payment-methods/set-primary`.
+    pub path: String,
+    /// Its answer as the function encoded it (JSON).
+    pub output: String,
+}
+
 /// The caller's session cookie and address.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {

@@ -168,7 +168,7 @@ pub fn OnlinePaymentsPage() -> impl IntoView {
 /// "Test connection" and its answer (a plain form post without JavaScript).
 #[component]
 fn ConnectionCheck() -> impl IntoView {
-    let check = ServerAction::<TestProcessorConnection>::new();
+    let check = crate::ui::form_action::<TestProcessorConnection>();
     let worked = move || check.value().get().and_then(Result::ok);
     let failed = move || {
         check
@@ -188,7 +188,7 @@ fn ConnectionCheck() -> impl IntoView {
 
 #[component]
 fn OnlinePaymentsForm() -> impl IntoView {
-    let save = ServerAction::<SaveOnlinePayments>::new();
+    let save = crate::ui::form_action::<SaveOnlinePayments>();
     // The form loads once (so a reload never overwrites what the admin is editing); the change
     // history reloads after every save.
     let data = Resource::new(|| (), |_| online_payments_settings());

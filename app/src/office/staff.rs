@@ -117,8 +117,8 @@ pub fn StaffPage() -> impl IntoView {
 
 #[component]
 fn StaffAdmin() -> impl IntoView {
-    let add = ServerAction::<AddStaffMember>::new();
-    let toggle = ServerAction::<SetStaffEnabled>::new();
+    let add = crate::ui::form_action::<AddStaffMember>();
+    let toggle = crate::ui::form_action::<SetStaffEnabled>();
     let list = Resource::new(
         move || (add.version().get(), toggle.version().get()),
         |_| staff_list(),

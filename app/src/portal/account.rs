@@ -74,8 +74,8 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn AccountDetails() -> impl IntoView {
     let overview = Resource::new(|| (), |_| account_overview());
-    let change = ServerAction::<ChangePassword>::new();
-    let others = ServerAction::<SignOutOtherDevices>::new();
+    let change = crate::ui::form_action::<ChangePassword>();
+    let others = crate::ui::form_action::<SignOutOtherDevices>();
     let error = action_error(change);
     let changed = move || matches!(change.value().get(), Some(Ok(())));
     let others_message = move || match others.value().get() {

@@ -85,7 +85,7 @@ pub fn CheckYourEmail(
 /// Email in, the same confirmation out.
 #[component]
 pub fn RequestInvitationPage() -> impl IntoView {
-    let request = ServerAction::<RequestInvitation>::new();
+    let request = crate::ui::form_action::<RequestInvitation>();
     let error = action_error(request);
     let done = move || matches!(request.value().get(), Some(Ok(())));
     view! {

@@ -46,7 +46,7 @@ pub async fn reset_password(
 /// Email in, the same confirmation out.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let request = ServerAction::<ForgotPassword>::new();
+    let request = crate::ui::form_action::<ForgotPassword>();
     let error = action_error(request);
     let done = move || matches!(request.value().get(), Some(Ok(())));
     view! {

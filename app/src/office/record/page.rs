@@ -23,12 +23,12 @@ pub fn CustomerRecordPage() -> impl IntoView {
 #[component]
 fn Record() -> impl IntoView {
     let id = use_id();
-    let add_job = ServerAction::<CreateJob>::new();
-    let add_invoice = ServerAction::<CreateInvoice>::new();
-    let void = ServerAction::<VoidInvoice>::new();
-    let invite = ServerAction::<InviteCustomer>::new();
+    let add_job = crate::ui::form_action::<CreateJob>();
+    let add_invoice = crate::ui::form_action::<CreateInvoice>();
+    let void = crate::ui::form_action::<VoidInvoice>();
+    let invite = crate::ui::form_action::<InviteCustomer>();
     let add_card = ServerAction::<OfficeAddPaymentMethod>::new();
-    let request_card = ServerAction::<RequestCardOnFile>::new();
+    let request_card = crate::ui::form_action::<RequestCardOnFile>();
     let changes = Changes::new()
         .track(request_card)
         .track(add_job)
