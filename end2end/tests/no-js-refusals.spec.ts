@@ -38,6 +38,8 @@ test("a refused new password on the reset page stays on that page, link and all"
   await page.goto("/forgot-password");
   await page.getByLabel("Email").fill(maria.email);
   await submit(page, "Send reset link");
+  // What the page says after the post, as with JavaScript.
+  await expect(page.getByRole("status").filter({ hasText: "Check your email" })).toBeVisible();
   const link = new URL(await linkFromNewEmail(maria.email, "/reset-password?token=", seen));
   await page.goto(link.pathname + link.search);
   await page.getByLabel("New password", { exact: true }).fill("a long enough password");
@@ -119,4 +121,56 @@ test("refused office forms keep what was typed: a staff member, a job on the cus
   await expect(page.getByLabel("Technician")).toHaveValue("Jordan Lee");
   await expect(page.locator("#job-date")).toHaveValue("2026-12-07");
   await expect(page.locator("#job-summary-error")).not.toBeEmpty();
+});
+
+async function officeSignIn(page: Page) {
+  await page.goto("/office/login");
+  await page.getByLabel("Email").fill(officeAdmin);
+  await page.getByLabel("Password").fill(officePassword);
+  await submit(page, "Sign in");
+}
+
+test("refused office forms keep what was typed: an invoice, a customer's details, the card terms", async ({ page }) => {
+  await officeSignIn(page);
+  const record = await page.goto("/office/customers").then(() => page.locator('a[href^="/office/customers/"]').first().getAttribute("href"));
+  await page.goto(record ?? "/office/customers/1");
+  // An invoice with a line but no due date: refused, the form open again with the line.
+  await page.getByText("Create an invoice").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#invoice-description_1").fill("Filter change");
+  await page.locator("#invoice-quantity_1").fill("2");
+  await page.locator("#invoice-price_1").fill("12.50");
+  await submit(page, "Create invoice");
+  await expect(page.locator("#invoice-due-error")).not.toBeEmpty();
+  await expect(page.locator("#invoice-description_1")).toHaveValue("Filter change");
+  await expect(page.locator("#invoice-quantity_1")).toHaveValue("2");
+  await expect(page.locator("#invoice-price_1")).toHaveValue("12.50");
+
+  // The customer's details with an email that is not one.
+  await page.goto(`${record}/edit`);
+  const name = await page.getByLabel("Name").inputValue();
+  await page.getByLabel("Email").fill("not an email");
+  await page.getByLabel("Commercial").check();
+  await submit(page, "Save changes");
+  await expect(page.locator("#customer-email-error")).not.toBeEmpty();
+  await expect(page.getByLabel("Email")).toHaveValue("not an email");
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+  await expect(page.getByLabel("Commercial")).toBeChecked();
+
+  // Terms too short to tell a customer anything.
+  await page.goto("/office/settings/online-payments");
+  await page.locator("#card-terms-text").fill("Too short.");
+  await submit(page, "Save terms");
+  await expect(page.locator("#card-terms-error")).not.toBeEmpty();
+  await expect(page.locator("#card-terms-text")).toHaveValue("Too short.");
+});
+
+test("an office form that worked says so without JavaScript, once", async ({ page }) => {
+  await officeSignIn(page);
+  await page.goto("/office/settings/online-payments");
+  await submit(page, "Test connection");
+  const answer = page.getByRole("status").filter({ hasText: "answered: the connection works." });
+  await expect(answer).toBeVisible();
+  await page.reload();
+  await expect(answer).toHaveCount(0);
 });

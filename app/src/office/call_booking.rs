@@ -150,7 +150,9 @@ pub async fn update_customer(id: String, customer: CustomerForm) -> Result<Custo
 /// The customer fields, with errors next to each.
 #[component]
 fn CustomerFields(values: CustomerForm, error: Signal<Option<AppError>>) -> impl IntoView {
-    let kind = CustomerKind::parse(&values.kind).unwrap_or(CustomerKind::Residential);
+    // The choice sent with a refused post without JavaScript wins over the stored one.
+    let kind = crate::ui::kept_input("customer[kind]").unwrap_or(values.kind);
+    let kind = CustomerKind::parse(&kind).unwrap_or(CustomerKind::Residential);
     view! {
         <TextField label="Name" name="customer[name]" id="customer-name" autocomplete="name" value=values.name error=field_message(error, "name") />
         <TextField label="Email" name="customer[email]" id="customer-email" kind="email" autocomplete="email" value=values.email error=field_message(error, "email") />
@@ -176,7 +178,7 @@ pub fn CallBookingPage() -> impl IntoView {
 
 #[component]
 fn BookingForm() -> impl IntoView {
-    let create = ServerAction::<CreateCustomer>::new();
+    let create = crate::ui::form_action::<CreateCustomer>();
     let error = action_error(create);
     let created = move || create.value().get().and_then(Result::ok);
     view! {
@@ -209,7 +211,7 @@ pub fn EditCustomerPage() -> impl IntoView {
 fn EditForm() -> impl IntoView {
     let id = use_id();
     let record = Resource::new(id, |id| super::record::customer_record(id, None));
-    let update = ServerAction::<UpdateCustomer>::new();
+    let update = crate::ui::form_action::<UpdateCustomer>();
     let error = action_error(update);
     view! {
         <h1>"Edit customer"</h1>

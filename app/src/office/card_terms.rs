@@ -66,7 +66,7 @@ pub async fn save_card_terms(text: String) -> Result<u32, AppError> {
 /// The terms' editor and their versions.
 #[component]
 pub fn CardTermsSection() -> impl IntoView {
-    let save = ServerAction::<SaveCardTerms>::new();
+    let save = crate::ui::form_action::<SaveCardTerms>();
     let data = Resource::new(move || save.version().get(), |_| card_terms_settings());
     let error = action_error(save);
     let saved = move || {
@@ -87,7 +87,7 @@ pub fn CardTermsSection() -> impl IntoView {
                         <label for="card-terms-text">{format!("Terms (customers now agree to version {})", v.current.version)}</label>
                         <textarea id="card-terms-text" name="text" rows="8" aria-describedby="card-terms-error"
                             aria-invalid=move || field_message(error, "terms").get().is_some().to_string()>
-                            {v.current.text.clone()}
+                            {crate::ui::kept_input("text").unwrap_or_else(|| v.current.text.clone())}
                         </textarea>
                         <p id="card-terms-error" class="field__error" role="alert">{move || field_message(error, "terms").get()}</p>
                     </div>

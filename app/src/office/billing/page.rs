@@ -8,7 +8,7 @@ use crate::{
         CustomerId,
         status::{JobStatus, Named as _},
     },
-    ui::{SubmitButton, TextField, action_error, field_message, form_message},
+    ui::{SubmitButton, TextField, action_error, field_message, form_message, kept_input},
 };
 use leptos::prelude::*;
 
@@ -45,6 +45,7 @@ pub fn InvoiceForm(
     action: ServerAction<CreateInvoice>,
 ) -> impl IntoView {
     let error = action_error(action);
+    let kept_job = kept_input("job_id");
     view! {
         <ActionForm action=action attr:novalidate="true" attr:class="form">
             <input type="hidden" name="customer_id" value=customer.to_string() />
@@ -54,7 +55,7 @@ pub fn InvoiceForm(
                 <select id="invoice-job" name="job_id">
                     <option value="">"No job"</option>
                     {jobs.into_iter().map(|j| view! {
-                        <option value=j.id.to_string()>{format!("{} · {}", j.date.iso_date(), j.summary)}</option>
+                        <option value=j.id.to_string() selected=kept_job.as_deref() == Some(j.id.to_string().as_str())>{format!("{} · {}", j.date.iso_date(), j.summary)}</option>
                     }).collect_view()}
                 </select>
                 <p class="field__error" role="alert">{move || field_message(error, "job_id").get()}</p>
@@ -88,10 +89,12 @@ fn LineField(
     let id = format!("invoice-{field}");
     let error_id = format!("{id}-error");
     let message = Signal::derive(move || error.get().and_then(|e| e.message_for(&field)));
+    // What was typed before a refused post without JavaScript.
+    let kept = kept_input(&name);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id name=name type=kind inputmode=if kind == "number" { "numeric" } else if label.contains("price") { "decimal" } else { "text" }
+            <input id=id name=name value=kept type=kind inputmode=if kind == "number" { "numeric" } else if label.contains("price") { "decimal" } else { "text" }
                 aria-describedby=error_id.clone() aria-invalid=move || message.get().is_some().to_string() />
             <p id=error_id class="field__error" role="alert">{move || message.get()}</p>
         </div>

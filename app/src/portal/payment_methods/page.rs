@@ -6,7 +6,7 @@ use super::api::{
     AddPaymentMethod, DeletePaymentMethod, SetPrimaryPaymentMethod, UpdatePaymentMethod,
     payment_methods,
 };
-use crate::ui::{Changes, LoadError, Loaded};
+use crate::ui::{Changes, LoadError, Loaded, form_action, kept_input};
 use crate::{
     cards_ui::{
         ADD_CARD_DIALOG, AddCardDialog, CardOwner, CardRow, CardSummary, HistoryList,
@@ -38,15 +38,28 @@ struct RowActions {
 fn Cards() -> impl IntoView {
     let add = ServerAction::<AddPaymentMethod>::new();
     let actions = RowActions {
-        set_primary: ServerAction::new(),
-        delete: ServerAction::new(),
-        update: ServerAction::new(),
+        set_primary: form_action(),
+        delete: form_action(),
+        update: form_action(),
     };
-    // The latest result of any action, for the live region; a success also reloads the list.
-    let notice = RwSignal::new(None::<Result<String, AppError>>);
+    // The latest result of any action, for the live region; a success also reloads the list. A
+    // page loaded after a post without JavaScript starts with that post's result.
+    let first = [
+        (actions.set_primary.value().get_untracked(), true),
+        (actions.delete.value().get_untracked(), true),
+        (actions.update.value().get_untracked(), false),
+    ]
+    .into_iter()
+    .find_map(|(result, errors_here)| result.filter(|r| r.is_ok() || errors_here));
+    let notice = RwSignal::new(first);
     let changes = Changes::new();
     let watch = move |value: Signal<Option<Result<String, AppError>>>, errors_here: bool| {
-        Effect::new(move |_| {
+        Effect::new(move |seen: Option<()>| {
+            // What the page started with is already in `notice` and in the list.
+            if seen.is_none() {
+                value.track();
+                return;
+            }
             if let Some(result) = value.get() {
                 if result.is_ok() {
                     changes.bump();
@@ -153,9 +166,39 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
                 .and_then(|e| e.message_for(field))
         }
     };
+    // The error that belongs to no field (e.g. the card was removed meanwhile).
+    let update_general = move || {
+        actions
+            .update
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| {
+                ["expiry", "zip", "nickname"]
+                    .iter()
+                    .all(|f| e.message_for(f).is_none())
+            })
+    };
+    // A refused edit without JavaScript comes back with its message and what was typed: the
+    // card's Edit dialog is open when the page arrives, its fields as they were sent.
+    let refused_here = actions
+        .update
+        .value()
+        .with_untracked(|v| matches!(v, Some(Err(_))))
+        && kept_input("id").as_deref() == Some(id.as_str());
+    let typed = |name: &str, stored: String| {
+        if refused_here {
+            kept_input(name).unwrap_or_default()
+        } else {
+            stored
+        }
+    };
     let primary = card.is_primary;
-    let expiry = card.expiry.to_string();
-    let (zip, nickname) = (card.zip.clone(), card.nickname.clone());
+    let expiry = typed("expiry", card.expiry.to_string());
+    let (zip, nickname) = (
+        typed("zip", card.zip.clone()),
+        typed("nickname", card.nickname.clone()),
+    );
     let (open_delete, open_edit) = (delete_dialog.clone(), edit_dialog.clone());
     let (close_delete, close_edit) = (delete_dialog.clone(), edit_dialog.clone());
     let set_primary_form = (!primary && !card.expired).then(|| {
@@ -179,6 +222,16 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
     );
     let (expiry_for, zip_for, nickname_for) =
         (expiry_id.clone(), zip_id.clone(), nickname_id.clone());
+    let (expiry_error_id, zip_error_id, nickname_error_id) = (
+        format!("{expiry_id}-error"),
+        format!("{zip_id}-error"),
+        format!("{nickname_id}-error"),
+    );
+    let (expiry_error_for, zip_error_for, nickname_error_for) = (
+        expiry_error_id.clone(),
+        zip_error_id.clone(),
+        nickname_error_id.clone(),
+    );
     let (hidden_label_1, hidden_label_2) = (format!(" {label}"), format!(" {label}"));
     let (delete_heading, edit_heading) = (format!("Delete {label}?"), format!("Edit {label}"));
     let (id_delete, id_edit) = (id.clone(), id);
@@ -213,25 +266,29 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
                     </ActionForm>
                 </div>
             </dialog>
-            <dialog id=edit_for_dialog class="dialog" aria-labelledby=edit_labelledby>
+            <dialog id=edit_for_dialog class="dialog" aria-labelledby=edit_labelledby open=refused_here>
                 <h2 id=edit_title>{edit_heading}</h2>
                 <ActionForm action=actions.update attr:class="form" attr:novalidate="true">
                     <input type="hidden" name="id" value=id_edit />
                     <div class="field">
                         <label for=expiry_for>"Expiry (MM/YY)"</label>
-                        <input id=expiry_id name="expiry" value=expiry inputmode="numeric" autocomplete="cc-exp" />
-                        <p class="field__error" role="alert">{update_error("expiry")}</p>
+                        <input id=expiry_id name="expiry" value=expiry inputmode="numeric" autocomplete="cc-exp"
+                            aria-describedby=expiry_error_for aria-invalid=move || update_error("expiry")().is_some().to_string() />
+                        <p id=expiry_error_id class="field__error" role="alert">{update_error("expiry")}</p>
                     </div>
                     <div class="field">
                         <label for=zip_for>"Billing ZIP code"</label>
-                        <input id=zip_id name="zip" value=zip inputmode="numeric" autocomplete="postal-code" />
-                        <p class="field__error" role="alert">{update_error("zip")}</p>
+                        <input id=zip_id name="zip" value=zip inputmode="numeric" autocomplete="postal-code"
+                            aria-describedby=zip_error_for aria-invalid=move || update_error("zip")().is_some().to_string() />
+                        <p id=zip_error_id class="field__error" role="alert">{update_error("zip")}</p>
                     </div>
                     <div class="field">
                         <label for=nickname_for>"Nickname (optional)"</label>
-                        <input id=nickname_id name="nickname" value=nickname maxlength="40" />
-                        <p class="field__error" role="alert">{update_error("nickname")}</p>
+                        <input id=nickname_id name="nickname" value=nickname maxlength="40"
+                            aria-describedby=nickname_error_for aria-invalid=move || update_error("nickname")().is_some().to_string() />
+                        <p id=nickname_error_id class="field__error" role="alert">{update_error("nickname")}</p>
                     </div>
+                    <p class="form__error" role="alert">{move || update_general().map(|e| e.to_string())}</p>
                     <div class="dialog__actions">
                         <button type="button" class="button" commandfor=edit_for_close command="close"
                             on:click=move |_| close_dialog(&close_edit)>"Cancel"</button>
