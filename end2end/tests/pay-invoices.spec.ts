@@ -27,14 +27,22 @@ test("a customer pays an invoice in part and in full with the primary card; a de
   await signIn(page);
   await expect(page.getByRole("region", { name: "Balance due" })).toContainText("$254.50");
 
-  // The primary card is preselected; a partial payment of $1.00.
-  await openPayPage(page);
+  // The primary card is preselected; a partial payment of $1.00, with the keyboard alone (as
+  // keyboard.spec.ts does the card flows): Enter on the link, typing the amount, Enter on Pay.
+  await page.goto("/");
+  await page.getByRole("region", { name: "Open invoices" }).getByRole("link", { name: "Pay INV-01002" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Pay invoice INV-01002" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
   await expect(page.getByLabel(/Visa •••• 4242 \(primary\)/)).toBeChecked();
   await expect(page.getByLabel("Amount")).toHaveValue("254.50");
-  await page.getByLabel("Amount").fill("1.00");
+  await page.getByLabel("Amount").focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.type("1.00");
   await expect(page.getByText("Pay $1.00 with Visa •••• 4242")).toBeVisible();
   let seen = seenEmails();
-  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await page.getByRole("button", { name: "Pay", exact: true }).focus();
+  await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
   await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$1.00");
   await expect(page.getByRole("region", { name: "Receipt" })).toContainText("Visa •••• 4242");
