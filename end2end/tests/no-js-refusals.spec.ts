@@ -130,7 +130,7 @@ async function officeSignIn(page: Page) {
   await submit(page, "Sign in");
 }
 
-test("refused office forms keep what was typed: an invoice, a customer's details, the card terms", async ({ page }) => {
+test("refused office forms keep what was typed: an invoice, a customer's details, the settings, the card terms", async ({ page }) => {
   await officeSignIn(page);
   const record = await page.goto("/office/customers").then(() => page.locator('a[href^="/office/customers/"]').first().getAttribute("href"));
   await page.goto(record ?? "/office/customers/1");
@@ -156,6 +156,19 @@ test("refused office forms keep what was typed: an invoice, a customer's details
   await expect(page.getByLabel("Email")).toHaveValue("not an email");
   await expect(page.getByLabel("Name")).toHaveValue(name);
   await expect(page.getByLabel("Commercial")).toBeChecked();
+
+  // A reply-to address that is not one, with a switch turned off: refused, nothing saved, the
+  // form as it was sent.
+  await page.goto("/office/settings/online-payments");
+  await page.getByRole("switch", { name: "Saved payments in Customer Portal (beta)" }).uncheck();
+  await page.getByLabel("Reply-to email").fill("office at brightside");
+  await submit(page, "Save settings");
+  await expect(page.locator("#reply-to-error")).not.toBeEmpty();
+  await expect(page.getByLabel("Reply-to email")).toHaveValue("office at brightside");
+  await expect(page.getByRole("switch", { name: "Saved payments in Customer Portal (beta)" })).not.toBeChecked();
+  await expect(page.getByRole("switch", { name: "Enable online payments" })).toBeChecked();
+  await page.goto("/office/settings/online-payments");
+  await expect(page.getByRole("switch", { name: "Saved payments in Customer Portal (beta)" })).toBeChecked();
 
   // Terms too short to tell a customer anything.
   await page.goto("/office/settings/online-payments");

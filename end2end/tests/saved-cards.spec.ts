@@ -227,6 +227,10 @@ test.describe("without JavaScript", () => {
     await expect(primaryBadge(row(page, "Mastercard •••• 4444"))).toBeVisible();
     await expect(primaryBadge(row(page, "Visa •••• 4242"))).toHaveCount(0);
 
+    // The same page in a second tab, still listing the card the first tab deletes.
+    const stale = await page.context().newPage();
+    await stale.goto("/payment-methods");
+
     await row(page, "Visa •••• 4242").getByRole("button", { name: "Delete" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete Visa •••• 4242?" });
     await expect(confirm).toBeVisible();
@@ -238,5 +242,12 @@ test.describe("without JavaScript", () => {
     // The message is said once: loading the page again shows the list only.
     await page.reload();
     await expect(page.getByText("Visa •••• 4242 was deleted.")).toHaveCount(0);
+
+    // Deleting it again from the stale tab is refused with a plain sentence; nothing changes.
+    await row(stale, "Visa •••• 4242").getByRole("button", { name: "Delete" }).click();
+    await stale.getByRole("dialog", { name: "Delete Visa •••• 4242?" }).getByRole("button", { name: "Delete" }).click();
+    await stale.waitForLoadState("load");
+    await expect(stale.getByRole("alert").filter({ hasText: "We couldn't find that. It may have been removed." })).toBeVisible();
+    await expect(row(stale, "Mastercard •••• 4444")).toHaveCount(1);
   });
 });

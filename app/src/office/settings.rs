@@ -195,6 +195,16 @@ fn OnlinePaymentsForm() -> impl IntoView {
     let history = Resource::new(move || save.version().get(), |_| online_payments_settings());
     let error = action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(()))).then_some("Settings saved.");
+    // After a refused post without JavaScript the switches show what was sent (a box left
+    // unticked sends nothing).
+    let refused = save.value().with_untracked(|v| matches!(v, Some(Err(_))));
+    let switch = move |name: &str, stored: bool| {
+        if refused {
+            crate::ui::kept_input(name).is_some()
+        } else {
+            stored
+        }
+    };
     view! {
         <AdminOnly>
         <p class="breadcrumb">"Settings › Invoicing"</p>
@@ -204,11 +214,11 @@ fn OnlinePaymentsForm() -> impl IntoView {
                             <p class="notice notice--ok" role="status">{saved}</p>
                             <ActionForm action=save attr:novalidate="true" attr:class="form">
                                 <label class="switch">
-                                    <input type="checkbox" role="switch" name="online_payments" value="on" checked=v.online_payments />
+                                    <input type="checkbox" role="switch" name="online_payments" value="on" checked=switch("online_payments", v.online_payments) />
                                     <span>"Enable online payments"</span>
                                 </label>
                                 <label class="switch">
-                                    <input type="checkbox" role="switch" name="saved_payments" value="on" checked=v.saved_payments />
+                                    <input type="checkbox" role="switch" name="saved_payments" value="on" checked=switch("saved_payments", v.saved_payments) />
                                     <span>"Saved payments in Customer Portal (beta)"</span>
                                 </label>
                                 <p class="field__hint">"Saved cards and paying in the portal only work while online payments are enabled."</p>
