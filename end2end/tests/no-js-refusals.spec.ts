@@ -50,6 +50,33 @@ test("a refused new password on the reset page stays on that page, link and all"
   await expect(page.getByLabel("New password", { exact: true })).toHaveValue("");
 });
 
+test("a refused card edit comes back with its dialog open, the message and what was typed", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(maria.email);
+  await page.getByLabel("Password", { exact: true }).fill(maria.password);
+  await submit(page, "Login");
+  await page.goto("/payment-methods");
+  // Edit opens without JavaScript (an invoker command); an impossible month changes nothing.
+  const card = page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").first();
+  const label = (await card.locator(".pm__number").textContent()) ?? "";
+  await card.getByRole("button", { name: "Edit" }).click();
+  let edit = page.getByRole("dialog", { name: `Edit ${label}` });
+  await expect(edit).toBeVisible();
+  await edit.getByLabel("Expiry (MM/YY)").fill("13/30");
+  await edit.getByLabel("Nickname (optional)").fill("Van card");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await page.waitForLoadState("load");
+  edit = page.getByRole("dialog", { name: `Edit ${label}` });
+  await expect(edit).toBeVisible();
+  await expect(edit.getByLabel("Expiry (MM/YY)")).toHaveValue("13/30");
+  await expect(edit.getByLabel("Expiry (MM/YY)")).toHaveAttribute("aria-invalid", "true");
+  await expect(edit.getByLabel("Nickname (optional)")).toHaveValue("Van card");
+  await expect(edit.locator('[id$="-expiry-error"]')).not.toBeEmpty();
+  await edit.getByRole("button", { name: "Cancel" }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByRole("list", { name: "Saved cards" })).not.toContainText("Van card");
+});
+
 // Lakeside's invoice stays open through the whole suite (Maria's are paid by pay-invoices).
 const lakeside = { email: "maintenance@lakesidepm.example", password: "brightside-lakeside-demo" };
 

@@ -197,29 +197,10 @@ test("a customer adds, switches and deletes cards, and the office sees every ste
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("Edit, Set as Primary and Delete work as plain form posts, and say what they did", async ({ page }) => {
+  test("Set as Primary and Delete work as plain form posts and say what they did; a stale Delete is refused", async ({ page }) => {
     await signIn(page, maria);
     await page.goto("/payment-methods");
     await expect(primaryBadge(row(page, "Visa •••• 4242"))).toBeVisible();
-
-    // A refused edit comes back with its dialog open, the message next to the field and what
-    // was typed, and changes nothing.
-    await row(page, "Mastercard •••• 4444").getByRole("button", { name: "Edit" }).click();
-    let edit = page.getByRole("dialog", { name: "Edit Mastercard •••• 4444" });
-    await expect(edit).toBeVisible();
-    await edit.getByLabel("Expiry (MM/YY)").fill("13/30");
-    await edit.getByLabel("Nickname (optional)").fill("Van card");
-    await edit.getByRole("button", { name: "Save changes" }).click();
-    await page.waitForLoadState("load");
-    edit = page.getByRole("dialog", { name: "Edit Mastercard •••• 4444" });
-    await expect(edit).toBeVisible();
-    await expect(edit.getByLabel("Expiry (MM/YY)")).toHaveValue("13/30");
-    await expect(edit.getByLabel("Expiry (MM/YY)")).toHaveAttribute("aria-invalid", "true");
-    await expect(edit.getByLabel("Nickname (optional)")).toHaveValue("Van card");
-    await expect(edit.locator('[id$="-expiry-error"]')).not.toBeEmpty();
-    await edit.getByRole("button", { name: "Cancel" }).click();
-    await expect(edit).toBeHidden();
-    await expect(row(page, "Mastercard •••• 4444")).not.toContainText("Van card");
 
     await row(page, "Mastercard •••• 4444").getByRole("button", { name: "Set as Primary" }).click();
     await expect(page).toHaveURL(/\/payment-methods\??$/);
