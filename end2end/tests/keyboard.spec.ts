@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { officeAdmin, officePassword } from "../playwright.config";
 import { cardFields, consentBox } from "./support/card";
 import { maria, signIn } from "./support/session";
 
@@ -88,4 +89,39 @@ test("keyboard only: add a card as primary, switch back, and delete it after its
   await expect(page.getByRole("status")).toContainText("Discover •••• 1117 was deleted.");
   await expect(row(page, "Discover •••• 1117")).toHaveCount(0);
   await expect(row(page, before).getByText("Primary", { exact: true })).toBeVisible();
+});
+
+test("keyboard only: pay an invoice with the primary card", async ({ page, browser }) => {
+  // The office bills Maria $5.00 (in its own browser), which she then pays in full: her balance
+  // ends where it began.
+  const office = await browser.newPage();
+  await signIn(office, "/office/login", officeAdmin, officePassword, "Sign in");
+  await office.getByLabel("Search by name, email or phone").fill("Maria Gonzalez");
+  await office.getByRole("button", { name: "Search" }).click();
+  await office.getByRole("link", { name: "Maria Gonzalez" }).click();
+  await office.getByText("Create an invoice").click();
+  await office.getByLabel("Due date").fill(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
+  const line = office.getByRole("group", { name: "Line 1" });
+  await line.getByLabel("Description").fill("Thermostat check");
+  await line.getByLabel("Quantity").fill("1");
+  await line.getByLabel("Unit price ($)").fill("5.00");
+  await office.getByRole("button", { name: "Create invoice" }).click();
+  const billed = office.getByRole("region", { name: "Invoices" }).getByRole("row").filter({ hasText: "$5.00" }).filter({ hasText: "Open" });
+  await expect(billed).toHaveCount(1);
+  const number = (await billed.textContent())?.match(/INV-\d{5}/)?.[0];
+  expect(number, "the new invoice's number").toBeTruthy();
+  await office.close();
+
+  // Enter on the invoice's Pay link, the primary card already chosen, Enter on Pay.
+  await signIn(page, "/login", maria.email, maria.password, "Login");
+  await page.getByRole("region", { name: "Open invoices" }).getByRole("link", { name: `Pay ${number}` }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: `Pay invoice ${number}` })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByLabel(/\(primary\)/)).toBeChecked();
+  await expect(page.getByLabel("Amount")).toHaveValue("5.00");
+  await page.getByRole("button", { name: "Pay", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("$5.00");
 });
