@@ -60,6 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
                 // After the app, outside what the browser hydrates; it stays across navigations.
                 {test_mode.then(TestModeBanner)}
+                <ui::DoneElement />
             </body>
         </html>
     }
@@ -128,7 +129,6 @@ fn escape_title(text: &str) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    ui::provide_done_post();
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|page: String| {

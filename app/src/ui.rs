@@ -6,7 +6,7 @@ mod sign_in;
 mod table;
 
 pub use confirm::{Confirm, ConfirmButton};
-pub use done::{form_action, provide_done_post};
+pub use done::{DoneElement, form_action};
 pub use sign_in::{SignInCard, SignInFields};
 pub use table::{RowTable, Table};
 

@@ -1,31 +1,15 @@
 //! Forms that worked without JavaScript: the server carries a server function's answer over the
 //! redirect back to the page (`DonePost`), and the page's action starts with it, so the page says
 //! what it says after the same post with JavaScript ("Visa •••• 4242 is now your primary card.").
+//! The browser reads the answer from an element the server adds after the app (`DoneElement`)
+//! while it hydrates the page, and never after.
 
 use crate::error::AppError;
 use leptos::{prelude::*, server_fn::ServerFn};
 use serde::de::DeserializeOwned;
 
-/// The answer of the post this page load came back from (server only): the function's path and
-/// its JSON. Every action for that function reads it: a page's views may be rendered more than
-/// once on the server before the one that is sent.
-#[derive(Clone)]
-#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
-struct DoneAnswer(Option<(String, String)>);
-
-/// Makes the answer of the post this page load came back from available to the page's actions.
-pub fn provide_done_post() {
-    #[cfg(feature = "ssr")]
-    {
-        let answer = use_context::<http::request::Parts>().and_then(|parts| {
-            parts
-                .extensions
-                .get::<crate::backend::request::DonePost>()
-                .map(|done| (done.path.clone(), done.output.clone()))
-        });
-        provide_context(DoneAnswer(answer));
-    }
-}
+/// The `id` of the element that carries the answer to the browser.
+const ELEMENT_ID: &str = "porchlight-done";
 
 /// A server action for a form: it starts with the answer of a post without JavaScript to its
 /// function (if this page load came back from one), as if the post had been made with it.
@@ -36,16 +20,59 @@ where
     S::Output: DeserializeOwned + Send + Sync + 'static,
 {
     let action = ServerAction::<S>::new();
-    // Read on the server; read back from the page when hydrating (only this function's answer
-    // goes into the page).
-    let answer = SharedValue::new(|| {
-        use_context::<DoneAnswer>()
-            .and_then(|DoneAnswer(answer)| answer)
-            .and_then(|(path, json)| (path == S::PATH).then_some(json))
-    })
-    .into_inner();
-    if let Some(output) = answer.and_then(|json| serde_json::from_str::<S::Output>(&json).ok()) {
+    if let Some(output) =
+        answer_for(S::PATH).and_then(|json| serde_json::from_slice(json.as_bytes()).ok())
+    {
         action.value().set(Some(Ok(output)));
     }
     action
+}
+
+/// The JSON answer of the post this page load came back from, if it was made to `path`.
+fn answer_for(path: &str) -> Option<String> {
+    let (done, json) = answer()?;
+    (done == path).then_some(json)
+}
+
+/// The answer in the request (the server's middleware put it there).
+#[cfg(feature = "ssr")]
+fn answer() -> Option<(String, String)> {
+    let parts = use_context::<http::request::Parts>()?;
+    let done = parts
+        .extensions
+        .get::<crate::backend::request::DonePost>()?;
+    Some((done.path.clone(), done.output.clone()))
+}
+
+/// The answer in the page, while it is being hydrated.
+#[cfg(not(feature = "ssr"))]
+fn answer() -> Option<(String, String)> {
+    #[cfg(feature = "hydrate")]
+    {
+        let hydrating =
+            Owner::current_shared_context().is_some_and(|context| context.during_hydration());
+        if !hydrating {
+            return None;
+        }
+        let element = document().get_element_by_id(ELEMENT_ID)?;
+        Some((
+            element.get_attribute("data-path")?,
+            element.get_attribute("data-answer")?,
+        ))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// After the app, outside what the browser hydrates: the answer for the page's actions to start
+/// with (nothing when the page load did not come back from a post).
+#[component]
+pub fn DoneElement() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let answer = answer();
+    #[cfg(not(feature = "ssr"))]
+    let answer = None::<(String, String)>;
+    answer.map(|(path, json)| {
+        view! { <div id=ELEMENT_ID hidden data-path=path data-answer=json></div> }
+    })
 }

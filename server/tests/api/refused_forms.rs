@@ -153,7 +153,10 @@ async fn a_form_that_worked_without_javascript_says_what_it_did_on_the_next_page
     let said = "Mastercard •••• 4444 is now the primary card.";
 
     let (html, cleared) = cards_page(&app, &session, &format!("; {done}")).await;
-    assert!(html.contains(said), "the page says what the post did");
+    assert!(
+        html.contains(&format!(">{said}<")),
+        "the page says what the post did"
+    );
     assert!(cleared, "the cookie is cleared with that page");
     let (html, _) = cards_page(&app, &session, "").await;
     assert!(!html.contains("is now the primary card"), "said once");
@@ -176,7 +179,8 @@ async fn a_refused_post_keeps_no_answer_and_a_kept_answer_only_reaches_its_own_f
     assert_eq!(status, 302);
     assert_eq!(done, None);
 
-    // An answer for another function (here forged) is not shown by this page's forms.
+    // An answer for another function (here forged) is not shown by this page's forms (the page
+    // carries it, escaped, in a hidden element's attribute for the browser's hydration only).
     use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
     let forged = format!(
         "; porchlight_done={}.{}",
@@ -185,5 +189,6 @@ async fn a_refused_post_keeps_no_answer_and_a_kept_answer_only_reaches_its_own_f
     );
     let (html, cleared) = cards_page(&app, &session, &forged).await;
     assert!(cleared);
-    assert!(!html.contains("Call 555-0100 to keep your card."));
+    assert!(!html.contains(">Call 555-0100 to keep your card."));
+    assert!(!html.contains("\"Call 555-0100"), "escaped wherever it is");
 }

@@ -157,14 +157,14 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
     let delete_dialog = format!("delete-card-{id}");
     let edit_dialog = format!("edit-card-{id}");
     let update_error = move |field: &'static str| {
-        move || {
+        Signal::derive(move || {
             actions
                 .update
                 .value()
                 .get()
                 .and_then(Result::err)
                 .and_then(|e| e.message_for(field))
-        }
+        })
     };
     // The error that belongs to no field (e.g. the card was removed meanwhile).
     let update_general = move || {
@@ -215,23 +215,9 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
         format!("{edit_dialog}-title"),
     );
     let (delete_labelledby, edit_labelledby) = (delete_title.clone(), edit_title.clone());
-    let (expiry_id, zip_id, nickname_id) = (
-        format!("{edit_dialog}-expiry"),
-        format!("{edit_dialog}-zip"),
-        format!("{edit_dialog}-nickname"),
-    );
-    let (expiry_for, zip_for, nickname_for) =
-        (expiry_id.clone(), zip_id.clone(), nickname_id.clone());
-    let (expiry_error_id, zip_error_id, nickname_error_id) = (
-        format!("{expiry_id}-error"),
-        format!("{zip_id}-error"),
-        format!("{nickname_id}-error"),
-    );
-    let (expiry_error_for, zip_error_for, nickname_error_for) = (
-        expiry_error_id.clone(),
-        zip_error_id.clone(),
-        nickname_error_id.clone(),
-    );
+    let field_id = |name: &str| format!("{edit_dialog}-{name}");
+    let (expiry_id, zip_id, nickname_id) =
+        (field_id("expiry"), field_id("zip"), field_id("nickname"));
     let (hidden_label_1, hidden_label_2) = (format!(" {label}"), format!(" {label}"));
     let (delete_heading, edit_heading) = (format!("Delete {label}?"), format!("Edit {label}"));
     let (id_delete, id_edit) = (id.clone(), id);
@@ -270,24 +256,9 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
                 <h2 id=edit_title>{edit_heading}</h2>
                 <ActionForm action=actions.update attr:class="form" attr:novalidate="true">
                     <input type="hidden" name="id" value=id_edit />
-                    <div class="field">
-                        <label for=expiry_for>"Expiry (MM/YY)"</label>
-                        <input id=expiry_id name="expiry" value=expiry inputmode="numeric" autocomplete="cc-exp"
-                            aria-describedby=expiry_error_for aria-invalid=move || update_error("expiry")().is_some().to_string() />
-                        <p id=expiry_error_id class="field__error" role="alert">{update_error("expiry")}</p>
-                    </div>
-                    <div class="field">
-                        <label for=zip_for>"Billing ZIP code"</label>
-                        <input id=zip_id name="zip" value=zip inputmode="numeric" autocomplete="postal-code"
-                            aria-describedby=zip_error_for aria-invalid=move || update_error("zip")().is_some().to_string() />
-                        <p id=zip_error_id class="field__error" role="alert">{update_error("zip")}</p>
-                    </div>
-                    <div class="field">
-                        <label for=nickname_for>"Nickname (optional)"</label>
-                        <input id=nickname_id name="nickname" value=nickname maxlength="40"
-                            aria-describedby=nickname_error_for aria-invalid=move || update_error("nickname")().is_some().to_string() />
-                        <p id=nickname_error_id class="field__error" role="alert">{update_error("nickname")}</p>
-                    </div>
+                    <EditField label="Expiry (MM/YY)" name="expiry" id=expiry_id value=expiry inputmode="numeric" autocomplete="cc-exp" error=update_error("expiry") />
+                    <EditField label="Billing ZIP code" name="zip" id=zip_id value=zip inputmode="numeric" autocomplete="postal-code" error=update_error("zip") />
+                    <EditField label="Nickname (optional)" name="nickname" id=nickname_id value=nickname maxlength="40" error=update_error("nickname") />
                     <p class="form__error" role="alert">{move || update_general().map(|e| e.to_string())}</p>
                     <div class="dialog__actions">
                         <button type="button" class="button" commandfor=edit_for_close command="close"
@@ -297,5 +268,28 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
                 </ActionForm>
             </dialog>
         </li>
+    }
+}
+
+/// One field of a card's Edit form with its message, announced to screen readers.
+#[component]
+fn EditField(
+    label: &'static str,
+    name: &'static str,
+    id: String,
+    value: String,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<&'static str>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name value=value inputmode=inputmode autocomplete=autocomplete maxlength=maxlength
+                aria-describedby=error_id.clone() aria-invalid=move || error.get().is_some().to_string() />
+            <p id=error_id class="field__error" role="alert">{move || error.get()}</p>
+        </div>
     }
 }
