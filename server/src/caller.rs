@@ -9,7 +9,7 @@ use app::backend::{
 };
 use axum::{
     extract::{Request, State},
-    http::{Method, StatusCode, header},
+    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -51,12 +51,7 @@ fn required_sign_in(path: &str) -> Option<(&'static str, bool)> {
 /// Sends visitors of protected pages to the right sign-in page (`?next=` keeps where they were
 /// going) before any rendering starts; the route shells cover in-app navigation.
 pub async fn require_sign_in(req: Request, next: Next) -> Response {
-    let wants_page = req.method() == Method::GET
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
+    let wants_page = crate::refused_forms::is_page_load(&req);
     let Some((login, staff)) = required_sign_in(req.uri().path()).filter(|_| wants_page) else {
         return next.run(req).await;
     };

@@ -5,12 +5,15 @@
 //! app as [`DonePost`] and clears the cookie. The page's action starts with that answer, so it
 //! says what it says after the same post with JavaScript.
 
-use crate::middleware::Https;
+use crate::{
+    middleware::Https,
+    refused_forms::{is_form_post, is_page_load, without_kept_input},
+};
 use app::backend::request::DonePost;
 use axum::{
     body::{Body, to_bytes},
     extract::{Request, State},
-    http::{HeaderValue, Method, header},
+    http::{HeaderValue, header},
     middleware::Next,
     response::Response,
 };
@@ -53,7 +56,7 @@ pub async fn keep_done_posts(
             .headers
             .get(header::LOCATION)
             .and_then(|l| l.to_str().ok())
-            .and_then(crate::refused_forms::without_kept_input)
+            .and_then(without_kept_input)
             .and_then(|back| HeaderValue::from_str(&back).ok())
         {
             parts.headers.insert(header::LOCATION, back);
@@ -70,13 +73,10 @@ pub async fn keep_done_posts(
         }
         return Response::from_parts(parts, Body::from(bytes));
     }
-    let page_load = req.method() == Method::GET
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-    let Some(done) = page_load.then(|| read_cookie(&req, name)).flatten() else {
+    let Some(done) = is_page_load(&req)
+        .then(|| read_cookie(&req, name))
+        .flatten()
+    else {
         return next.run(req).await;
     };
     req.extensions_mut().insert(done);
@@ -85,20 +85,6 @@ pub async fn keep_done_posts(
         response.headers_mut().append(header::SET_COOKIE, clear);
     }
     response
-}
-
-/// A form's post to a server function (what a browser without JavaScript sends).
-fn is_form_post(req: &Request) -> bool {
-    let has = |name: header::HeaderName, wanted: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains(wanted))
-    };
-    req.method() == Method::POST
-        && req.uri().path().starts_with("/api/")
-        && has(header::ACCEPT, "text/html")
-        && has(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
 }
 
 /// `Set-Cookie` keeping `output` of the function at `path` for the next page load (a minute).

@@ -46,15 +46,7 @@ fn token_page(path: &str) -> Option<&'static str> {
 
 /// See the module docs.
 pub async fn keep_refused_input(req: Request, next: Next) -> Response {
-    let is_form_post = req.method() == Method::POST
-        && req.uri().path().starts_with("/api/")
-        && header_has(&req, header::ACCEPT, "text/html")
-        && header_has(
-            &req,
-            header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        );
-    if !is_form_post {
+    if !is_form_post(&req) {
         return next.run(req).await;
     }
     let path = req.uri().path().to_owned();
@@ -106,6 +98,23 @@ pub async fn keep_refused_input(req: Request, next: Next) -> Response {
         parts.headers.insert(header::LOCATION, value);
     }
     Response::from_parts(parts, body)
+}
+
+/// A form's post to a server function (what a browser without JavaScript sends).
+pub fn is_form_post(req: &Request) -> bool {
+    req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && header_has(req, header::ACCEPT, "text/html")
+        && header_has(
+            req,
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+}
+
+/// A browser loading a page (not a script's request or an asset).
+pub fn is_page_load(req: &Request) -> bool {
+    req.method() == Method::GET && header_has(req, header::ACCEPT, "text/html")
 }
 
 fn header_has(req: &Request, name: header::HeaderName, wanted: &str) -> bool {
