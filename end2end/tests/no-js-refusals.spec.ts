@@ -13,6 +13,22 @@ async function submit(page: Page, button: string) {
   await page.waitForLoadState("load");
 }
 
+/** Signs in to the portal with a plain form post. */
+async function portalSignIn(page: Page, who: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password", { exact: true }).fill(who.password);
+  await submit(page, "Login");
+}
+
+/** Signs in to the office with a plain form post. */
+async function officeSignIn(page: Page) {
+  await page.goto("/office/login");
+  await page.getByLabel("Email").fill(officeAdmin);
+  await page.getByLabel("Password").fill(officePassword);
+  await submit(page, "Sign in");
+}
+
 test("a refused sign-in shows its message and keeps the email, not the password", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(maria.email);
@@ -51,10 +67,7 @@ test("a refused new password on the reset page stays on that page, link and all"
 });
 
 test("a refused card edit comes back with its dialog open, the message and what was typed", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(maria.email);
-  await page.getByLabel("Password", { exact: true }).fill(maria.password);
-  await submit(page, "Login");
+  await portalSignIn(page, maria);
   await page.goto("/payment-methods");
   // Edit opens without JavaScript (an invoker command); an impossible month changes nothing.
   const card = page.getByRole("list", { name: "Saved cards" }).getByRole("listitem").first();
@@ -81,10 +94,7 @@ test("a refused card edit comes back with its dialog open, the message and what 
 const lakeside = { email: "maintenance@lakesidepm.example", password: "brightside-lakeside-demo" };
 
 test("a refused payment keeps the amount typed and says why", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(lakeside.email);
-  await page.getByLabel("Password", { exact: true }).fill(lakeside.password);
-  await submit(page, "Login");
+  await portalSignIn(page, lakeside);
   const pay = await page.getByRole("region", { name: "Open invoices" }).getByRole("link", { name: /^Pay INV-/ }).first().getAttribute("href");
   await page.goto(pay ?? "/");
   await page.getByLabel("Amount").fill("99999.00");
@@ -94,10 +104,7 @@ test("a refused payment keeps the amount typed and says why", async ({ page }) =
 });
 
 test("a refused Call Booking keeps the name and marks the email", async ({ page }) => {
-  await page.goto("/office/login");
-  await page.getByLabel("Email").fill(officeAdmin);
-  await page.getByLabel("Password").fill(officePassword);
-  await submit(page, "Sign in");
+  await officeSignIn(page);
   await page.goto("/office/call-booking");
   await page.getByLabel("Name").fill("Dana Whitfield");
   await page.getByLabel("Email").fill("dana at example");
@@ -108,10 +115,7 @@ test("a refused Call Booking keeps the name and marks the email", async ({ page 
 });
 
 test("a refused password change says why and keeps no password", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(maria.email);
-  await page.getByLabel("Password", { exact: true }).fill(maria.password);
-  await submit(page, "Login");
+  await portalSignIn(page, maria);
   await page.goto("/account");
   await page.getByLabel("Current password").fill("not my password at all");
   await page.getByLabel("New password", { exact: true }).fill("a long enough password");
@@ -123,10 +127,7 @@ test("a refused password change says why and keeps no password", async ({ page }
 });
 
 test("refused office forms keep what was typed: a staff member, a job on the customer record", async ({ page }) => {
-  await page.goto("/office/login");
-  await page.getByLabel("Email").fill(officeAdmin);
-  await page.getByLabel("Password").fill(officePassword);
-  await submit(page, "Sign in");
+  await officeSignIn(page);
   await page.goto("/office/staff");
   await page.getByLabel("Name").fill("Sam Rivera");
   await page.getByLabel("Email").fill("sam at office");
@@ -150,12 +151,6 @@ test("refused office forms keep what was typed: a staff member, a job on the cus
   await expect(page.locator("#job-summary-error")).not.toBeEmpty();
 });
 
-async function officeSignIn(page: Page) {
-  await page.goto("/office/login");
-  await page.getByLabel("Email").fill(officeAdmin);
-  await page.getByLabel("Password").fill(officePassword);
-  await submit(page, "Sign in");
-}
 
 test("refused office forms keep what was typed: an invoice, a customer's details, the settings, the card terms", async ({ page }) => {
   await officeSignIn(page);
