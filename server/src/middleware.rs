@@ -17,13 +17,16 @@ pub struct TrustedOrigin(pub Arc<str>);
 /// Whether a request may change state, by the browser's `Sec-Fetch-Site` and `Origin` headers.
 ///
 /// Safe methods always pass. A browser marks every request with `Sec-Fetch-Site`; `same-origin`
-/// and `none` (typed by the user) pass, anything else must carry our exact `Origin`. Requests
-/// with neither header do not come from a browser and so cannot be forged by another site.
+/// and `none` (typed by the user) pass, anything else must carry our exact `Origin`. A request
+/// with neither header passes only without a session cookie (the webhooks and the sandbox's API,
+/// which check their own signatures and keys): an old or odd browser sending a signed-in user's
+/// cookie without them is refused, since nothing says the post came from our pages.
 pub fn allows_state_change(
     method: &Method,
     sec_fetch_site: Option<&str>,
     origin: Option<&str>,
     trusted: &str,
+    with_session: bool,
 ) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
@@ -33,7 +36,7 @@ pub fn allows_state_change(
     }
     match origin {
         Some(origin) => origin.eq_ignore_ascii_case(trusted),
-        None => sec_fetch_site.is_none(),
+        None => sec_fetch_site.is_none() && !with_session,
     }
 }
 
@@ -52,11 +55,25 @@ pub async fn reject_cross_site(
         };
         (header("sec-fetch-site"), header("origin"))
     };
+    let with_session = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| {
+            !value.is_empty()
+                && [false, true]
+                    .iter()
+                    .any(|https| name == app::backend::request::session_cookie_name(*https))
+        });
     if allows_state_change(
         req.method(),
         fetch_site.as_deref(),
         origin.as_deref(),
         &trusted.0,
+        with_session,
     ) {
         return next.run(req).await;
     }
@@ -197,7 +214,8 @@ mod tests {
             &Method::GET,
             Some("cross-site"),
             Some("https://evil.example"),
-            US
+            US,
+            false
         ));
     }
 
@@ -207,31 +225,36 @@ mod tests {
             &Method::POST,
             Some("cross-site"),
             Some("https://evil.example"),
-            US
+            US,
+            false
         ));
         assert!(!allows_state_change(
             &Method::POST,
             None,
             Some("https://evil.example"),
-            US
+            US,
+            false
         ));
         assert!(!allows_state_change(
             &Method::POST,
             Some("same-site"),
             Some("https://x.example.com"),
-            US
+            US,
+            false
         ));
         assert!(!allows_state_change(
             &Method::POST,
             Some("cross-site"),
             None,
-            US
+            US,
+            false
         ));
         assert!(!allows_state_change(
             &Method::DELETE,
             None,
             Some("null"),
-            US
+            US,
+            false
         ));
     }
 
@@ -241,19 +264,36 @@ mod tests {
             &Method::POST,
             Some("same-origin"),
             Some(US),
-            US
+            US,
+            false
         ));
-        assert!(allows_state_change(&Method::POST, None, Some(US), US));
+        assert!(allows_state_change(
+            &Method::POST,
+            None,
+            Some(US),
+            US,
+            false
+        ));
         assert!(allows_state_change(
             &Method::POST,
             Some("same-site"),
             Some(US),
-            US
+            US,
+            false
         ));
     }
 
     #[test]
-    fn posts_without_browser_headers_pass() {
-        assert!(allows_state_change(&Method::POST, None, None, US));
+    fn posts_without_browser_headers_pass_only_without_a_session_cookie() {
+        assert!(allows_state_change(&Method::POST, None, None, US, false));
+        assert!(!allows_state_change(&Method::POST, None, None, US, true));
+        assert!(allows_state_change(&Method::POST, None, Some(US), US, true));
+        assert!(allows_state_change(
+            &Method::POST,
+            Some("same-origin"),
+            None,
+            US,
+            true
+        ));
     }
 }

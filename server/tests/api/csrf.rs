@@ -90,3 +90,48 @@ async fn request_bodies_over_the_limit_are_refused() {
         .unwrap();
     assert_eq!(res.status(), 413);
 }
+
+#[tokio::test]
+async fn a_signed_in_post_with_neither_origin_nor_fetch_metadata_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let (customer, session) = app.paying_customer("maria@example.com").await;
+    app.save_card(&session, "4242424242424242", true).await;
+    app.save_card(&session, "5555555555554444", false).await;
+    let id = app.card_id(customer, "4444").await;
+    let cookie = format!(
+        "{}={session}",
+        app::backend::request::session_cookie_name(false)
+    );
+    let res = app
+        .client
+        .post(app.url("/api/payment-methods/set-primary"))
+        .header("Cookie", &cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("id={id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("came from another site"));
+    let primary: Vec<String> = app
+        .cards(&session)
+        .await
+        .into_iter()
+        .filter(|(_, primary)| *primary)
+        .map(|(label, _)| label)
+        .collect();
+    assert!(
+        primary.iter().all(|label| label.contains("4242")),
+        "{primary:?}"
+    );
+    // The same post without the cookie is not refused as cross-site (it then needs a sign-in).
+    let res = app
+        .client
+        .post(app.url("/api/payment-methods/set-primary"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("id={id}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.text().await.unwrap().contains("came from another site"));
+}
