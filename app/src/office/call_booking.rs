@@ -1,7 +1,7 @@
 //! Call Booking: create a customer record; the same form edits one later.
 
 #[cfg(feature = "ssr")]
-use crate::error::{Context as _, FoundContext as _};
+use crate::error::Context as _;
 use crate::{
     domain::{CustomerId, CustomerKind},
     error::AppError,
@@ -64,38 +64,24 @@ fn duplicate_email(e: crate::backend::StoreError) -> AppError {
     }
 }
 
-/// The portal sign-in follows the email: sign the account out everywhere, void its links and
-/// tell the old address, so an email change cannot quietly hand the account to someone else.
+/// The portal sign-in follows the email: the store signed the account out everywhere and voided
+/// its links with the change; this tells the old address, so an email change cannot quietly hand
+/// the account to someone else.
 #[cfg(feature = "ssr")]
 async fn portal_email_changed(
     state: &crate::backend::AppState,
     old: &crate::backend::store::Customer,
     new_email: &crate::domain::EmailAddress,
 ) -> Result<(), AppError> {
-    use crate::backend::{
-        mail::{Sender, templates},
-        store::{Principal, TokenPurpose},
-    };
+    use crate::backend::mail::{Sender, templates};
     let has_account = state
         .store
         .account_info(old.id)
         .await
         .context("reading an account")?
         .is_some();
-    let now = state.clock.now();
-    for purpose in [TokenPurpose::Invitation, TokenPurpose::PasswordReset] {
-        state
-            .store
-            .void_tokens(old.id, purpose, now)
-            .await
-            .context("voiding links")?;
-    }
+    // The store voided the links and ended the sessions with the change itself.
     if has_account {
-        state
-            .store
-            .delete_sessions_of(Principal::Customer(old.id), None)
-            .await
-            .context("ending sessions")?;
         let settings = state.store.settings().await.context("reading settings")?;
         let mail =
             templates::email_changed(&old.email, &old.name, &settings.business_name, new_email);
@@ -131,8 +117,7 @@ pub async fn update_customer(id: String, customer: CustomerForm) -> Result<Custo
     let (state, _) = super::auth::require_staff(false).await?;
     let id: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
     let new = customer.parse()?;
-    let old = state.store.customer(id).await.found("reading a customer")?;
-    state
+    let old = state
         .store
         .update_customer(id, &new, state.clock.now())
         .await

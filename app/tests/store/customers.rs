@@ -93,3 +93,60 @@ async fn many_concurrent_writers_all_succeed_without_lock_errors() {
     store.wipe().await.unwrap();
     assert!(store.is_empty().await.unwrap());
 }
+
+#[tokio::test]
+async fn an_email_change_voids_the_links_and_ends_the_sessions_in_the_same_change() {
+    use app::backend::store::{Principal, TokenPurpose, TokenUse};
+    let (store, _) = fresh_store().await;
+    let id = store
+        .insert_customer(&customer("maria@example.com"), NOW)
+        .await
+        .unwrap();
+    let later = Timestamp::from_unix(NOW.unix() + 3600);
+    for (hash, purpose) in [
+        ("invite-hash", TokenPurpose::Invitation),
+        ("reset-hash", TokenPurpose::PasswordReset),
+    ] {
+        store
+            .issue_token(id, purpose, hash, NOW, later)
+            .await
+            .unwrap();
+    }
+    store
+        .insert_session("session-hash", Principal::Customer(id), NOW)
+        .await
+        .unwrap();
+
+    // Another detail changes: links and sessions stay.
+    let mut renamed = customer("maria@example.com");
+    renamed.name = "Maria G.".into();
+    let old = store.update_customer(id, &renamed, NOW).await.unwrap();
+    assert_eq!(old.name, "Maria Gonzalez");
+    assert_eq!(
+        store.session_count(Principal::Customer(id)).await.unwrap(),
+        1
+    );
+
+    // The email changes: every link is dead and every session ended, with the change itself.
+    let old = store
+        .update_customer(id, &customer("maria.new@example.com"), NOW)
+        .await
+        .unwrap();
+    assert_eq!(old.email.as_str(), "maria@example.com");
+    assert_eq!(
+        store.session_count(Principal::Customer(id)).await.unwrap(),
+        0
+    );
+    for (hash, purpose) in [
+        ("invite-hash", TokenPurpose::Invitation),
+        ("reset-hash", TokenPurpose::PasswordReset),
+    ] {
+        assert_eq!(
+            store
+                .token_customer(hash, purpose, NOW, TokenUse::Peek)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+}

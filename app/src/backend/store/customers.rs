@@ -122,12 +122,24 @@ fn like_escape(s: &str) -> String {
 
 impl Store {
     /// Replaces a customer's details; another customer's email is [`StoreError::Duplicate`].
+    /// When the email changes, in the same transaction, every unused invitation and reset link
+    /// is voided and every portal session ended (they were sent to, or opened from, the old
+    /// address). Answers the customer as it was.
     pub async fn update_customer(
         &self,
         id: CustomerId,
         new: &NewCustomer,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Customer, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT id, name, email, phone, service_address, kind FROM customers WHERE id = $1",
+        )
+        .bind(id.get())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let old = customer_from_row(&row)?;
         let done = bind_details(
             "UPDATE customers SET name = $1, email = $2, phone = $3, service_address = $4, kind = $5, \
              updated_at = $6, phone_digits = $7, name_lower = $8 WHERE id = $9",
@@ -135,10 +147,25 @@ impl Store {
             now,
         )
         .bind(id.get())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "customer email"))?;
-        StoreError::one_row(done)
+        StoreError::one_row(done)?;
+        if old.email != new.email {
+            sqlx::query(
+                "UPDATE auth_tokens SET used_at = $1 WHERE customer_id = $2 AND used_at IS NULL",
+            )
+            .bind(now.unix())
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(old)
     }
 
     /// Customers whose name, email or phone contains `query` (case-insensitive), by name.
