@@ -16,14 +16,32 @@ pub async fn invitation_status(token: String) -> Result<bool, AppError> {
     accounts::token_is_valid(&state, &token, TokenPurpose::Invitation).await
 }
 
+/// The email of the account the visitor is signed in as, if any: an invitation asks before it
+/// signs them out of it.
+#[server(endpoint = "signed-in-as")]
+pub async fn signed_in_as() -> Result<Option<String>, AppError> {
+    use crate::backend::{auth::sessions, request::RequestMeta, state::app_state};
+    let state = app_state()?;
+    let req = RequestMeta::current(state.public.is_https())?;
+    match sessions::resolve(&state, &req).await? {
+        Some(session) => sessions::principal_email(&state, session.principal)
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Sets the password, verifies the email, signs in and goes to the dashboard (or to `next`, a
 /// path on this site the invitation named, e.g. Add New Card for the office's card request).
+/// A visitor signed in as another account must say so first (`switch_account`); that session
+/// then ends.
 #[server(endpoint = "accept-invitation")]
 pub async fn accept_invitation(
     token: String,
     password: String,
     confirm: String,
     #[server(default)] next: Option<String>,
+    #[server(default)] switch_account: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{
         auth::{accounts, sessions},
@@ -32,7 +50,22 @@ pub async fn accept_invitation(
     };
     let state = app_state()?;
     let req = RequestMeta::current(state.public.is_https())?;
+    let current = sessions::resolve(&state, &req).await?;
+    if let Some(current) = &current
+        && switch_account.is_none()
+    {
+        let email = sessions::principal_email(&state, current.principal).await?;
+        return Err(AppError::invalid(
+            "switch_account",
+            format!(
+                "You are signed in as {email}. Tick the box to sign out of that account and set this account's password."
+            ),
+        ));
+    }
     let session_id = accounts::accept_invitation(&state, &req, &token, &password, &confirm).await?;
+    if current.is_some() {
+        sessions::end(&state, &req).await?;
+    }
     set_cookie(&sessions::cookie(&state, &session_id));
     let next = crate::domain::next::safe_next(next.as_deref().unwrap_or("/"));
     leptos_axum::redirect(&next);
@@ -74,15 +107,18 @@ pub fn NewPasswordFields(
 pub fn VerifyPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    // After a refused post without JavaScript the page comes back with `__in_next` instead.
-    let next = move || {
-        let q = query.read();
-        q.get("next")
-            .or_else(|| q.get("__in_next"))
+    // After a refused post without JavaScript the page comes back with what was posted instead.
+    let kept_next = crate::ui::kept_input("next");
+    let next = Signal::derive(move || {
+        query
+            .read()
+            .get("next")
+            .or_else(|| kept_next.clone())
             .unwrap_or_else(|| "/".to_owned())
-    };
+    });
     let status = Resource::new(token, invitation_status);
-    let accept = ServerAction::<AcceptInvitation>::new();
+    let signed_in = Resource::new(|| (), |_| signed_in_as());
+    let accept = crate::ui::refusable_action::<AcceptInvitation>();
     let error = action_error(accept);
     let link_dead = move || error.get().is_some_and(|e| e.field() == Some("token"));
     view! {
@@ -99,10 +135,39 @@ pub fn VerifyPage() -> impl IntoView {
                 <input type="hidden" name="token" value=token />
                 <input type="hidden" name="next" value=next />
                 <NewPasswordFields error=error />
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        signed_in.await.ok().flatten().map(|email| view! { <SwitchAccount email error /> })
+                    })}
+                </Suspense>
                 <p class="form__error" role="alert">{move || form_message(error).get()}</p>
                 <SubmitButton label="Set password and sign in" busy="Saving…" pending=accept.pending() />
             </ActionForm>
         </OneTimeLinkPage>
+    }
+}
+
+/// For a visitor signed in as another account: the box that signs them out of it.
+#[component]
+fn SwitchAccount(
+    /// The account they are signed in as.
+    email: String,
+    /// The form's latest error.
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <p id="switch-account-hint" class="field__hint">
+                {format!("You are signed in as {email}. This link is for another account.")}
+            </p>
+            <label class="checkbox">
+                <input type="checkbox" name="switch_account" value="yes" required
+                    aria-describedby="switch-account-hint switch-account-error"
+                    aria-invalid=move || error.get().is_some_and(|e| e.field() == Some("switch_account")).to_string() />
+                {format!(" Sign out of {email} and continue")}
+            </label>
+            <p id="switch-account-error" class="field__error" role="alert">{move || field_message(error, "switch_account").get()}</p>
+        </div>
     }
 }
 

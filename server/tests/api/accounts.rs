@@ -24,6 +24,7 @@ fn accept(token: &str, password: &str, confirm: &str) -> AcceptInvitation {
         password: password.into(),
         confirm: confirm.into(),
         next: None,
+        switch_account: None,
     }
 }
 
@@ -265,4 +266,40 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     app.call(change(PASSWORD), Some(&laptop)).await.unwrap();
     assert_eq!(app.whoami(&phone).await, None);
     assert_eq!(app.whoami(&laptop).await.as_deref(), Some("Maria"));
+}
+
+#[tokio::test]
+async fn an_invitation_used_while_signed_in_as_someone_else_asks_first_then_ends_that_session() {
+    let app = spawn_app().await;
+    let (_, ana) = app
+        .customer_with_account("Ana", "ana@example.com", PASSWORD)
+        .await;
+    app.add_customer("Maria", "maria@example.com").await;
+    let token = app.invitation_token("maria@example.com").await;
+
+    let asked = app
+        .call(accept(&token, PASSWORD, PASSWORD), Some(&ana))
+        .await;
+    let message = asked
+        .expect_err("asks first")
+        .message_for("switch_account")
+        .unwrap_or_default();
+    assert!(
+        message.contains("signed in as ana@example.com"),
+        "{message}"
+    );
+    assert_eq!(app.whoami(&ana).await.as_deref(), Some("Ana"), "still Ana");
+    assert_eq!(
+        app.call(status(&token), None).await,
+        Ok(true),
+        "the link still works"
+    );
+
+    let mut confirmed = accept(&token, PASSWORD, PASSWORD);
+    confirmed.switch_account = Some("yes".into());
+    let answer = app.call_answer(confirmed, Some(&ana)).await;
+    assert!(answer.result.is_ok(), "{}", answer.body);
+    let maria = answer.session.expect("signed in as Maria");
+    assert_eq!(app.whoami(&maria).await.as_deref(), Some("Maria"));
+    assert_eq!(app.whoami(&ana).await, None, "Ana's session ended");
 }

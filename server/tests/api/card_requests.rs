@@ -92,6 +92,7 @@ async fn a_customer_without_an_account_gets_the_invitation_that_ends_on_add_new_
                 password: PASSWORD.into(),
                 confirm: PASSWORD.into(),
                 next: Some("/payment-methods?add=1".into()),
+                switch_account: None,
             },
             None,
         )
@@ -122,6 +123,7 @@ async fn after_accepting_an_invitation_a_next_path_off_this_site_leads_home() {
                     password: PASSWORD.into(),
                     confirm: PASSWORD.into(),
                     next: Some(next.into()),
+                    switch_account: None,
                 },
                 None,
             )

@@ -733,6 +733,7 @@ impl TestApp {
                     password: password.into(),
                     confirm: password.into(),
                     next: None,
+                    switch_account: None,
                 },
                 None,
             )

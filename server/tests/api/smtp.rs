@@ -82,6 +82,7 @@ async fn an_invitation_sent_through_a_real_smtp_server_carries_a_working_link() 
         password: PASSWORD.into(),
         confirm: PASSWORD.into(),
         next: None,
+        switch_account: None,
     };
     let accepted = app.call_answer(accept, None).await;
     assert_eq!(accepted.location.as_deref(), Some("/"), "{}", accepted.body);

@@ -103,6 +103,28 @@ pub async fn end(state: &AppState, req: &RequestMeta) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The email a principal signs in with.
+pub async fn principal_email(state: &AppState, principal: Principal) -> Result<String, AppError> {
+    Ok(match principal {
+        Principal::Customer(id) => state
+            .store
+            .customer(id)
+            .await
+            .context("reading the signed-in customer")?
+            .email
+            .as_str()
+            .to_owned(),
+        Principal::Staff(id) => state
+            .store
+            .staff_member(id)
+            .await
+            .context("reading the signed-in staff member")?
+            .email
+            .as_str()
+            .to_owned(),
+    })
+}
+
 /// Ends every other session of the same principal.
 pub async fn end_others(state: &AppState, session: &Session) -> Result<u64, AppError> {
     state
