@@ -6,7 +6,7 @@ mod sign_in;
 mod table;
 
 pub use confirm::{Confirm, ConfirmButton};
-pub use done::{DoneElement, form_action};
+pub use done::{DoneElement, form_action, kept_input, refusable_action};
 pub use sign_in::{SignInCard, SignInFields};
 pub use table::{RowTable, Table};
 
@@ -179,14 +179,6 @@ impl FieldIds {
             described,
         }
     }
-}
-
-/// What was typed into field `name` before a form post without JavaScript was refused: the
-/// server sends it back as `__in_{name}` (never for a password, token or key), so the page can
-/// show it again beside the error.
-pub fn kept_input(name: &str) -> Option<String> {
-    let query = leptos_router::hooks::use_query_map();
-    query.with_untracked(|q| q.get(&format!("__in_{name}")))
 }
 
 /// A labelled input with its error message announced to screen readers.

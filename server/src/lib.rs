@@ -8,7 +8,7 @@ pub mod client_ip;
 pub mod config;
 pub mod deadline;
 pub mod demo;
-pub mod done_forms;
+pub mod form_answers;
 pub mod middleware;
 pub mod refused_forms;
 pub mod site;

@@ -1,9 +1,12 @@
 //! Refused forms without JavaScript: a form post (`Accept: text/html`) that a server function
-//! refuses is answered by a redirect back to the page with the error in `__err` (Leptos shows it
-//! next to its field). This layer adds what was typed (`__in_{field}`, never a password, token or
-//! key) so the page can fill the fields in again, and sends the token pages' forms, whose
+//! refuses is answered by server_fn with a redirect back to the page carrying the error in its
+//! address (`__path`, `__err`). This layer takes the error out of the address again and hands it,
+//! with what was typed (never a password, token or key), to [`crate::form_answers`] as a
+//! [`PostAnswer`], which carries it to the page in a signed one-time cookie: nothing in a URL
+//! ever pre-fills a form or puts a message on a page. It also sends the token pages' forms, whose
 //! `Referrer-Policy: no-referrer` leaves the redirect nowhere to go, back to their own page.
 
+use app::backend::request::{PostAnswer, PostOutcome};
 use axum::{
     body::{Body, to_bytes},
     extract::Request,
@@ -13,12 +16,16 @@ use axum::{
 };
 use base64::{Engine as _, engine::general_purpose::URL_SAFE};
 
-/// Query parameters the page reads typed values from: `__in_email=…`.
-pub const INPUT_PREFIX: &str = "__in_";
-/// Typed values longer than this are not sent back (the URL stays short).
+/// Typed values longer than this are not kept (the cookie stays small).
 const MAX_VALUE_CHARS: usize = 500;
 
-/// Field names whose values never go into a URL.
+/// Query parameters that only this server's own answers may set; a page address holding one is
+/// sent to the same address without it.
+pub fn is_answer_param(name: &str) -> bool {
+    name == "__err" || name == "__path" || name.starts_with("__in_")
+}
+
+/// Field names whose values are never kept.
 fn is_secret(name: &str) -> bool {
     [
         "password",
@@ -68,35 +75,41 @@ pub async fn keep_refused_input(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let (mut parts, body) = response.into_parts();
-    let location = match location {
-        Some(l) if l.contains("__err=") => l,
+    let (back, error, body) = match location {
+        Some(l) if l.contains("__err=") => {
+            let Some((back, error)) = take_error(&l) else {
+                return Response::from_parts(parts, body);
+            };
+            (back, error, body)
+        }
         // Without a `Referer` server_fn could not name the page, so the error is only in the
-        // body: put it in the URL the way Leptos does, for the token page the form is on.
-        Some(_)
-            if !had_referer
-                && token_page(&path).is_some()
-                && parts.headers.contains_key("serverfnerror") =>
-        {
+        // body: encoded the way Leptos does, for the token page the form is on.
+        Some(_) if !had_referer && parts.headers.contains_key("serverfnerror") => {
+            let Some(page) = token_page(&path) else {
+                return Response::from_parts(parts, body);
+            };
             let Ok(error) = to_bytes(body, usize::MAX).await else {
                 return Response::from_parts(parts, Body::empty());
             };
             let mut url = url::Url::parse("http://localhost/").expect("a valid URL");
-            url.query_pairs_mut()
-                .append_pair("__path", &path)
-                .append_pair("__err", &URL_SAFE.encode(&error));
-            let back = with_input(url.as_str(), &path, had_referer, &fields);
-            if let Some(value) = back.and_then(|b| HeaderValue::from_str(&b).ok()) {
-                parts.headers.insert(header::LOCATION, value);
+            url.set_path(page);
+            if let Some((_, token)) = fields.iter().find(|(k, _)| k == "token") {
+                url.query_pairs_mut().append_pair("token", token);
             }
-            return Response::from_parts(parts, Body::from(error));
+            (relative(&url), URL_SAFE.encode(&error), Body::from(error))
         }
         _ => return Response::from_parts(parts, body),
     };
-    if let Some(value) = with_input(&location, &path, had_referer, &fields)
-        .and_then(|b| HeaderValue::from_str(&b).ok())
-    {
+    if let Ok(value) = HeaderValue::from_str(&back) {
         parts.headers.insert(header::LOCATION, value);
     }
+    parts.extensions.insert(PostAnswer {
+        path,
+        outcome: PostOutcome::Refused {
+            error,
+            inputs: kept_fields(&fields),
+        },
+    });
     Response::from_parts(parts, body)
 }
 
@@ -124,63 +137,49 @@ fn header_has(req: &Request, name: header::HeaderName, wanted: &str) -> bool {
         .is_some_and(|v| v.contains(wanted))
 }
 
-/// `location` (server_fn's redirect with the error) with the typed values added, pointed at the
-/// token page when the post came without a `Referer`.
-fn with_input(
-    location: &str,
-    path: &str,
-    had_referer: bool,
-    fields: &[(String, String)],
-) -> Option<String> {
-    let mut url = url::Url::parse(location).ok()?;
-    // What an earlier refused post left in the page's address is replaced.
-    strip_kept_input(&mut url);
-    if !had_referer && let Some(page) = token_page(path) {
-        let token = fields
-            .iter()
-            .find(|(k, _)| k == "token")
-            .map(|(_, v)| v.clone());
-        let error: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| k == "__path" || k == "__err")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        url.set_path(page);
-        let mut query = url.query_pairs_mut();
-        query.clear();
-        if let Some(token) = token {
-            query.append_pair("token", &token);
-        }
-        for (k, v) in &error {
-            query.append_pair(k, v);
-        }
-    }
-    {
-        let mut query = url.query_pairs_mut();
-        for (name, value) in fields {
-            if !is_secret(name) && !value.is_empty() && value.chars().count() <= MAX_VALUE_CHARS {
-                query.append_pair(&format!("{INPUT_PREFIX}{name}"), value);
-            }
-        }
-    }
-    Some(relative(&url))
-}
-
-/// `location` (a redirect back to a page after a post that worked) without the typed values an
-/// earlier refused post left in the page's address.
-pub fn without_kept_input(location: &str) -> Option<String> {
+/// server_fn's redirect `location` split into the page's own address (without the error and
+/// any answer parameter) and the URL-encoded error.
+fn take_error(location: &str) -> Option<(String, String)> {
     let mut url = url::Url::parse(location)
         .or_else(|_| url::Url::parse("http://localhost/")?.join(location))
         .ok()?;
-    strip_kept_input(&mut url);
+    let error = url
+        .query_pairs()
+        .find(|(k, _)| k == "__err")
+        .map(|(_, v)| v.into_owned())?;
+    strip_answer_params(&mut url);
+    Some((relative(&url), error))
+}
+
+/// What was typed, without secrets, empty fields or long values.
+fn kept_fields(fields: &[(String, String)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter(|(name, value)| {
+            !is_secret(name) && !value.is_empty() && value.chars().count() <= MAX_VALUE_CHARS
+        })
+        .cloned()
+        .collect()
+}
+
+/// `target` (a page's address, absolute or relative) without any answer parameter, relative;
+/// `None` when it holds none.
+pub fn without_answer_params(target: &str) -> Option<String> {
+    let mut url = url::Url::parse(target)
+        .or_else(|_| url::Url::parse("http://localhost/")?.join(target))
+        .ok()?;
+    if !url.query_pairs().any(|(k, _)| is_answer_param(&k)) {
+        return None;
+    }
+    strip_answer_params(&mut url);
     Some(relative(&url))
 }
 
-/// Removes every `__in_…` pair from `url`'s query.
-fn strip_kept_input(url: &mut url::Url) {
+/// Removes every answer parameter from `url`'s query.
+fn strip_answer_params(url: &mut url::Url) {
     let rest: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(k, _)| !k.starts_with(INPUT_PREFIX))
+        .filter(|(k, _)| !is_answer_param(k))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     if rest.is_empty() {
@@ -212,80 +211,58 @@ mod tests {
     }
 
     #[test]
-    fn typed_values_come_back_but_never_a_password_or_token() {
-        let back = with_input(
-            "http://portal.test/login?__path=%2Fapi%2Flogin&__err=abc",
-            "/api/login",
-            true,
-            &fields(&[
+    fn typed_values_are_kept_but_never_a_password_or_token() {
+        assert_eq!(
+            kept_fields(&fields(&[
                 ("email", "maria@example.com"),
                 ("password", "hunter2 hunter2"),
-                ("next", "/"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(
-            back,
-            "/login?__path=%2Fapi%2Flogin&__err=abc&__in_email=maria%40example.com&__in_next=%2F"
-        );
-    }
-
-    #[test]
-    fn a_token_form_without_a_referer_goes_back_to_its_own_page() {
-        let back = with_input(
-            "http://portal.test/?__path=%2Fapi%2Faccept-invitation&__err=xyz",
-            "/api/accept-invitation",
-            false,
-            &fields(&[
                 ("token", "t0k3n"),
-                ("password", "a"),
-                ("confirm", "b"),
-                ("next", "/payment-methods?add=1"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(
-            back,
-            "/verify?token=t0k3n&__path=%2Fapi%2Faccept-invitation&__err=xyz&__in_next=%2Fpayment-methods%3Fadd%3D1"
+                ("next", "/"),
+            ])),
+            fields(&[("email", "maria@example.com"), ("next", "/")])
         );
     }
 
     #[test]
-    fn typed_values_of_an_earlier_refusal_are_replaced_and_dropped_after_a_post_that_worked() {
-        let back = with_input(
-            "http://portal.test/account?__in_name=old&tab=2&__err=e",
-            "/api/account",
-            true,
-            &fields(&[("name", "new")]),
+    fn the_error_is_taken_out_of_the_address_server_fn_sends_back() {
+        let (back, error) = take_error(
+            "http://portal.test/account?tab=2&__path=%2Fapi%2Faccount&__err=YWJj&__in_name=old",
         )
         .unwrap();
-        assert_eq!(back, "/account?tab=2&__err=e&__in_name=new");
+        assert_eq!(back, "/account?tab=2");
+        assert_eq!(error, "YWJj");
+        let (back, _) = take_error("/login?__path=%2Fapi%2Flogin&__err=eA%3D%3D").unwrap();
+        assert_eq!(back, "/login");
+    }
+
+    #[test]
+    fn an_address_with_answer_parameters_is_sent_to_the_same_address_without_them() {
         assert_eq!(
-            without_kept_input("http://portal.test/payment-methods?__in_id=1&__in_zip=94107")
-                .unwrap(),
-            "/payment-methods"
+            without_answer_params(
+                "/office/customers/42/edit?__in_customer%5Bemail%5D=evil%40x.test"
+            )
+            .unwrap(),
+            "/office/customers/42/edit"
         );
         assert_eq!(
-            without_kept_input("/cards?page=2&__in_zip=1").unwrap(),
+            without_answer_params("/cards?page=2&__err=abc&__path=%2Fapi%2Fx").unwrap(),
             "/cards?page=2"
         );
+        assert_eq!(without_answer_params("/cards?page=2"), None);
+        assert_eq!(without_answer_params("/"), None);
     }
 
     #[test]
-    fn long_values_and_hidden_fields_stay_out_of_the_url() {
+    fn long_values_and_hidden_fields_are_not_kept() {
         let long = "x".repeat(MAX_VALUE_CHARS + 1);
-        let back = with_input(
-            "http://portal.test/account?__err=e",
-            "/api/account",
-            true,
-            &fields(&[
+        assert!(
+            kept_fields(&fields(&[
                 ("name", &long),
                 ("idempotency_key", "k"),
                 ("__csrf", "c"),
                 ("current", "pw"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(back, "/account?__err=e");
+            ]))
+            .is_empty()
+        );
     }
 }

@@ -103,8 +103,8 @@ pub fn build_router_with_routes(
         .layer(from_fn(require_sign_in))
         .layer(from_fn(crate::refused_forms::keep_refused_input))
         .layer(from_fn_with_state(
-            Https(https),
-            crate::done_forms::keep_done_posts,
+            state.clone(),
+            crate::form_answers::keep_post_answers,
         ))
         .layer(from_fn_with_state(state, resolve_caller))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

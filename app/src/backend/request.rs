@@ -124,13 +124,28 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 pub struct Caller(pub Option<crate::backend::auth::sessions::Session>);
 
 /// What a server function answered to a form post without JavaScript, carried by the server to
-/// the page the post returned to (`ui::form_action` starts the page's action with it).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DonePost {
+/// the page the post returned to in a signed one-time cookie (never in the page's address), so
+/// `ui::form_action` starts the page's action with it and `ui::kept_input` fills in what was typed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PostAnswer {
     /// The function's path, e.g. `/api/payment-methods/set-primary`.
     pub path: String,
-    /// Its answer as the function encoded it (JSON).
-    pub output: String,
+    /// What it answered.
+    pub outcome: PostOutcome,
+}
+
+/// A form post's answer: done, or refused with what was typed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PostOutcome {
+    /// Accepted: its answer as the function encoded it (JSON).
+    Done(String),
+    /// Refused.
+    Refused {
+        /// The error as server_fn encodes it for a URL (base64 of the serialized error).
+        error: String,
+        /// What was typed, field by field (never a password, token or key).
+        inputs: Vec<(String, String)>,
+    },
 }
 
 /// The caller's session cookie and address.

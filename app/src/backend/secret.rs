@@ -41,6 +41,18 @@ impl Secret {
         mac.update(data);
         hex::encode(mac.finalize().into_bytes())
     }
+
+    /// Whether `hex_mac` is [`Secret::hmac_hex`] of `purpose` and `data`, compared in constant time.
+    pub fn verify_hmac_hex(&self, purpose: &str, data: &[u8], hex_mac: &str) -> bool {
+        let Ok(expected) = hex::decode(hex_mac) else {
+            return false;
+        };
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(data);
+        mac.verify_slice(&expected).is_ok()
+    }
 }
 
 impl fmt::Debug for Secret {

@@ -106,7 +106,7 @@ pub async fn office_logout() -> Result<(), AppError> {
 /// `/office/login`.
 #[component]
 pub fn OfficeLoginPage() -> impl IntoView {
-    let login = ServerAction::<OfficeLogin>::new();
+    let login = crate::ui::refusable_action::<OfficeLogin>();
     let query = use_query_map();
     let signed_out = Signal::derive(move || {
         query

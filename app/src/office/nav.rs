@@ -10,7 +10,7 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn OfficeNav(staff: Option<StaffSummary>) -> impl IntoView {
     let location = use_location();
-    let logout = ServerAction::<OfficeLogout>::new();
+    let logout = crate::ui::refusable_action::<OfficeLogout>();
     let current = move |prefix: &'static str| {
         move || {
             location

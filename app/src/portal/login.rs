@@ -28,7 +28,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// Email, password, "Login"; links to request an invitation or reset a password.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
+    let login = crate::ui::refusable_action::<Login>();
     let query = use_query_map();
     let notice = move || {
         let q = query.read();

@@ -65,7 +65,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let status = Resource::new(token, reset_status);
-    let reset = ServerAction::<ResetPassword>::new();
+    let reset = crate::ui::refusable_action::<ResetPassword>();
     let error = action_error(reset);
     let link_dead = move || error.get().is_some_and(|e| e.field() == Some("token"));
     view! {

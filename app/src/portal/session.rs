@@ -72,7 +72,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The header's account area: name, Saved Payment Methods, Account and "Sign out", or "Login".
 #[component]
 pub fn UserMenu(customer: Option<CustomerSummary>, saved_payments: bool) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
+    let logout = crate::ui::refusable_action::<Logout>();
     match customer {
         Some(customer) => view! {
             <span class="user-name">{customer.name}</span>

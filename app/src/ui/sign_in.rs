@@ -45,7 +45,15 @@ pub fn SignInFields(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
+    // After a refused post without JavaScript, where it was going comes back with what was typed.
+    let kept_next = super::kept_input("next");
+    let next = move || {
+        query
+            .read()
+            .get("next")
+            .or_else(|| kept_next.clone())
+            .unwrap_or_default()
+    };
     let password_error_id = format!("{password_id}-error");
     let shown = RwSignal::new(false);
     view! {

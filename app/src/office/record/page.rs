@@ -27,7 +27,7 @@ fn Record() -> impl IntoView {
     let add_invoice = crate::ui::form_action::<CreateInvoice>();
     let void = crate::ui::form_action::<VoidInvoice>();
     let invite = crate::ui::form_action::<InviteCustomer>();
-    let add_card = ServerAction::<OfficeAddPaymentMethod>::new();
+    let add_card = crate::ui::refusable_action::<OfficeAddPaymentMethod>();
     let request_card = crate::ui::form_action::<RequestCardOnFile>();
     let changes = Changes::new()
         .track(request_card)

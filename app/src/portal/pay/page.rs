@@ -24,9 +24,9 @@ pub fn PayPage() -> impl IntoView {
 #[component]
 fn Pay() -> impl IntoView {
     let id = use_id();
-    let pay = ServerAction::<PayInvoice>::new();
-    let pay_new = ServerAction::<PayInvoice>::new();
-    let finish = ServerAction::<FinishPayment>::new();
+    let pay = crate::ui::refusable_action::<PayInvoice>();
+    let pay_new = crate::ui::refusable_action::<PayInvoice>();
+    let finish = crate::ui::refusable_action::<FinishPayment>();
     // After a refused payment the form gets a fresh key (and the latest balance).
     let data = Resource::new(
         move || (id(), pay.version().get(), finish.version().get()),

@@ -36,7 +36,7 @@ struct RowActions {
 
 #[component]
 fn Cards() -> impl IntoView {
-    let add = ServerAction::<AddPaymentMethod>::new();
+    let add = crate::ui::refusable_action::<AddPaymentMethod>();
     let actions = RowActions {
         set_primary: form_action(),
         delete: form_action(),
