@@ -182,7 +182,11 @@ mod tests {
     #[test]
     fn repairs_split_across_chunks_are_made_the_same() {
         for size in 1..40 {
-            assert_eq!(mended_in_chunks(PAGE, size), MENDED, "chunks of {size} bytes");
+            assert_eq!(
+                mended_in_chunks(PAGE, size),
+                MENDED,
+                "chunks of {size} bytes"
+            );
         }
     }
 
