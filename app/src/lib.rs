@@ -4,6 +4,8 @@
 // structs `#[server]` generates and the props `#[component]` generates carry no field docs.
 #[allow(missing_docs)]
 pub mod cards_ui;
+#[cfg(feature = "ssr")]
+mod csp;
 pub mod domain;
 pub mod error;
 mod layout;
@@ -33,7 +35,7 @@ pub use error::AppError;
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    set_content_security_policy(&options);
+    csp::set_content_security_policy(&options);
     #[cfg(feature = "ssr")]
     let test_mode = use_context::<backend::AppState>()
         .is_some_and(|state| state.gateway.mode() == backend::gateway::Mode::Test);
@@ -63,45 +65,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <ui::DoneElement />
             </body>
         </html>
-    }
-}
-
-/// Sends a Content-Security-Policy allowing only our own resources and this response's nonce.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy(options: &LeptosOptions) {
-    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    // `cargo leptos watch` reloads the page over a websocket on its reload port (development only;
-    // the page may be opened as localhost or 127.0.0.1, so any ws: host is allowed then).
-    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() && options.reload_port != 0 {
-        " ws:"
-    } else {
-        ""
-    };
-    // The processor's script, card frame and API (none beyond 'self' for the sandbox).
-    let sources = use_context::<backend::AppState>()
-        .map(|state| state.gateway.browser_sources())
-        .unwrap_or_default();
-    let extra =
-        |origins: &[String]| -> String { origins.iter().map(|o| format!(" {o}")).collect() };
-    let (script, frame, connect) = (
-        extra(&sources.script),
-        extra(&sources.frame),
-        extra(&sources.connect),
-    );
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{script}; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'{connect}{reload}; \
-         frame-src 'self'{frame}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; \
-         object-src 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 

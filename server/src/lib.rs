@@ -10,6 +10,7 @@ pub mod deadline;
 pub mod demo;
 pub mod form_answers;
 pub mod middleware;
+pub mod page_markup;
 pub mod refused_forms;
 pub mod site;
 pub mod startup;

@@ -100,6 +100,7 @@ pub fn build_router_with_routes(
         })
         .with_state(state.clone())
         // Innermost first: each `.layer` wraps everything above it.
+        .layer(from_fn(crate::page_markup::mend_pages))
         .layer(from_fn(require_sign_in))
         .layer(from_fn(crate::refused_forms::keep_refused_input))
         .layer(from_fn_with_state(

@@ -11,7 +11,8 @@ pub enum Need {
     Demo,
     /// The release build: also Node.js and npm's binaryen for `wasm-opt`.
     Build,
-    /// Also rustfmt and clippy, Chromium, the Playwright packages and PostgreSQL.
+    /// Also rustfmt and clippy, Chromium, Java (for the Nu Html Checker), the Playwright packages
+    /// and PostgreSQL.
     Test,
     /// Also cargo-leptos, for `cargo leptos watch`.
     Develop,
@@ -29,18 +30,20 @@ enum Tool {
     NpmPackages,
     Components,
     Chromium,
+    Java,
     Postgres,
     CargoLeptos,
 }
 
 /// Every tool, in the order `setup` installs them (Node.js before the npm packages).
-const TOOLS: [Tool; 8] = [
+const TOOLS: [Tool; 9] = [
     Tool::WasmTarget,
     Tool::WasmBindgen,
     Tool::Node,
     Tool::NpmPackages,
     Tool::Components,
     Tool::Chromium,
+    Tool::Java,
     Tool::Postgres,
     Tool::CargoLeptos,
 ];
@@ -51,7 +54,7 @@ impl Tool {
         match self {
             Tool::WasmTarget | Tool::WasmBindgen => Need::Demo,
             Tool::Node | Tool::NpmPackages => Need::Build,
-            Tool::Components | Tool::Chromium | Tool::Postgres => Need::Test,
+            Tool::Components | Tool::Chromium | Tool::Java | Tool::Postgres => Need::Test,
             Tool::CargoLeptos => Need::Develop,
         }
     }
@@ -62,9 +65,10 @@ impl Tool {
             Tool::WasmTarget => "the wasm32-unknown-unknown Rust target".into(),
             Tool::WasmBindgen => format!("wasm-bindgen {WASM_BINDGEN} (wasm-bindgen-cli)"),
             Tool::Node => "Node.js and npm".into(),
-            Tool::NpmPackages => "the npm packages of end2end/package-lock.json (wasm-opt, Playwright) in end2end/node_modules".into(),
+            Tool::NpmPackages => "the npm packages of end2end/package-lock.json (wasm-opt, Playwright, vnu) in end2end/node_modules".into(),
             Tool::Components => "rustfmt and clippy".into(),
             Tool::Chromium => "Chromium (/usr/bin/chromium)".into(),
+            Tool::Java => "Java (a runtime for the Nu Html Checker, vnu)".into(),
             Tool::Postgres => "PostgreSQL (a local server and psql)".into(),
             Tool::CargoLeptos => format!("cargo-leptos {CARGO_LEPTOS}"),
         }
@@ -86,6 +90,8 @@ impl Tool {
                     && first_line("cargo", &["clippy", "--version"]).is_some()
             }
             Tool::Chromium => Path::new("/usr/bin/chromium").exists(),
+            // `java -version` writes to stderr; running at all is enough.
+            Tool::Java => first_line("java", &["-version"]).is_some(),
             Tool::Postgres => crate::postgres::installed(),
             Tool::CargoLeptos => version_is("cargo", &["leptos", "--version"], CARGO_LEPTOS),
         }
@@ -112,6 +118,7 @@ impl Tool {
                 &["component", "add", "rustfmt", "clippy"],
             )),
             Tool::Chromium => apt_install(&["chromium"]),
+            Tool::Java => apt_install(&["default-jre-headless"]),
             Tool::Postgres => crate::postgres::install(),
             Tool::CargoLeptos => run(&mut fast_install(&[
                 &format!("cargo-leptos@{CARGO_LEPTOS}"),

@@ -117,7 +117,7 @@ pub fn OfficeLoginPage() -> impl IntoView {
     let error = action_error(login);
     view! {
         <SignInCard title="Office sign-in" heading="Office sign-in" heading_id="office-login-heading" notice=signed_out>
-            <ActionForm action=login attr:novalidate="true" attr:class="form">
+            <ActionForm action=login attr:novalidate=true attr:class="form">
                 <SignInFields email_id="office-email" password_id="office-password" email_autocomplete="username" error />
                 <SubmitButton label="Sign in" busy="Signing in…" pending=login.pending() />
             </ActionForm>

@@ -142,7 +142,7 @@ fn CustomerFields(values: CustomerForm, error: Signal<Option<AppError>>) -> impl
         <TextField label="Name" name="customer[name]" id="customer-name" autocomplete="name" value=values.name error=field_message(error, "name") />
         <TextField label="Email" name="customer[email]" id="customer-email" kind="email" autocomplete="email" value=values.email error=field_message(error, "email") />
         <TextField label="Phone" name="customer[phone]" id="customer-phone" kind="tel" autocomplete="tel" optional=true value=values.phone error=field_message(error, "phone") />
-        <TextField label="Service address" name="customer[service_address]" id="customer-address" autocomplete="street-address" optional=true value=values.service_address error=field_message(error, "service_address") />
+        <TextField label="Service address" name="customer[service_address]" id="customer-address" autocomplete="address-line1" optional=true value=values.service_address error=field_message(error, "service_address") />
         <fieldset class="field" aria-describedby="customer-kind-error">
             <legend>"Type"</legend>
             <label class="choice"><input type="radio" name="customer[kind]" value="residential" checked=kind == CustomerKind::Residential />" Residential"</label>
@@ -174,7 +174,7 @@ fn BookingForm() -> impl IntoView {
                     "Customer created. " <a href=format!("/office/customers/{id}")>"Open the customer record"</a>
                 })}
             </div>
-            <ActionForm action=create attr:novalidate="true" attr:class="form">
+            <ActionForm action=create attr:novalidate=true attr:class="form">
                 <CustomerFields values=CustomerForm::default() error=error />
                 <p class="form__error" role="alert">{move || form_message(error).get()}</p>
                 <SubmitButton label="Create customer" busy="Saving…" pending=create.pending() />
@@ -211,7 +211,7 @@ fn EditForm() -> impl IntoView {
                         };
                         view! {
                             <section class="card">
-                                <ActionForm action=update attr:novalidate="true" attr:class="form">
+                                <ActionForm action=update attr:novalidate=true attr:class="form">
                                     <input type="hidden" name="id" value=r.id.to_string() />
                                     <CustomerFields values=values error=error />
                                     <p class="form__error" role="alert">{move || form_message(error).get()}</p>

@@ -82,7 +82,7 @@ pub fn CardTermsSection() -> impl IntoView {
             <p class="field__hint">"What customers agree to when they keep a card on file: which charges you may make and how they remove the card. Each save is a new version; the older texts are kept, and every card records the version its holder agreed to."</p>
             <p class="notice notice--ok" role="status">{saved}</p>
             <Loaded resource=data loading="Loading the terms…" let:v>
-                <ActionForm action=save attr:novalidate="true" attr:class="form">
+                <ActionForm action=save attr:novalidate=true attr:class="form">
                     <div class="field">
                         <label for="card-terms-text">{format!("Terms (customers now agree to version {})", v.current.version)}</label>
                         <textarea id="card-terms-text" name="text" rows="8" aria-describedby="card-terms-error"

@@ -212,7 +212,7 @@ fn OnlinePaymentsForm() -> impl IntoView {
         <Loaded resource=data loading="Loading…" let:v>
             <section class="card">
                             <p class="notice notice--ok" role="status">{saved}</p>
-                            <ActionForm action=save attr:novalidate="true" attr:class="form">
+                            <ActionForm action=save attr:novalidate=true attr:class="form">
                                 <label class="switch">
                                     <input type="checkbox" role="switch" name="online_payments" value="on" checked=switch("online_payments", v.online_payments) />
                                     <span>"Enable online payments"</span>

@@ -166,7 +166,7 @@ fn StaffAdmin() -> impl IntoView {
         <section class="card" aria-labelledby="add-staff-heading">
             <h2 id="add-staff-heading">"Add a staff member"</h2>
             <p class="notice notice--ok" role="status">{added}</p>
-            <ActionForm action=add attr:novalidate="true" attr:class="form">
+            <ActionForm action=add attr:novalidate=true attr:class="form">
                 <TextField label="Name" name="name" id="staff-name" error=field_message(error, "name") />
                 <TextField label="Email" name="email" id="staff-email" kind="email" error=field_message(error, "email") />
                 <div class="field">

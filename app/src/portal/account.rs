@@ -105,7 +105,7 @@ fn AccountDetails() -> impl IntoView {
                 <p class="notice notice--ok" role="status">
                     {move || changed().then_some("Your password has been changed. Other devices have been signed out.")}
                 </p>
-                <ActionForm action=change attr:novalidate="true" attr:class="form">
+                <ActionForm action=change attr:novalidate=true attr:class="form">
                     <TextField label="Current password" name="current" id="current-password" kind="password" autocomplete="current-password" error=field_message(error, "current") />
                     <NewPasswordFields error=error />
                     <p class="form__error" role="alert">{move || form_message(error).get()}</p>

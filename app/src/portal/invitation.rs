@@ -91,7 +91,7 @@ pub fn RequestInvitationPage() -> impl IntoView {
     view! {
         <EmailRequestPage title="Request an invitation" heading="Request an invitation" done=Signal::derive(done) what="a link to set up your account">
             <p>"Enter the email address the office has on file for you. We'll email you a link to set up your Customer Portal account."</p>
-            <ActionForm action=request attr:novalidate="true" attr:class="form">
+            <ActionForm action=request attr:novalidate=true attr:class="form">
                 <EmailRequestFields id="invite-email" error submit="Send invitation" pending=request.pending() />
             </ActionForm>
         </EmailRequestPage>

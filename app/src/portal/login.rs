@@ -44,7 +44,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <SignInCard title="Login" heading="Sign in to your account" heading_id="login-heading" notice=Signal::derive(notice)>
-            <ActionForm action=login attr:novalidate="true" attr:class="form">
+            <ActionForm action=login attr:novalidate=true attr:class="form">
                 <SignInFields email_id="login-email" password_id="login-password" email_autocomplete="email" error />
                 <SubmitButton label="Login" busy="Signing in…" pending=login.pending() />
             </ActionForm>

@@ -52,7 +52,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <EmailRequestPage title="Forgot password" heading="Reset your password" done=Signal::derive(done) what="a link to reset your password">
             <p>"Enter your account's email address and we'll send you a link to choose a new password."</p>
-            <ActionForm action=request attr:novalidate="true" attr:class="form">
+            <ActionForm action=request attr:novalidate=true attr:class="form">
                 <EmailRequestFields id="forgot-email" error submit="Send reset link" pending=request.pending() />
             </ActionForm>
         </EmailRequestPage>
@@ -78,7 +78,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         >
             <h1>"Choose a new password"</h1>
             <p>"You'll be signed out on every device and can then sign in with the new password."</p>
-            <ActionForm action=reset attr:novalidate="true" attr:class="form">
+            <ActionForm action=reset attr:novalidate=true attr:class="form">
                 <input type="hidden" name="token" value=token />
                 <NewPasswordFields error=error />
                 <p class="form__error" role="alert">{move || form_message(error).get()}</p>

@@ -131,7 +131,7 @@ pub fn VerifyPage() -> impl IntoView {
         >
             <h1>"Set your password"</h1>
             <p>"Your email is confirmed once you choose a password."</p>
-            <ActionForm action=accept attr:novalidate="true" attr:class="form">
+            <ActionForm action=accept attr:novalidate=true attr:class="form">
                 <input type="hidden" name="token" value=token />
                 <input type="hidden" name="next" value=next />
                 <NewPasswordFields error=error />

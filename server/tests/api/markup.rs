@@ -1,6 +1,8 @@
 //! Names and nicknames that look like HTML are shown as text: on the portal's card page, on the
 //! office's customer record and in the emails, never as markup (and never inside a script).
 
+mod validity;
+
 use crate::helpers::{PASSWORD, card_form, spawn_app};
 use app::{domain::StaffRole, portal::payment_methods::api::AddPaymentMethod};
 

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 pub fn JobForm(customer: CustomerId, action: ServerAction<CreateJob>) -> impl IntoView {
     let error = action_error(action);
     view! {
-        <ActionForm action=action attr:novalidate="true" attr:class="form">
+        <ActionForm action=action attr:novalidate=true attr:class="form">
             <input type="hidden" name="customer_id" value=customer.to_string() />
             <TextField label="Date" name="date" id="job-date" kind="date" error=field_message(error, "date") />
             <TextField label="Work to do or done" name="summary" id="job-summary" error=field_message(error, "summary") />
@@ -47,7 +47,7 @@ pub fn InvoiceForm(
     let error = action_error(action);
     let kept_job = kept_input("job_id");
     view! {
-        <ActionForm action=action attr:novalidate="true" attr:class="form">
+        <ActionForm action=action attr:novalidate=true attr:class="form">
             <input type="hidden" name="customer_id" value=customer.to_string() />
             <TextField label="Due date" name="due_on" id="invoice-due" kind="date" error=field_message(error, "due_on") />
             <div class="field">

@@ -175,7 +175,7 @@ fn PayForm(
                 </ul>
             </section>
         })}
-        <ActionForm action=pay attr:class="form card" attr:novalidate="true">
+        <ActionForm action=pay attr:class="form card" attr:novalidate=true>
             <input type="hidden" name="invoice_id" value=d.invoice_id.to_string() />
             <input type="hidden" name="idempotency_key" value=d.key />
             <fieldset class="choices">

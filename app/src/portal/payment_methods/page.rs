@@ -254,7 +254,7 @@ fn CardItem(card: CardRow, actions: RowActions) -> impl IntoView {
             </dialog>
             <dialog id=edit_for_dialog class="dialog" aria-labelledby=edit_labelledby open=refused_here>
                 <h2 id=edit_title>{edit_heading}</h2>
-                <ActionForm action=actions.update attr:class="form" attr:novalidate="true">
+                <ActionForm action=actions.update attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="id" value=id_edit />
                     <EditField label="Expiry (MM/YY)" name="expiry" id=expiry_id value=expiry inputmode="numeric" autocomplete="cc-exp" error=update_error("expiry") />
                     <EditField label="Billing ZIP code" name="zip" id=zip_id value=zip inputmode="numeric" autocomplete="postal-code" error=update_error("zip") />

@@ -21,7 +21,10 @@ use crate::{
 /// Where Stripe.js loads from unless `PORCHLIGHT_STRIPE_JS_URL` says otherwise.
 pub const DEFAULT_JS_URL: &str = "https://js.stripe.com/v3/";
 
-/// The origins Stripe documents for Stripe.js, its frames and its API.
+/// The origins Stripe documents for Stripe.js, its frames and its API (docs.stripe.com/security/
+/// guide, "Content Security Policy"): hooks.stripe.com frames the bank's check (3-D Secure). Not
+/// maps.googleapis.com, which the guide lists for the Address Element only (unused here; its
+/// JSONP callbacks would let injected markup run script past the policy).
 const STRIPE_SCRIPT: &[&str] = &["https://js.stripe.com", "https://*.js.stripe.com"];
 const STRIPE_FRAMES: &[&str] = &[
     "https://js.stripe.com",
