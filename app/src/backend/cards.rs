@@ -103,6 +103,10 @@ pub fn added_message(saved: &SavedCard) -> String {
     }
 }
 
+/// How long a card edit Porchlight is making counts as in progress (longer than the processor
+/// call with its retries).
+pub const OWN_EDIT_SECS: i64 = 10 * 60;
+
 /// One customer's saved cards, changed by `ctx`'s actor in one request.
 #[derive(Debug, Clone, Copy)]
 pub struct Wallet<'a> {
@@ -267,11 +271,20 @@ impl Wallet<'_> {
                 .err()
                 .unwrap_or(AppError::BadRequest));
         };
+        // Noted first, so the processor's own event about this edit, if handled before the
+        // edit is stored, is known as Porchlight's and not reported as the bank's.
+        let now = state.clock.now();
         state
-            .gateway
-            .update(&card.token, expiry, &zip)
+            .store
+            .begin_card_edit(&card.token, expiry, now, now.plus_seconds(-OWN_EDIT_SECS))
             .await
-            .map_err(gateway_error)?;
+            .map_err(store_error("noting a card edit"))?;
+        if let Err(e) = state.gateway.update(&card.token, expiry, &zip).await {
+            if let Err(e) = state.store.end_card_edit(&card.token).await {
+                tracing::warn!(error = %e, "forgetting a refused card edit");
+            }
+            return Err(gateway_error(e));
+        }
         let card = state
             .store
             .update_card(customer, id, expiry, &zip, &nickname, ctx)

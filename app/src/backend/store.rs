@@ -26,7 +26,9 @@ pub use accounts::{AccountCredentials, AccountInfo};
 pub use backup::BackupError;
 pub use card_requests::CardRequest;
 pub use card_terms::SavedTerms;
-pub use cards::{CardOnFile, ChangeContext, ConsentGiven, Deleted, ReminderKey, SavedCard};
+pub use cards::{
+    CardOnFile, ChangeContext, ConsentGiven, Deleted, ProcessorSync, ReminderKey, SavedCard,
+};
 pub use customers::{Customer, CustomerPage, NewCustomer};
 pub use invariants::Violation;
 pub use invoices::{Invoice, NewInvoice};
@@ -40,6 +42,7 @@ pub use sessions::{Principal, SessionRecord};
 pub use settings::{Settings, SettingsChange};
 pub use staff::{NewStaff, StaffMember};
 pub use tokens::{TokenPurpose, TokenUse};
+pub use webhook_events::ClaimedEvent;
 
 use sqlx::{
     Any, AnyPool, Transaction,
@@ -233,6 +236,7 @@ impl Store {
             "payments",
             "payment_attempts",
             "card_reminders",
+            "card_edits",
             "card_requests",
             "processor_customers",
             "payment_method_events",

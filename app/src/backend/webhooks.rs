@@ -1,206 +1,190 @@
-//! Webhooks from the payment processor: trusted for their signature alone, each event handled
-//! once (by its id), and acted on by reading the object's current state from the processor, since
+//! Webhooks from the payment processor: trusted for their signature alone, recorded once (by the
+//! event's id) and acknowledged at once, then handled from the database by a background pass
+//! that retries until done. Handling reads the object's current state from the processor, since
 //! events arrive late, twice and out of order.
+//!
+//! Several servers may pass at once on one database: each event is claimed before it is handled,
+//! so only one server handles it at a time; a claim older than [`CLAIM_LEASE_SECS`] (its server
+//! stopped) is taken again. Handling is cut off after [`HANDLING_LIMIT`], well inside the lease.
 
-use super::{
-    AppState, StoreError,
-    cards::{CardNotice, Wallet, notify},
-    gateway::events::{EventAction, WebhookError, WebhookEvent},
-    payments::resolve,
-    store::{AttemptStatus, ChangeContext, SavedCard},
-};
-use crate::domain::{status::Actor, tokenization::PaymentToken};
+mod act;
+
+use super::{AppState, StoreError, gateway::events::WebhookError, store::ClaimedEvent};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Notify;
 
 /// Where the processor sends its events.
 pub const WEBHOOK_PATH: &str = "/webhooks/stripe";
 
-/// What became of a verified event.
+/// How often a server looks for events to handle (and sooner when one arrives).
+pub const WEBHOOKS_EVERY: Duration = Duration::from_secs(10);
+/// A claim older than this is taken to be abandoned (its server stopped) and is taken again.
+pub const CLAIM_LEASE_SECS: i64 = 15 * 60;
+/// The longest one event's handling may take before it is given up and retried.
+pub const HANDLING_LIMIT: Duration = Duration::from_secs(5 * 60);
+/// The wait before the first retry of an event whose handling failed (doubled each time).
+pub const RETRY_FIRST_SECS: i64 = 30;
+/// The longest wait between two tries of one event.
+pub const RETRY_MAX_SECS: i64 = 60 * 60;
+/// Events claimed in one pass, at most.
+const BATCH: usize = 100;
+
+/// What became of a verified delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handled {
-    /// Acted on (or nothing to do for Porchlight's data).
-    Done,
-    /// This event id was handled before.
+pub enum Received {
+    /// Recorded; a pass will handle it.
+    Recorded,
+    /// This event id was recorded before.
     Duplicate,
 }
 
-/// Why a webhook was not handled.
+/// Why a delivery was not recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookFailure {
-    /// Not signed by the processor, or not readable: answered 400, never acted on.
+    /// Not signed by the processor, or not an event at all: answered 400, never recorded.
     #[error(transparent)]
     Refused(#[from] WebhookError),
-    /// Handling failed (the cause is for the log); answered 500 so the processor sends it again.
+    /// Recording failed (the cause is for the log); answered 500 so the processor sends it again.
     #[error("{0}")]
     Failed(String),
 }
 
-fn failed(e: impl std::fmt::Display) -> WebhookFailure {
-    WebhookFailure::Failed(e.to_string())
+/// What one pass over the recorded events did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    /// Events handled (acted on, or nothing to do).
+    pub handled: usize,
+    /// Events whose handling failed or must wait, given back for a later pass.
+    pub retrying: usize,
 }
 
-/// Checks, records and handles one delivery.
+/// Wakes a server's webhook task when an event was recorded, so it is handled at once.
+#[derive(Debug, Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    /// Asks for a pass now (remembered if the task is busy).
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Checks and records one delivery; handling happens in [`handle_pending`].
 pub async fn receive(
     state: &AppState,
     signature: &str,
     body: &[u8],
-) -> Result<Handled, WebhookFailure> {
+) -> Result<Received, WebhookFailure> {
     let now = state.clock.now();
     let event = state.gateway.parse_webhook(signature, body, now.unix())?;
     let fresh = state
         .store
-        .claim_webhook_event(&event.id, &event.kind, now)
+        .record_webhook_event(&event, now)
         .await
-        .map_err(failed)?;
-    if !fresh {
+        .map_err(|e| WebhookFailure::Failed(e.to_string()))?;
+    if fresh {
+        tracing::info!(event = %event.id, kind = %event.kind, "webhook recorded");
+        Ok(Received::Recorded)
+    } else {
         tracing::info!(event = %event.id, kind = %event.kind, "webhook: duplicate delivery");
-        return Ok(Handled::Duplicate);
+        Ok(Received::Duplicate)
     }
-    match act(state, &event).await {
+}
+
+/// The wait before the next try of an event claimed `attempts` times.
+pub fn retry_after(attempts: i64) -> i64 {
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    RETRY_FIRST_SECS
+        .saturating_mul(1_i64 << doublings)
+        .min(RETRY_MAX_SECS)
+}
+
+/// One pass: claims each recorded event that is due and nobody holds, handles it, and marks it
+/// done or gives it back for a later try.
+pub async fn handle_pending(state: &AppState) -> Result<Pass, StoreError> {
+    let mut pass = Pass::default();
+    for _ in 0..BATCH {
+        let now = state.clock.now();
+        let Some(event) = state
+            .store
+            .claim_webhook_event(now, now.plus_seconds(-CLAIM_LEASE_SECS))
+            .await?
+        else {
+            break;
+        };
+        if handle(state, &event).await? {
+            pass.handled += 1;
+        } else {
+            pass.retrying += 1;
+        }
+    }
+    Ok(pass)
+}
+
+/// Handles one claimed event: `true` when done, `false` when given back.
+async fn handle(state: &AppState, event: &ClaimedEvent) -> Result<bool, StoreError> {
+    let outcome = tokio::time::timeout(HANDLING_LIMIT, act::act(state, event))
+        .await
+        .unwrap_or_else(|_| Err(act::Failure::Failed("handling took too long".into())));
+    let now = state.clock.now();
+    match outcome {
         Ok(()) => {
+            if !state.store.finish_webhook_event(event, now).await? {
+                tracing::warn!(event = %event.id, "webhook: handled after its claim ran out");
+            }
+            tracing::info!(event = %event.id, kind = %event.kind, "webhook handled");
+            Ok(true)
+        }
+        Err(failure) => {
+            let wait = retry_after(event.attempts);
+            match &failure {
+                act::Failure::Later(why) => {
+                    tracing::info!(event = %event.id, kind = %event.kind, %why, wait, "webhook: handled later");
+                }
+                act::Failure::Failed(cause) => {
+                    tracing::warn!(event = %event.id, kind = %event.kind, attempts = event.attempts, %cause, wait, "webhook handling failed; retrying later");
+                }
+            }
             state
                 .store
-                .webhook_event_done(&event.id, state.clock.now())
-                .await
-                .map_err(failed)?;
-            tracing::info!(event = %event.id, kind = %event.kind, "webhook handled");
-            Ok(Handled::Done)
-        }
-        Err(cause) => {
-            if let Err(e) = state.store.release_webhook_event(&event.id).await {
-                tracing::error!(event = %event.id, error = %e, "webhook: releasing a failed event");
-            }
-            Err(cause)
+                .retry_webhook_event(event, now.plus_seconds(wait))
+                .await?;
+            Ok(false)
         }
     }
 }
 
-async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), WebhookFailure> {
-    let ctx = ChangeContext {
-        actor: Actor::Processor,
-        at: state.clock.now(),
-        request_id: event.id.chars().take(64).collect(),
-    };
-    match &event.action {
-        EventAction::CardChanged(method) => card_changed(state, method, &ctx).await,
-        EventAction::CardDetached(method) => match kept_card(state, method).await? {
-            // Still attached at the processor: an event older than the card's state.
-            Some(card) if state.gateway.card(method).await.map_err(failed)?.is_none() => {
-                remove(state, &card, &ctx).await
+/// Runs [`handle_pending`] every [`WEBHOOKS_EVERY`], and at once when `wake` is notified.
+pub async fn run_forever(state: AppState, wake: Wake) {
+    loop {
+        let busy = match handle_pending(&state).await {
+            Ok(pass) => pass.handled + pass.retrying >= BATCH,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhooks: reading recorded events failed; will retry");
+                false
             }
-            _ => Ok(()),
-        },
-        EventAction::PaymentSettled(Some(attempt)) => {
-            let attempt = state.store.attempt(*attempt).await.map_err(failed)?;
-            match attempt {
-                Some(attempt) if attempt.status == AttemptStatus::Pending => {
-                    resolve(state, attempt, &ctx.request_id)
-                        .await
-                        .map(drop)
-                        .map_err(failed)
-                }
-                _ => Ok(()),
+        };
+        if !busy {
+            tokio::select! {
+                () = tokio::time::sleep(WEBHOOKS_EVERY) => {},
+                () = wake.0.notified() => {},
             }
         }
-        EventAction::ChargeChanged(charge) => sync_charge(state, charge, &ctx).await,
-        EventAction::PaymentSettled(None) | EventAction::Ignored => Ok(()),
     }
 }
 
-/// A refund or dispute at the processor: the payment takes the charge's current refunds (the
-/// invoice's balance goes up by what is new) and its dispute flag.
-async fn sync_charge(
-    state: &AppState,
-    charge: &str,
-    ctx: &ChangeContext,
-) -> Result<(), WebhookFailure> {
-    let record = match state.gateway.charge_record(charge).await {
-        Ok(record) => record,
-        Err(super::gateway::GatewayError::InvalidToken) => {
-            tracing::info!(%charge, "webhook: a charge the processor does not know");
-            return Ok(());
-        }
-        Err(e) => return Err(failed(e)),
-    };
-    let synced = state
-        .store
-        .sync_charge(charge, record.refunded, record.disputed, ctx.at)
-        .await
-        .map_err(failed)?;
-    match synced {
-        Some(sync) => {
-            if sync.refund_added > crate::domain::Cents::ZERO {
-                tracing::info!(payment = %sync.payment_id, invoice = %sync.invoice_id, refunded = %sync.refund_added, "payment refunded at the processor");
-            }
-            if sync.newly_disputed {
-                tracing::warn!(payment = %sync.payment_id, invoice = %sync.invoice_id, "payment disputed by the cardholder");
-            }
-        }
-        None => tracing::info!(%charge, "webhook: a charge that paid no Porchlight invoice"),
-    }
-    Ok(())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The card Porchlight keeps under this processor reference, if any.
-async fn kept_card(
-    state: &AppState,
-    method: &PaymentToken,
-) -> Result<Option<SavedCard>, WebhookFailure> {
-    match state.store.card_by_token(method).await {
-        Ok(card) => Ok(Some(card)),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(failed(e)),
-    }
-}
-
-/// Takes the card's current expiry and last 4 from the processor (or removes it, if detached).
-async fn card_changed(
-    state: &AppState,
-    method: &PaymentToken,
-    ctx: &ChangeContext,
-) -> Result<(), WebhookFailure> {
-    let Some(card) = kept_card(state, method).await? else {
-        return Ok(());
-    };
-    let Some(now) = state.gateway.card(method).await.map_err(failed)? else {
-        return remove(state, &card, ctx).await;
-    };
-    let updated = state
-        .store
-        .update_card_from_network(&card, now.expiry, &now.last4, ctx)
-        .await
-        .map_err(failed)?;
-    if let Some(updated) = updated {
-        tracing::info!(card = %updated.id, "card updated by the card network");
-        notify(
-            state,
-            updated.customer_id,
-            CardNotice::UpdatedByNetwork,
-            &updated,
-            ctx,
-        )
-        .await;
-    }
-    Ok(())
-}
-
-/// Removes a card the processor no longer holds, as a deletion by the processor.
-async fn remove(
-    state: &AppState,
-    card: &SavedCard,
-    ctx: &ChangeContext,
-) -> Result<(), WebhookFailure> {
-    let wallet = Wallet {
-        state,
-        customer: card.customer_id,
-        ctx,
-    };
-    match wallet.delete(card.id).await {
-        Ok(message) => {
-            tracing::info!(card = %card.id, %message, "card removed at the processor");
-            Ok(())
-        }
-        // Deleted in Porchlight meanwhile.
-        Err(crate::error::AppError::NotFound) => Ok(()),
-        Err(e) => Err(failed(e)),
+    #[test]
+    fn retries_wait_twice_as_long_each_time_up_to_an_hour() {
+        assert_eq!(
+            [1, 2, 3, 4].map(retry_after),
+            [30, 60, 120, 240],
+            "doubling from {RETRY_FIRST_SECS} s"
+        );
+        assert_eq!(retry_after(8), RETRY_MAX_SECS);
+        assert_eq!(retry_after(1_000), RETRY_MAX_SECS);
     }
 }

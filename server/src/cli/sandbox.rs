@@ -1,7 +1,8 @@
 //! `porchlight sandbox card-update`: what the card network does when a bank reissues a card,
 //! played by the built-in sandbox against a running server: the saved card gets a new expiry at
 //! the processor and its signed `payment_method.automatically_updated` event is delivered to
-//! `PORCHLIGHT_PUBLIC_URL/webhooks/stripe` (with `--twice`, delivered twice, as processors do).
+//! `PORCHLIGHT_PUBLIC_URL/webhooks/stripe` (with `--twice`, delivered twice, as processors do);
+//! it returns once the server has handled the event (the server answers first, handles after).
 
 use super::{CliError, open_store};
 use crate::config::{Config, GATEWAY_VAR, GatewayConfig};
@@ -39,7 +40,7 @@ pub(super) async fn card_update(
         .into_iter()
         .find(|c| c.card.last4.as_str() == last4)
         .ok_or_else(|| CliError::Input(format!("{email} has no saved card ending in {last4}")))?;
-    let sandbox = SandboxGateway::new(store, config.load_secret()?, clock);
+    let sandbox = SandboxGateway::new(store.clone(), config.load_secret()?, clock);
     let event = sandbox
         .network_update(&card.on_file.token, expiry)
         .await
@@ -63,5 +64,20 @@ pub(super) async fn card_update(
             )));
         }
     }
-    Ok(())
+    // The server acknowledges at once and handles the event in the background: wait for it.
+    for _ in 0..HANDLED_WAIT_TRIES {
+        if store.webhook_event_handled(&event.id).await? == Some(true) {
+            eprintln!("porchlight: the server handled event {}", event.id);
+            return Ok(());
+        }
+        tokio::time::sleep(HANDLED_POLL).await;
+    }
+    Err(CliError::Other(format!(
+        "the server recorded event {} but has not handled it yet",
+        event.id
+    )))
 }
+
+/// How often, and how many times, the event's handling is looked for (30 s in all).
+const HANDLED_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+const HANDLED_WAIT_TRIES: usize = 150;

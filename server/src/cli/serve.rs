@@ -87,6 +87,13 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
             reconcile_pending(&reconcile, PENDING_GRACE_SECS).await;
         }
     });
+    // Webhook events: recorded by the handler, handled here (at once when one arrives, and
+    // every few seconds for retries and claims a stopped server left), each by one server.
+    let wake = app::backend::webhooks::Wake::default();
+    tokio::spawn(app::backend::webhooks::run_forever(
+        state.clone(),
+        wake.clone(),
+    ));
     // Expiry reminders: now, then hourly (each reminder once, whichever server sends it).
     tokio::spawn(app::backend::reminders::run_forever(state.clone()));
     // Expired sessions, one-time links, unused sandbox tokens and old counters are deleted in
@@ -122,7 +129,8 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
         "Porchlight is listening on http://{addr} (public URL {})",
         config.public_url
     );
-    startup::serve(listener, startup::build_router(state, site))
+    let router = startup::build_router(state, site).layer(axum::Extension(wake));
+    startup::serve(listener, router)
         .await
         .map_err(|e| CliError::Other(format!("server error: {e}")))?;
     store.close().await;

@@ -1,17 +1,31 @@
 //! `POST /webhooks/stripe` with the sandbox's signed events: a card the card network updated, a
 //! card removed at the processor, duplicates, events out of order, unknown types and forgeries.
+//! A delivery is only recorded; each test runs the background pass that handles it ([`pass`]).
+
+mod cards;
+mod queue;
+mod scripted;
+mod shapes;
 
 use crate::helpers::{TestApp, spawn_app};
 use app::{
-    backend::gateway::sandbox::SignedEvent,
+    backend::{
+        gateway::sandbox::SignedEvent,
+        webhooks::{Pass, handle_pending},
+    },
     domain::{card::Expiry, tokenization::PaymentToken},
     portal::payment_methods::api::PaymentMethods,
 };
 
 /// Delivers `event` as the processor does: the HTTP status.
 async fn deliver(app: &TestApp, event: &SignedEvent) -> u16 {
-    app.client
-        .post(app.url("/webhooks/stripe"))
+    deliver_to(&app.client, &app.address, event).await
+}
+
+/// Delivers `event` to the server at `address`: the HTTP status.
+async fn deliver_to(client: &reqwest::Client, address: &str, event: &SignedEvent) -> u16 {
+    client
+        .post(format!("{address}/webhooks/stripe"))
         .header("Content-Type", "application/json")
         .header("Stripe-Signature", &event.signature)
         .body(event.body.clone())
@@ -20,6 +34,19 @@ async fn deliver(app: &TestApp, event: &SignedEvent) -> u16 {
         .unwrap()
         .status()
         .as_u16()
+}
+
+/// Runs one pass of `app`'s webhook task, as the server does in the background.
+async fn pass(app: &TestApp) -> Pass {
+    handle_pending(&app.state).await.unwrap()
+}
+
+/// A pass that handled `n` events and has none to retry.
+fn handled(n: usize) -> Pass {
+    Pass {
+        handled: n,
+        retrying: 0,
+    }
 }
 
 /// Maria with a saved Visa (primary) and Mastercard: (session, Visa's token, Mastercard's token).
@@ -63,6 +90,7 @@ async fn a_card_the_network_updated_takes_the_new_expiry_once_with_a_history_row
     let before = app.outbox_files();
     let event = app.gateway.network_update(&visa, NEW_EXPIRY).await.unwrap();
     assert_eq!(deliver(&app, &event).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
 
     let card = app.store.card_by_token(&visa).await.unwrap();
     assert_eq!(card.expiry, NEW_EXPIRY);
@@ -85,6 +113,7 @@ async fn a_card_the_network_updated_takes_the_new_expiry_once_with_a_history_row
     // The same delivery again changes nothing and sends nothing.
     let history = app.call(PaymentMethods {}, Some(&session)).await.unwrap();
     assert_eq!(deliver(&app, &event).await, 200);
+    assert_eq!(pass(&app).await, handled(0), "recorded once, handled once");
     let again = app.call(PaymentMethods {}, Some(&session)).await.unwrap();
     assert_eq!(again.history.len(), history.history.len());
     let notices = app
@@ -107,7 +136,9 @@ async fn events_out_of_order_leave_the_card_as_the_processor_has_it_now() {
     };
     let newer = app.gateway.network_update(&visa, latest).await.unwrap();
     assert_eq!(deliver(&app, &newer).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     assert_eq!(deliver(&app, &older).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     assert_eq!(app.store.card_by_token(&visa).await.unwrap().expiry, latest);
 
     // A "detached" event for a card the processor still holds is stale: the card stays.
@@ -116,6 +147,7 @@ async fn events_out_of_order_leave_the_card_as_the_processor_has_it_now() {
         &serde_json::json!({ "id": mastercard.as_str(), "object": "payment_method" }),
     );
     assert_eq!(deliver(&app, &stale).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     assert!(app.store.card_by_token(&mastercard).await.is_ok());
 }
 
@@ -125,6 +157,7 @@ async fn a_card_removed_at_the_processor_is_removed_and_the_other_card_becomes_p
     let (session, visa, _) = maria_with_two_cards(&app).await;
     let event = app.gateway.detach_outside(&visa).await.unwrap();
     assert_eq!(deliver(&app, &event).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     assert_eq!(app.cards(&session).await, [("4444".into(), true)]);
     let data = app.call(PaymentMethods {}, Some(&session)).await.unwrap();
     let removed = data
@@ -162,6 +195,7 @@ async fn forged_stale_or_unsigned_webhooks_are_refused_and_change_nothing() {
     assert_eq!(deliver(&app, &forged).await, 400);
     app.clock.advance(301);
     assert_eq!(deliver(&app, &event).await, 400, "older than five minutes");
+    assert_eq!(pass(&app).await, handled(0), "nothing was recorded");
 
     assert_eq!(app.store.card_by_token(&visa).await.unwrap().expiry, before);
     assert!(app.store.last_webhook_at().await.unwrap().is_none());
@@ -175,6 +209,7 @@ async fn unknown_event_types_are_acknowledged_and_ignored() {
         &serde_json::json!({ "id": "sub_123", "object": "subscription" }),
     );
     assert_eq!(deliver(&app, &event).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     assert!(app.store.last_webhook_at().await.unwrap().is_some());
 }
 
@@ -265,6 +300,7 @@ async fn refunds_at_the_processor_raise_the_invoice_balance_once_whatever_the_or
         .await
         .unwrap();
     assert_eq!(deliver(&app, &first).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     assert_eq!(invoice_paid(&app, maria, invoice).await, 70_00);
     let attempt = the_payment(&app).await;
     assert_eq!(attempt.refunded, Cents::new(30_00));
@@ -284,11 +320,13 @@ async fn refunds_at_the_processor_raise_the_invoice_balance_once_whatever_the_or
         .unwrap();
     assert_eq!(deliver(&app, &rest).await, 200);
     assert_eq!(deliver(&app, &rest).await, 200);
+    assert_eq!(pass(&app).await, handled(1), "the repeat is recorded once");
     let late = app.gateway.signed_event(
         "charge.refunded",
         &serde_json::json!({ "id": charge, "object": "charge" }),
     );
     assert_eq!(deliver(&app, &late).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     assert_eq!(invoice_paid(&app, maria, invoice).await, 0);
     let attempt = the_payment(&app).await;
     assert_eq!(attempt.refunded, Cents::new(100_00));
@@ -299,6 +337,8 @@ async fn refunds_at_the_processor_raise_the_invoice_balance_once_whatever_the_or
         &serde_json::json!({ "id": "ch_unknown0000", "object": "charge" }),
     );
     assert_eq!(deliver(&app, &unknown).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
+    assert_eq!(invoice_paid(&app, maria, invoice).await, 0);
 }
 
 #[tokio::test]
@@ -308,6 +348,7 @@ async fn a_dispute_is_flagged_on_the_payment_in_the_office_record() {
     let (maria, _, invoice, charge) = maria_paid_in_full(&app).await;
     let dispute = app.gateway.dispute(&charge).await.unwrap();
     assert_eq!(deliver(&app, &dispute).await, 200);
+    assert_eq!(pass(&app).await, handled(1));
     let attempt = the_payment(&app).await;
     assert!(attempt.disputed);
     // The money stays paid until the bank decides (a refund would say so).

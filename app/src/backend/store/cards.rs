@@ -7,6 +7,7 @@ mod processor;
 mod reminders;
 
 pub use model::{CardOnFile, ChangeContext, ConsentGiven, Deleted, SavedCard};
+pub use processor::ProcessorSync;
 pub use reminders::ReminderKey;
 
 use super::{Backend, Store, StoreError, staff::decode_error};
@@ -360,6 +361,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let card = card_in(&mut tx, customer, id).await?;
+        sqlx::query("DELETE FROM card_edits WHERE token = $1")
+            .bind(card.token.as_str())
+            .execute(&mut *tx)
+            .await?;
         record(&mut tx, &card, CardAction::Updated, ctx).await?;
         tx.commit().await?;
         Ok(card)

@@ -155,7 +155,7 @@ impl SandboxGateway {
         })
     }
 
-    fn fingerprint(&self, digits: &str) -> String {
+    pub(super) fn fingerprint(&self, digits: &str) -> String {
         let hex = self
             .secret
             .hmac_hex("gateway-fingerprint", digits.as_bytes());
