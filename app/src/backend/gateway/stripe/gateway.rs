@@ -310,6 +310,9 @@ impl Gateway for StripeGateway {
             .with("customer", request.customer.as_str())
             .with("payment_method", request.method.as_str())
             .with("confirm", "true")
+            // Confirmed on the server while the customer is on the pay page: a bank's check is
+            // the next action Stripe.js runs there (`handleNextAction`), as Stripe documents.
+            .with("use_stripe_sdk", "true")
             .with("allowed_payment_method_types[]", "card")
             .with("metadata[porchlight_attempt]", request.attempt);
         let intent = self
