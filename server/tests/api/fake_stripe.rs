@@ -147,7 +147,9 @@ impl FakeStripe {
 
     /// Accepts `key` as a restricted key with exactly these permissions.
     pub fn restricted_key(&self, key: &str, grants: &[refusals::Grant]) {
-        self.books().restricted.insert(key.to_owned(), grants.to_vec());
+        self.books()
+            .restricted
+            .insert(key.to_owned(), grants.to_vec());
     }
 
     /// The payment intents made for Porchlight's attempt `attempt` (by their metadata).

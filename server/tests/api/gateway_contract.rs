@@ -14,7 +14,7 @@ use app::{
         GatewayError, Mode, ProcessorCustomer, SavedMethod,
         stripe::{ClientSettings, StripeClient, StripeGateway},
     },
-    domain::{Cents, CustomerId, card::Expiry, tokenization::ProcessorScript},
+    domain::{Cents, CustomerId, InstallId, card::Expiry, tokenization::ProcessorScript},
 };
 use std::time::Duration;
 
@@ -119,6 +119,7 @@ impl Processor {
             id: CustomerId::new(n),
             name: "Maria Gonzalez",
             email: &email,
+            install: &INSTALL,
         };
         self.gateway().create_customer(&profile).await.unwrap()
     }
@@ -229,8 +230,13 @@ fn charge<'a>(
         amount: Cents::new(cents),
         idempotency_key: key,
         attempt: 1,
+        install: &INSTALL,
     }
 }
+
+/// The installation the contract's requests come from.
+static INSTALL: std::sync::LazyLock<InstallId> =
+    std::sync::LazyLock::new(|| InstallId::parse("0123456789abcdef0123456789abcdef").unwrap());
 
 #[tokio::test]
 async fn the_connection_check_passes_with_good_credentials_and_fails_with_a_wrong_key() {
@@ -614,4 +620,30 @@ async fn a_restricted_key_with_the_documented_permissions_passes_the_connection_
         thin.check().await,
         Err(GatewayError::Unavailable(_))
     ));
+}
+
+#[tokio::test]
+async fn an_attempt_s_charge_is_found_without_creating_one_and_only_once_it_was_made() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let maria = p.customer(1).await;
+        let visa = p.save(&maria, "4242424242424242").await;
+        let g = p.gateway();
+        let request = charge(&maria, &visa, 40_00, "find-key-000000000001");
+        assert_eq!(g.find_charge(&request).await.unwrap(), None, "{who}");
+        assert_eq!(
+            g.find_charge(&request).await.unwrap(),
+            None,
+            "{who}: still none"
+        );
+        let made = g.charge(&request).await.unwrap();
+        assert!(
+            matches!(made, ChargeOutcome::Approved { .. }),
+            "{who}: {made:?}"
+        );
+        assert_eq!(g.find_charge(&request).await.unwrap(), Some(made), "{who}");
+        // Another card or amount under the same attempt is not this attempt's charge.
+        let other = charge(&maria, &visa, 41_00, "find-key-000000000002");
+        assert!(!matches!(g.find_charge(&other).await, Ok(Some(_))), "{who}");
+    }
 }

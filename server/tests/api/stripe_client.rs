@@ -184,7 +184,11 @@ async fn a_card_refused_on_setup_leaves_the_setup_without_a_card_and_says_why() 
         ("4000000000000119", "processing_error", None),
         // Stripe's declined test cards are declined when the setup checks the card.
         ("4000000000000002", "card_declined", Some("generic_decline")),
-        ("4000000000009995", "card_declined", Some("insufficient_funds")),
+        (
+            "4000000000009995",
+            "card_declined",
+            Some("insufficient_funds"),
+        ),
         ("4000000000009987", "card_declined", Some("lost_card")),
         ("4000000000009979", "card_declined", Some("stolen_card")),
     ] {
@@ -280,7 +284,10 @@ async fn a_parameter_stripe_s_api_does_not_have_is_refused_and_named() {
         (400, Some("parameter_unknown"))
     );
     assert!(
-        detail.message.as_deref().is_some_and(|m| m.ends_with(": emial")),
+        detail
+            .message
+            .as_deref()
+            .is_some_and(|m| m.ends_with(": emial")),
         "{detail:?}"
     );
     // Nested names are checked too, and the name older API versions used is gone.
@@ -316,7 +323,10 @@ async fn a_server_side_confirm_without_use_stripe_sdk_or_a_return_url_is_refused
         "{refused:?}"
     );
     let with_return = bare.with("return_url", "https://portal.test/invoices/1/pay");
-    let waiting = client.create_payment_intent(with_return, "bare-2").await.unwrap();
+    let waiting = client
+        .create_payment_intent(with_return, "bare-2")
+        .await
+        .unwrap();
     assert_eq!(waiting.status, "requires_action");
 }
 

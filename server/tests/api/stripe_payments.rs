@@ -221,7 +221,11 @@ async fn two_installs_on_one_stripe_account_never_share_a_customer_or_a_payment_
     }
     let books = fake.books();
     assert_eq!(books.customers.len(), 2, "one Stripe customer per install");
-    assert_eq!(books.payment_intents.len(), 2, "each install's payment made");
+    assert_eq!(
+        books.payment_intents.len(),
+        2,
+        "each install's payment made"
+    );
     assert_eq!(books.charges.len(), 2);
     let keys = |path: &str| -> Vec<String> {
         books
@@ -241,4 +245,22 @@ async fn two_installs_on_one_stripe_account_never_share_a_customer_or_a_payment_
             "{path}: {sent:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn each_database_has_its_own_install_id_and_keeps_it() {
+    let (one, other) = (spawn_app().await, spawn_app().await);
+    let id = one.store.install_id().await.unwrap();
+    assert_eq!(id.as_str().len(), 32);
+    assert_eq!(one.store.install_id().await.unwrap(), id, "made once");
+    assert_eq!(
+        one.twin().await.store.install_id().await.unwrap(),
+        id,
+        "one per database"
+    );
+    assert_ne!(
+        other.store.install_id().await.unwrap(),
+        id,
+        "a new database, a new id"
+    );
 }

@@ -9,8 +9,6 @@ use serde_json::{Value, json};
 /// A Stripe resource a restricted key may be given access to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
-    /// "Balance".
-    Balance,
     /// "Charges".
     Charges,
     /// "Customers".
@@ -26,7 +24,6 @@ pub enum Resource {
 impl Resource {
     fn name(self) -> &'static str {
         match self {
-            Resource::Balance => "balance",
             Resource::Charges => "charge",
             Resource::Customers => "customer",
             Resource::PaymentIntents => "payment_intent",
@@ -61,7 +58,6 @@ fn template(path: &str) -> String {
 fn needed(method: &str, path: &str) -> Option<(Resource, bool)> {
     let write = method == "POST";
     let resource = match path.split('/').nth(2)? {
-        "balance" => Resource::Balance,
         "charges" => Resource::Charges,
         "customers" => Resource::Customers,
         "payment_intents" => Resource::PaymentIntents,
@@ -73,12 +69,7 @@ fn needed(method: &str, path: &str) -> Option<(Resource, bool)> {
 }
 
 /// Refuses a restricted key the permission the endpoint needs, as Stripe answers: HTTP 403.
-pub fn allowed(
-    grants: &[Grant],
-    key: &str,
-    method: &str,
-    path: &str,
-) -> Result<(), (u16, Value)> {
+pub fn allowed(grants: &[Grant], key: &str, method: &str, path: &str) -> Result<(), (u16, Value)> {
     let Some((resource, write)) = needed(method, path) else {
         return Err(error(
             403,
@@ -118,7 +109,9 @@ fn matches(name: &str, allowed: &str) -> bool {
     let (got, want) = (segments(name), segments(allowed));
     got.len() == want.len()
         && got.iter().zip(&want).all(|(g, w)| {
-            w == "*" || g == w || (w.is_empty() && !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+            w == "*"
+                || g == w
+                || (w.is_empty() && !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
         })
 }
 

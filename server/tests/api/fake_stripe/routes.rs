@@ -38,10 +38,6 @@ pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, Stri
             b.customers.insert(id, customer.clone());
             (200, customer)
         }
-        ("GET", ["v1", "balance"]) => (
-            200,
-            json!({ "object": "balance", "available": [], "pending": [], "livemode": false }),
-        ),
         ("GET", ["v1", "customers", id]) => found(b.customers.get(*id), "customer", id),
         ("POST", ["v1", "customers", id]) => {
             let Some(pm) = param("invoice_settings[default_payment_method]") else {
@@ -355,7 +351,11 @@ fn create_payment_intent(b: &mut Books, form: Form) -> Answer {
     let confirm = param("confirm") == Some("true");
     // A server-side confirm that may need the bank's check must say how the customer gets
     // through it: Stripe.js handles the next action (`use_stripe_sdk`), or a page to return to.
-    if confirm && !off_session && param("use_stripe_sdk") != Some("true") && param("return_url").is_none() {
+    if confirm
+        && !off_session
+        && param("use_stripe_sdk") != Some("true")
+        && param("return_url").is_none()
+    {
         return error(
             400,
             "invalid_request_error",
@@ -414,7 +414,12 @@ fn list_payment_intents(b: &mut Books, form: Form) -> Answer {
         .get("starting_after")
         .and_then(|after| all.iter().position(|i| i["id"] == json!(after)))
         .map_or(0, |p| p + 1);
-    let page: Vec<Value> = all.iter().skip(start).take(limit).map(|i| (*i).clone()).collect();
+    let page: Vec<Value> = all
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|i| (*i).clone())
+        .collect();
     let has_more = all.len() > start + page.len();
     (
         200,

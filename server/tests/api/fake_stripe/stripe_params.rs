@@ -4,8 +4,8 @@
 //! version `2026-09-30.endive`, the version the client pins): each endpoint's `…Params`
 //! interface in `esm/resources/*.d.ts`, nested objects expanded to Stripe's bracket form
 //! (`card[exp_month]`), `[]` for a list item (an index in a request is read as `[]`), `[*]` for
-//! a map with any keys (`metadata`). Regenerate it the same way when the pinned version moves:
-//! `cd $(mktemp -d) && npm i -E stripe@<version>` and read the same interfaces.
+//! a map with any keys (`metadata`). Written by `stripe_params.mjs` (its first lines say how to
+//! run it); regenerate it when the client's pinned API version moves.
 //!
 //! Each entry: the endpoint (method and path, `{id}` for an object id) and its parameters.
 
@@ -309,20 +309,9 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
         ],
     ),
     // `SetupIntentRetrieveParams`
-    (
-        "GET /v1/setup_intents/{id}",
-        &[
-            "client_secret",
-            "expand[]",
-        ],
-    ),
+    ("GET /v1/setup_intents/{id}", &["client_secret", "expand[]"]),
     // `PaymentMethodRetrieveParams`
-    (
-        "GET /v1/payment_methods/{id}",
-        &[
-            "expand[]",
-        ],
-    ),
+    ("GET /v1/payment_methods/{id}", &["expand[]"]),
     // `PaymentMethodUpdateParams`
     (
         "POST /v1/payment_methods/{id}",
@@ -348,12 +337,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
         ],
     ),
     // `PaymentMethodDetachParams`
-    (
-        "POST /v1/payment_methods/{id}/detach",
-        &[
-            "expand[]",
-        ],
-    ),
+    ("POST /v1/payment_methods/{id}/detach", &["expand[]"]),
     // `PaymentIntentCreateParams`
     (
         "POST /v1/payment_intents",
@@ -750,31 +734,13 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     // `PaymentIntentRetrieveParams`
     (
         "GET /v1/payment_intents/{id}",
-        &[
-            "client_secret",
-            "expand[]",
-        ],
+        &["client_secret", "expand[]"],
     ),
     // `PaymentIntentCancelParams`
     (
         "POST /v1/payment_intents/{id}/cancel",
-        &[
-            "cancellation_reason",
-            "expand[]",
-        ],
+        &["cancellation_reason", "expand[]"],
     ),
     // `ChargeRetrieveParams`
-    (
-        "GET /v1/charges/{id}",
-        &[
-            "expand[]",
-        ],
-    ),
-    // `BalanceRetrieveParams`
-    (
-        "GET /v1/balance",
-        &[
-            "expand[]",
-        ],
-    ),
+    ("GET /v1/charges/{id}", &["expand[]"]),
 ];
