@@ -86,7 +86,10 @@ async fn settle(
                     Ok(found)
                 }
                 Ok(None) => state.gateway.charge(&request).await,
-                Err(e) => Err(e),
+                // Not knowing whether a charge exists settles nothing: the attempt stays pending.
+                Err(e) => Err(GatewayError::Unavailable(format!(
+                    "looking for the attempt's charge: {e}"
+                ))),
             }
         }
     };
