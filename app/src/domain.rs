@@ -18,7 +18,7 @@ pub mod tokenization;
 
 pub use customer::{CustomerDetails, CustomerKind, Phone, PortalStatus};
 pub use email::EmailAddress;
-pub use ids::{CustomerId, InvoiceId, JobId, PaymentId, PaymentMethodId, StaffId};
+pub use ids::{CustomerId, InstallId, InvoiceId, JobId, PaymentId, PaymentMethodId, StaffId};
 pub use money::Cents;
 pub use password::Password;
 pub use staff::StaffRole;

@@ -9,7 +9,7 @@ pub mod webhook_signature;
 
 pub use crate::domain::tokenization::{CardSetup, ProcessorScript};
 use crate::domain::{
-    Cents, CustomerId,
+    Cents, CustomerId, InstallId,
     card::{Brand, Expiry, Last4},
     tokenization::PaymentToken,
 };
@@ -132,6 +132,11 @@ pub enum ChargeOutcome {
         /// What the customer's browser needs to authenticate (never logged).
         client_secret: String,
     },
+    /// Accepted, not settled yet (Stripe's `processing`): read it again later by its id.
+    Pending {
+        /// The processor's id of the charge.
+        charge: String,
+    },
 }
 
 impl fmt::Debug for ChargeOutcome {
@@ -140,6 +145,7 @@ impl fmt::Debug for ChargeOutcome {
             ChargeOutcome::Approved { reference } => write!(f, "Approved({reference})"),
             ChargeOutcome::Declined(d) => write!(f, "Declined({})", d.code()),
             ChargeOutcome::RequiresAction { charge, .. } => write!(f, "RequiresAction({charge})"),
+            ChargeOutcome::Pending { charge } => write!(f, "Pending({charge})"),
         }
     }
 }
@@ -180,6 +186,8 @@ pub struct CustomerProfile<'a> {
     pub name: &'a str,
     /// Their email address.
     pub email: &'a str,
+    /// This installation, whose keys the processor must never confuse with another's.
+    pub install: &'a InstallId,
 }
 
 /// A card the processor saved for a customer.
@@ -200,10 +208,13 @@ pub struct ChargeRequest<'a> {
     pub method: &'a PaymentToken,
     /// How much.
     pub amount: Cents,
-    /// Makes the charge happen once, however often it is asked for.
+    /// Makes the charge happen once, however often it is asked for (the attempt's key; a
+    /// processor shared by several installs gets it prefixed with [`ChargeRequest::install`]).
     pub idempotency_key: &'a str,
-    /// Porchlight's payment attempt, for the processor's records.
+    /// Porchlight's payment attempt, for the processor's records (and for finding its charge).
     pub attempt: i64,
+    /// This installation.
+    pub install: &'a InstallId,
 }
 
 /// Why a gateway call failed.
@@ -283,6 +294,13 @@ pub trait Gateway: Send + Sync + fmt::Debug {
     ) -> Result<(), GatewayError>;
     /// Charges a saved card once per idempotency key (a retry returns the first outcome).
     async fn charge(&self, request: &ChargeRequest<'_>) -> Result<ChargeOutcome, GatewayError>;
+    /// The charge made for `request`'s attempt, as it stands now, if the processor has one;
+    /// creates nothing. Asked before charging an attempt that may have been sent already (the
+    /// processor forgets idempotency keys after a while; its objects stay).
+    async fn find_charge(
+        &self,
+        request: &ChargeRequest<'_>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError>;
     /// Where a charge that waited for the card's bank stands now (read by its id).
     async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError>;
     /// Gives up on a charge still waiting for the card's bank; it can never move money after.

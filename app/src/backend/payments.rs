@@ -7,13 +7,13 @@ mod reconcile;
 
 pub use reconcile::{
     AUTHENTICATION_WINDOW_SECS, PENDING_GRACE_SECS, RECONCILE_EVERY, Resolved, reconcile_pending,
-    resolve,
+    resolve, resolve_reserved,
 };
 
 use super::{
     AppState,
     gateway::{Decline, SavedMethod},
-    store::{AttemptDetails, AttemptStatus, PaymentAttempt, Reservation, ReserveError},
+    store::{AttemptDetails, AttemptStatus, PaymentAttempt, ReserveError},
 };
 use crate::error::{Context as _, FoundContext as _};
 use crate::{
@@ -184,15 +184,18 @@ async fn pay_with_saved_card(
         card: card.on_file.card,
         amount,
     };
-    let Reservation { attempt, fresh } = state
+    let reserved = state
         .store
         .reserve_attempt(&new, state.clock.now())
         .await
         .map_err(reserve_error)?;
-    if !fresh {
-        tracing::info!(attempt = attempt.id, "payment retried with the same key");
+    if !reserved.fresh {
+        tracing::info!(
+            attempt = reserved.attempt.id,
+            "payment retried with the same key"
+        );
     }
-    outcome(resolve(state, attempt, request_id).await?)
+    outcome(resolve_reserved(state, reserved, request_id).await?)
 }
 
 /// Finishes a customer's payment after the browser ran the bank's check (3-D Secure): reads the
@@ -288,15 +291,14 @@ async fn pay_with_new_card(
         },
         amount,
     };
-    let reserved = state.store.reserve_attempt(&new, state.clock.now()).await;
-    let attempt = match reserved {
-        Ok(reserved) => reserved.attempt,
+    let reserved = match state.store.reserve_attempt(&new, state.clock.now()).await {
+        Ok(reserved) => reserved,
         Err(e) => {
             let _ = state.gateway.detach(&token).await;
             return Err(reserve_error(e));
         }
     };
-    let resolved = resolve(state, attempt, &ctx.request_id).await?;
+    let resolved = resolve_reserved(state, reserved, &ctx.request_id).await?;
     // A card that was not saved is released once its payment is settled.
     release_one_off_card(state, &resolved.attempt).await;
     outcome(resolved)

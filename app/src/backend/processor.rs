@@ -42,11 +42,13 @@ pub async fn ensure_processor_customer(
         Some(reference) => reference,
         None => {
             let details = store.customer(customer).await.found("reading a customer")?;
+            let install = store.install_id().await.context("reading the install id")?;
             let created = gateway
                 .create_customer(&CustomerProfile {
                     id: customer,
                     name: &details.name,
                     email: details.email.as_str(),
+                    install: &install,
                 })
                 .await
                 .map_err(gateway_error)?;

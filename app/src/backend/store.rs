@@ -6,6 +6,7 @@ mod card_requests;
 mod card_terms;
 mod cards;
 mod customers;
+mod installation;
 mod invariants;
 mod invoices;
 mod jobs;

@@ -62,3 +62,30 @@ id_type!(
     /// Identifies a recorded (approved) online payment.
     PaymentId
 );
+
+/// This installation's id (32 lowercase hex digits, made once per database): it prefixes the keys
+/// Porchlight sends to a payment processor, so installs sharing an account never collide.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InstallId(String);
+
+impl InstallId {
+    /// Accepts exactly 32 lowercase hex digits.
+    pub fn parse(input: &str) -> Option<Self> {
+        (input.len() == 32
+            && input
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| Self(input.to_owned()))
+    }
+
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for InstallId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -1,11 +1,17 @@
 //! A stateful fake of the parts of Stripe's API Porchlight uses, in Stripe's documented JSON
 //! shapes and error bodies, on a real port. It checks every request's headers (bearer key,
-//! pinned `Stripe-Version`, `Idempotency-Key` on POSTs), replays idempotent requests and refuses
-//! a key reused with other parameters, and can answer 503 or answer late on purpose.
-//! `/test/…` routes stand in for what Stripe.js does in the browser (confirming a card, 3-D Secure).
+//! pinned `Stripe-Version`, `Idempotency-Key` on POSTs), refuses any parameter Stripe's API does
+//! not have on that endpoint (the lists in `stripe_params.rs`), refuses a restricted key (`rk_…`)
+//! without the permission an endpoint needs ([`refusals`]), replays idempotent requests and refuses a key
+//! reused with other parameters, and can answer 503, answer late, lose an answer, forget its
+//! idempotency keys (as Stripe does after 24 hours) or leave payments `processing`, on purpose.
+//! `/test/…` routes stand in for what Stripe.js does in the browser (confirming a card, 3-D
+//! Secure) and for what happens at Stripe later (a processing payment settles).
 
 mod objects;
+pub mod refusals;
 mod routes;
+mod stripe_params;
 
 use axum::{
     Router,
@@ -31,6 +37,9 @@ pub enum Fault {
     Unavailable,
     /// The request is carried out and recorded, but the answer comes this late.
     Late(Duration),
+    /// The request is carried out and recorded, but its answer is lost on the way back (a 503
+    /// from a proxy after Stripe did the work).
+    Lost,
 }
 
 /// One request as the fake saw it.
@@ -53,6 +62,8 @@ type Recorded = (String, Vec<(String, String)>, u16, Value);
 #[derive(Default)]
 pub struct Books {
     next_id: u64,
+    /// Stripe's clock for `created` (seconds; one tick per object).
+    pub clock: i64,
     pub customers: BTreeMap<String, Value>,
     pub setup_intents: BTreeMap<String, Value>,
     pub payment_methods: BTreeMap<String, Value>,
@@ -68,6 +79,11 @@ pub struct Books {
     /// Every request, in order.
     pub seen: Vec<Seen>,
     faults: VecDeque<Fault>,
+    /// While set, a payment that would succeed stays `processing` until
+    /// `POST /test/payment_intents/{id}/settle`.
+    pub processing: bool,
+    /// Restricted keys (`rk_…`) and the permissions each was given.
+    restricted: BTreeMap<String, Vec<refusals::Grant>>,
 }
 
 impl Books {
@@ -122,6 +138,30 @@ impl FakeStripe {
     pub fn violations(&self) -> Vec<String> {
         self.books().violations.clone()
     }
+
+    /// Forgets every idempotency key, as Stripe does 24 hours after a key's first use: a request
+    /// under an old key is carried out again as new.
+    pub fn prune_idempotency_keys(&self) {
+        self.books().idempotent.clear();
+    }
+
+    /// Accepts `key` as a restricted key with exactly these permissions.
+    pub fn restricted_key(&self, key: &str, grants: &[refusals::Grant]) {
+        self.books()
+            .restricted
+            .insert(key.to_owned(), grants.to_vec());
+    }
+
+    /// The payment intents made for Porchlight's attempt `attempt` (by their metadata).
+    pub fn intents_for_attempt(&self, attempt: i64) -> Vec<Value> {
+        let attempt = attempt.to_string();
+        self.books()
+            .payment_intents
+            .values()
+            .filter(|i| i["metadata"]["porchlight_attempt"].as_str() == Some(&attempt))
+            .cloned()
+            .collect()
+    }
 }
 
 /// Stripe's error answer.
@@ -170,13 +210,29 @@ async fn handle(
             return reply(s, v, false);
         }
         if !path.starts_with("/test/") {
-            if header("Authorization").as_deref() != Some(&format!("Bearer {SECRET_KEY}")) {
+            let bearer = header("Authorization")
+                .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
+                .unwrap_or_default();
+            let grants = b.restricted.get(&bearer).cloned();
+            if bearer != SECRET_KEY && grants.is_none() {
                 let (s, v) = error(
                     401,
                     "invalid_request_error",
                     None,
                     "Invalid API Key provided.",
                 );
+                return reply(s, v, false);
+            }
+            if let Some(grants) = grants
+                && let Err((s, v)) = refusals::allowed(&grants, &bearer, method.as_str(), &path)
+            {
+                return reply(s, v, false);
+            }
+            if let Err((s, v)) = refusals::check_params(method.as_str(), &path, &params) {
+                b.violations.push(format!(
+                    "{method} {path}: a parameter not in stripe-node {}'s types",
+                    stripe_params::STRIPE_NODE_VERSION
+                ));
                 return reply(s, v, false);
             }
             if header("Stripe-Version").as_deref()
@@ -222,6 +278,10 @@ async fn handle(
             idempotency_key: key.clone(),
             replayed,
         });
+        if matches!(fault, Some(Fault::Lost)) {
+            let (s, v) = error(503, "api_error", None, "The answer was lost (fake fault).");
+            return reply(s, v, false);
+        }
         let late = match fault {
             Some(Fault::Late(d)) => Some(d),
             _ => None,

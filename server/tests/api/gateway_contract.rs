@@ -3,7 +3,10 @@
 //! Stripe gateway pointed at the fake Stripe API (confirming through the fake's stand-in for
 //! Stripe.js).
 
-use crate::fake_stripe::{FakeStripe, SECRET_KEY};
+use crate::fake_stripe::{
+    FakeStripe, SECRET_KEY,
+    refusals::{Grant, Resource},
+};
 use crate::helpers::{TestApp, card_form, spawn_app};
 use app::{
     backend::gateway::{
@@ -11,7 +14,7 @@ use app::{
         GatewayError, Mode, ProcessorCustomer, SavedMethod,
         stripe::{ClientSettings, StripeClient, StripeGateway},
     },
-    domain::{Cents, CustomerId, card::Expiry, tokenization::ProcessorScript},
+    domain::{Cents, CustomerId, InstallId, card::Expiry, tokenization::ProcessorScript},
 };
 use std::time::Duration;
 
@@ -66,26 +69,47 @@ impl Processor {
 
     /// What the browser does with the card typed into the processor's fields: the HTTP status.
     async fn confirm(&self, setup: &CardSetup, number: &str) -> u16 {
-        match self {
-            Processor::Sandbox(app) => app.confirm_setup(setup, &card_form(number)).await.0,
-            Processor::Stripe(fake, _) => reqwest::Client::new()
-                .post(format!(
-                    "{}/test/setup_intents/{}/confirm",
-                    fake.url, setup.id
-                ))
-                .form(&[
-                    ("number", number),
-                    ("exp_month", "12"),
-                    ("exp_year", "2030"),
-                    ("zip", "94107"),
-                    ("name", "Maria Gonzalez"),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-        }
+        self.confirm_with_reason(setup, number).await.0
+    }
+
+    /// [`Processor::confirm`], with the reason the card was refused, if it was.
+    async fn confirm_with_reason(&self, setup: &CardSetup, number: &str) -> (u16, Option<Decline>) {
+        let (status, body): (u16, serde_json::Value) = match self {
+            Processor::Sandbox(app) => app.confirm_setup(setup, &card_form(number)).await,
+            Processor::Stripe(fake, _) => {
+                let answer = reqwest::Client::new()
+                    .post(format!(
+                        "{}/test/setup_intents/{}/confirm",
+                        fake.url, setup.id
+                    ))
+                    .form(&[
+                        ("number", number),
+                        ("exp_month", "12"),
+                        ("exp_year", "2030"),
+                        ("zip", "94107"),
+                        ("name", "Maria Gonzalez"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                (answer.status().as_u16(), answer.json().await.unwrap())
+            }
+        };
+        // Stripe's error body, or the sandbox's refusal (`{code, field, message}`).
+        let error = if body["error"].is_object() {
+            &body["error"]
+        } else {
+            &body
+        };
+        let reason = error["decline_code"]
+            .as_str()
+            .or(error["code"].as_str())
+            .map(|code| match code {
+                "generic_decline" | "card_declined" => Decline::Generic,
+                "incorrect_cvc" => Decline::IncorrectCvc,
+                other => Decline::from_code(other).unwrap_or(Decline::Generic),
+            });
+        (status, reason)
     }
 
     /// Porchlight customer `n` at the processor.
@@ -95,6 +119,7 @@ impl Processor {
             id: CustomerId::new(n),
             name: "Maria Gonzalez",
             email: &email,
+            install: &INSTALL,
         };
         self.gateway().create_customer(&profile).await.unwrap()
     }
@@ -205,8 +230,13 @@ fn charge<'a>(
         amount: Cents::new(cents),
         idempotency_key: key,
         attempt: 1,
+        install: &INSTALL,
     }
 }
+
+/// The installation the contract's requests come from.
+static INSTALL: std::sync::LazyLock<InstallId> =
+    std::sync::LazyLock::new(|| InstallId::parse("0123456789abcdef0123456789abcdef").unwrap());
 
 #[tokio::test]
 async fn the_connection_check_passes_with_good_credentials_and_fails_with_a_wrong_key() {
@@ -286,14 +316,23 @@ async fn a_setup_saves_nothing_for_another_customer_or_before_it_is_confirmed() 
 }
 
 #[tokio::test]
-async fn cards_refused_when_saved_never_confirm() {
+async fn cards_refused_when_saved_never_confirm_and_say_why() {
     for p in Processor::each().await {
         let maria = p.customer(1).await;
-        for number in ["4000000000000069", "4000000000000127", "4000000000000119"] {
+        for (number, reason) in [
+            ("4000000000000069", Decline::ExpiredCard),
+            ("4000000000000127", Decline::IncorrectCvc),
+            ("4000000000000119", Decline::ProcessingError),
+            // Declined by the bank when the setup checks the card, as Stripe documents.
+            ("4000000000000002", Decline::Generic),
+            ("4000000000009995", Decline::InsufficientFunds),
+            ("4000000000009987", Decline::LostCard),
+            ("4000000000009979", Decline::StolenCard),
+        ] {
             let setup = p.gateway().begin_setup(&maria).await.unwrap();
             assert_eq!(
-                p.confirm(&setup, number).await,
-                402,
+                p.confirm_with_reason(&setup, number).await,
+                (402, Some(reason)),
                 "{}: {number}",
                 p.name()
             );
@@ -342,25 +381,17 @@ async fn a_charge_happens_once_per_key_and_the_key_with_another_amount_is_refuse
 }
 
 #[tokio::test]
-async fn cards_that_decline_on_charge_save_and_then_decline_with_their_reason() {
+async fn only_the_card_that_declines_on_charge_saves_and_then_every_charge_is_declined() {
     for p in Processor::each().await {
         let who = p.name();
         let maria = p.customer(1).await;
-        for (number, reason) in [
-            ("4000000000009995", Decline::InsufficientFunds),
-            ("4000000000000341", Decline::Generic),
-            ("4000000000009987", Decline::LostCard),
-        ] {
-            let card = p.save(&maria, number).await;
-            let key = format!("decline-key-{number}");
-            let outcome = p
-                .gateway()
-                .charge(&charge(&maria, &card, 10_00, &key))
-                .await;
+        let card = p.save(&maria, "4000000000000341").await;
+        for key in ["decline-key-0000000001", "decline-key-0000000002"] {
+            let outcome = p.gateway().charge(&charge(&maria, &card, 10_00, key)).await;
             assert_eq!(
                 outcome.unwrap(),
-                ChargeOutcome::Declined(reason),
-                "{who}: {number}"
+                ChargeOutcome::Declined(Decline::Generic),
+                "{who}: {key}"
             );
         }
     }
@@ -527,5 +558,92 @@ async fn an_approved_charge_reports_its_refunds_and_dispute() {
             (Cents::new(50_00), true),
             "{who}"
         );
+    }
+}
+
+/// The permissions README's "Going live with Stripe" lists for a restricted key.
+const DOCUMENTED_PERMISSIONS: [Grant; 5] = [
+    Grant::Write(Resource::Customers),
+    Grant::Write(Resource::SetupIntents),
+    Grant::Write(Resource::PaymentMethods),
+    Grant::Write(Resource::PaymentIntents),
+    Grant::Read(Resource::Charges),
+];
+
+#[tokio::test]
+async fn a_restricted_key_with_the_documented_permissions_passes_the_connection_check_and_every_call()
+ {
+    let fake = FakeStripe::start().await;
+    let key = "rk_test_51RestrictedKey0000";
+    fake.restricted_key(key, &DOCUMENTED_PERMISSIONS);
+    let client = StripeClient::new(settings(&fake), key).unwrap();
+    let p = Processor::Stripe(
+        fake.clone(),
+        StripeGateway::new(client, Mode::Test, Vec::new(), stripe_js()),
+    );
+    let g = p.gateway();
+    let checked = g.check().await;
+    assert!(checked.is_ok(), "Test connection: {checked:?}");
+
+    let maria = p.customer(1).await;
+    let visa = p.save(&maria, "4242424242424242").await;
+    g.set_default(&maria, &visa.method).await.unwrap();
+    let expiry = Expiry {
+        year: 2031,
+        month: 3,
+    };
+    g.update(&visa.method, expiry, "10001").await.unwrap();
+    assert!(g.card(&visa.method).await.unwrap().is_some());
+    let Ok(ChargeOutcome::Approved { reference }) = g
+        .charge(&charge(&maria, &visa, 25_00, "restricted-key-000001"))
+        .await
+    else {
+        panic!("expected an approval");
+    };
+    g.charge_record(&reference).await.unwrap();
+    let card = p.save_needing_check(&maria).await;
+    let (pi, _) = waiting(
+        g.charge(&charge(&maria, &card, 50_00, "restricted-key-000002"))
+            .await,
+        "stripe",
+    );
+    waiting(g.charge_status(&pi).await, "stripe");
+    g.cancel_charge(&pi).await.unwrap();
+    g.detach(&visa.method).await.unwrap();
+
+    // A key without them fails the check instead of failing at the first payment.
+    let thin = "rk_test_51ThinKey00000000";
+    fake.restricted_key(thin, &[Grant::Write(Resource::Customers)]);
+    let client = StripeClient::new(settings(&fake), thin).unwrap();
+    let thin = StripeGateway::new(client, Mode::Test, Vec::new(), stripe_js());
+    assert!(matches!(
+        thin.check().await,
+        Err(GatewayError::Unavailable(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_attempt_s_charge_is_found_without_creating_one_and_only_once_it_was_made() {
+    for p in Processor::each().await {
+        let who = p.name();
+        let maria = p.customer(1).await;
+        let visa = p.save(&maria, "4242424242424242").await;
+        let g = p.gateway();
+        let request = charge(&maria, &visa, 40_00, "find-key-000000000001");
+        assert_eq!(g.find_charge(&request).await.unwrap(), None, "{who}");
+        assert_eq!(
+            g.find_charge(&request).await.unwrap(),
+            None,
+            "{who}: still none"
+        );
+        let made = g.charge(&request).await.unwrap();
+        assert!(
+            matches!(made, ChargeOutcome::Approved { .. }),
+            "{who}: {made:?}"
+        );
+        assert_eq!(g.find_charge(&request).await.unwrap(), Some(made), "{who}");
+        // Another card or amount under the same attempt is not this attempt's charge.
+        let other = charge(&maria, &visa, 41_00, "find-key-000000000002");
+        assert!(!matches!(g.find_charge(&other).await, Ok(Some(_))), "{who}");
     }
 }

@@ -25,5 +25,6 @@ mod reminders;
 mod sessions;
 mod smtp;
 mod stripe_client;
+mod stripe_payments;
 mod throttling;
 mod webhooks;

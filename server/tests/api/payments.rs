@@ -188,6 +188,7 @@ async fn a_crash_between_storing_the_attempt_and_recording_the_answer_is_reconci
         amount: Cents::new(40_00),
         idempotency_key: key,
         attempt: reserved.attempt.id,
+        install: &app.store.install_id().await.unwrap(),
     };
     app.gateway.charge(&charge).await.unwrap();
     assert_eq!(paid(&app, maria, invoice).await, Cents::ZERO);
@@ -544,8 +545,8 @@ async fn the_invariant_check_passes_after_real_payments_and_names_each_broken_ru
     )
     .await
     .unwrap();
-    app.save_card(&session, "4000 0000 0000 0002", false).await;
-    let declined_card = app.card_id(maria, "0002").await;
+    app.save_card(&session, "4000 0000 0000 0341", false).await;
+    let declined_card = app.card_id(maria, "0341").await;
     let declined = pay(
         &app,
         &session,
@@ -654,7 +655,7 @@ async fn a_payment_left_pending_is_finished_in_the_background_and_its_one_off_ca
 async fn a_customer_paying_in_a_loop_is_stopped_after_the_limit() {
     use app::backend::auth::throttle::PAYMENT_LIMIT;
     let app = spawn_app().await;
-    let (_, session, invoice, card) = ready(&app, "4000 0000 0000 0002").await;
+    let (_, session, invoice, card) = ready(&app, "4000 0000 0000 0341").await;
     for i in 0..PAYMENT_LIMIT {
         let declined = pay(
             &app,

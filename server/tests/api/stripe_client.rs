@@ -84,6 +84,7 @@ fn charge(customer: &str, pm: &str, cents: i64, attempt: u32) -> Params {
         .with("customer", customer)
         .with("payment_method", pm)
         .with("confirm", "true")
+        .with("use_stripe_sdk", "true")
         .with("allowed_payment_method_types[]", "card")
         .with("metadata[attempt_id]", attempt)
 }
@@ -177,10 +178,19 @@ async fn a_card_refused_on_setup_leaves_the_setup_without_a_card_and_says_why() 
     let fake = FakeStripe::start().await;
     let client = client_for(&fake).await;
     let customer = customer(&client, 1).await;
-    for (number, code) in [
-        ("4000000000000069", "expired_card"),
-        ("4000000000000127", "incorrect_cvc"),
-        ("4000000000000119", "processing_error"),
+    for (number, code, decline) in [
+        ("4000000000000069", "expired_card", None),
+        ("4000000000000127", "incorrect_cvc", None),
+        ("4000000000000119", "processing_error", None),
+        // Stripe's declined test cards are declined when the setup checks the card.
+        ("4000000000000002", "card_declined", Some("generic_decline")),
+        (
+            "4000000000009995",
+            "card_declined",
+            Some("insufficient_funds"),
+        ),
+        ("4000000000009987", "card_declined", Some("lost_card")),
+        ("4000000000009979", "card_declined", Some("stolen_card")),
     ] {
         let setup = client.create_setup_intent(&customer).await.unwrap();
         assert_eq!(
@@ -190,10 +200,9 @@ async fn a_card_refused_on_setup_leaves_the_setup_without_a_card_and_says_why() 
         let read = client.setup_intent(&setup.id).await.unwrap();
         assert_eq!(read.status, "requires_payment_method", "{number}");
         assert!(read.payment_method.is_none(), "{number}");
-        assert_eq!(
-            read.last_setup_error.and_then(|e| e.code).as_deref(),
-            Some(code)
-        );
+        let error = read.last_setup_error.expect("a refusal has its error");
+        assert_eq!(error.code.as_deref(), Some(code), "{number}");
+        assert_eq!(error.decline_code.as_deref(), decline, "{number}");
     }
 }
 
@@ -238,31 +247,87 @@ async fn an_approved_charge_succeeds_once_per_idempotency_key_and_a_reused_key_i
 async fn a_declined_charge_answers_with_the_intent_and_the_bank_s_reason() {
     let fake = FakeStripe::start().await;
     let client = client_for(&fake).await;
-    for (n, (number, decline)) in [
-        ("4000000000000002", "generic_decline"),
-        ("4000000000009995", "insufficient_funds"),
-        ("4000000000009987", "lost_card"),
-        ("4000000000009979", "stolen_card"),
-        ("4000000000000341", "generic_decline"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let n = n as u32;
-        let (customer, pm) = saved_card(&fake, &client, n, number).await;
+    // Attaches to a customer, then every charge fails (the only such test card).
+    let (customer, pm) = saved_card(&fake, &client, 1, "4000000000000341").await;
+    for n in 1..=2 {
         let intent: PaymentIntent = client
             .create_payment_intent(charge(&customer, &pm, 1000, n), &format!("attempt-{n}"))
             .await
             .unwrap();
-        assert_eq!(intent.status, "requires_payment_method", "{number}");
+        assert_eq!(intent.status, "requires_payment_method");
         let error = intent.last_payment_error.expect("a decline has its error");
         assert_eq!(
-            (error.kind.as_str(), error.code.as_deref()),
-            ("card_error", Some("card_declined"))
+            (
+                error.kind.as_str(),
+                error.code.as_deref(),
+                error.decline_code.as_deref()
+            ),
+            ("card_error", Some("card_declined"), Some("generic_decline"))
         );
-        assert_eq!(error.decline_code.as_deref(), Some(decline), "{number}");
         assert!(intent.latest_charge.is_none());
     }
+}
+
+#[tokio::test]
+async fn a_parameter_stripe_s_api_does_not_have_is_refused_and_named() {
+    let fake = FakeStripe::start().await;
+    let client = client_for(&fake).await;
+    let misspelled = Params::default()
+        .with("emial", "maria@example.com")
+        .with("metadata[porchlight_customer]", 1);
+    let refused = client.create_customer(misspelled, "bogus-param-1").await;
+    let Err(StripeError::Invalid { status, detail }) = refused else {
+        panic!("expected a refusal, got {refused:?}");
+    };
+    assert_eq!(
+        (status, detail.code.as_deref()),
+        (400, Some("parameter_unknown"))
+    );
+    assert!(
+        detail
+            .message
+            .as_deref()
+            .is_some_and(|m| m.ends_with(": emial")),
+        "{detail:?}"
+    );
+    // Nested names are checked too, and the name older API versions used is gone.
+    let (customer, pm) = saved_card(&fake, &client, 2, "4242424242424242").await;
+    for (name, value) in [
+        ("payment_method_types[]", "card"),
+        ("payment_method_options[card][request_three_d_secur]", "any"),
+    ] {
+        let params = charge(&customer, &pm, 1000, 1).with(name, value);
+        let refused = client.create_payment_intent(params, name).await;
+        assert!(
+            matches!(&refused, Err(StripeError::Invalid { status: 400, detail }) if detail.code.as_deref() == Some("parameter_unknown")),
+            "{name}: {refused:?}"
+        );
+    }
+    assert!(fake.books().customers.len() == 1 && fake.books().payment_intents.is_empty());
+}
+
+#[tokio::test]
+async fn a_server_side_confirm_without_use_stripe_sdk_or_a_return_url_is_refused() {
+    let fake = FakeStripe::start().await;
+    let client = client_for(&fake).await;
+    let (customer, pm) = saved_card(&fake, &client, 1, "4000002500003155").await;
+    let bare = Params::default()
+        .with("amount", 1000)
+        .with("currency", "usd")
+        .with("customer", &customer)
+        .with("payment_method", &pm)
+        .with("confirm", "true");
+    let refused = client.create_payment_intent(bare.clone(), "bare-1").await;
+    assert!(
+        matches!(&refused, Err(StripeError::Invalid { status: 400, detail }) if detail.code.as_deref() == Some("parameter_missing")),
+        "{refused:?}"
+    );
+    let with_return = bare.with("return_url", "https://portal.test/invoices/1/pay");
+    let waiting = client
+        .create_payment_intent(with_return, "bare-2")
+        .await
+        .unwrap();
+    assert_eq!(waiting.status, "requires_action");
 }
 
 #[tokio::test]

@@ -183,6 +183,13 @@ impl Gateway for SandboxGateway {
         self.charge_once(request).await
     }
 
+    async fn find_charge(
+        &self,
+        request: &ChargeRequest<'_>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError> {
+        self.charge_with_key(request).await
+    }
+
     async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError> {
         self.stored_charge(charge).await
     }

@@ -11,5 +11,5 @@ pub use gateway::{CURRENCY, DEFAULT_JS_URL, StripeGateway, decline_of, outcome_o
 pub use keys::{KeyProblem, PUBLISHABLE_KEY_VAR, SECRET_KEY_VAR, StripeKeys, WEBHOOK_SECRET_VAR};
 pub use objects::{
     Address, BillingDetails, Card, Charge, Customer, ErrorDetail, Expandable, HasId,
-    InvoiceSettings, PaymentIntent, PaymentMethod, SetupIntent,
+    InvoiceSettings, List, PaymentIntent, PaymentMethod, SetupIntent,
 };

@@ -6,7 +6,7 @@ use crate::backend::{
     gateway::{ChargeOutcome, ChargeRequest, GatewayError},
     mail::{business_sender, templates},
     processor::processor_customer,
-    store::{AttemptResult, AttemptStatus, PaymentAttempt},
+    store::{AttemptResult, AttemptStatus, PaymentAttempt, Reservation},
 };
 use crate::domain::tokenization::ClientSecret;
 use crate::error::{AppError, Context as _};
@@ -21,13 +21,34 @@ pub struct Resolved {
     pub authenticate: Option<ClientSecret>,
 }
 
-/// Asks the gateway and records its answer, unless already recorded: by the attempt's key, or by
-/// the processor's charge id once the charge waited for the card's bank (a replayed key answers
-/// as the charge first was, not as it is).
+/// Asks the gateway and records its answer, unless already recorded: by the processor's charge
+/// id once one is known (a replayed key answers as the charge first was, not as it is, and the
+/// processor forgets keys after a day), otherwise by finding the attempt's charge at the processor
+/// first, and only if it has none by charging under the attempt's key. Never a second charge for
+/// one attempt.
 pub async fn resolve(
     state: &AppState,
     attempt: PaymentAttempt,
     request_id: &str,
+) -> Result<Resolved, AppError> {
+    settle(state, attempt, request_id, true).await
+}
+
+/// [`resolve`] for an attempt just reserved: a fresh one was never sent, so it is charged
+/// without looking for an earlier charge first.
+pub async fn resolve_reserved(
+    state: &AppState,
+    reserved: Reservation,
+    request_id: &str,
+) -> Result<Resolved, AppError> {
+    settle(state, reserved.attempt, request_id, !reserved.fresh).await
+}
+
+async fn settle(
+    state: &AppState,
+    attempt: PaymentAttempt,
+    request_id: &str,
+    maybe_sent: bool,
 ) -> Result<Resolved, AppError> {
     if attempt.status != AttemptStatus::Pending {
         return Ok(Resolved {
@@ -39,14 +60,37 @@ pub async fn resolve(
         Some(charge) => state.gateway.charge_status(charge).await,
         None => {
             let customer = processor_customer(state, attempt.customer_id).await?;
+            let install = state
+                .store
+                .install_id()
+                .await
+                .context("reading the install id")?;
             let request = ChargeRequest {
                 customer: &customer,
                 method: &attempt.token,
                 amount: attempt.amount,
                 idempotency_key: &attempt.key,
                 attempt: attempt.id,
+                install: &install,
             };
-            state.gateway.charge(&request).await
+            // Sent before (a retry, a lost answer, a crash, a webhook): what the processor made
+            // then is the charge, whether or not it still knows the key.
+            let earlier = if maybe_sent {
+                state.gateway.find_charge(&request).await
+            } else {
+                Ok(None)
+            };
+            match earlier {
+                Ok(Some(found)) => {
+                    tracing::info!(attempt = attempt.id, outcome = ?found, "found the attempt's charge at the processor");
+                    Ok(found)
+                }
+                Ok(None) => state.gateway.charge(&request).await,
+                // Not knowing whether a charge exists settles nothing: the attempt stays pending.
+                Err(e) => Err(GatewayError::Unavailable(format!(
+                    "looking for the attempt's charge: {e}"
+                ))),
+            }
         }
     };
     let result = match answer {
@@ -57,19 +101,18 @@ pub async fn resolve(
             charge,
             client_secret,
         }) => {
-            let mut attempt = attempt;
-            if attempt.processor_charge.is_none() {
-                state
-                    .store
-                    .await_authentication(attempt.id, &charge, state.clock.now())
-                    .await
-                    .context("recording a charge that waits for the bank")?;
-                tracing::info!(attempt = attempt.id, %charge, "charge waits for 3-D Secure");
-                attempt.processor_charge = Some(charge);
-            }
+            let attempt = keep_charge(state, attempt, charge, "waits for 3-D Secure").await?;
             return Ok(Resolved {
                 attempt,
                 authenticate: Some(ClientSecret::new(client_secret)),
+            });
+        }
+        // Not settled at the processor yet: read by its id from now on, never charged again.
+        Ok(ChargeOutcome::Pending { charge }) => {
+            let attempt = keep_charge(state, attempt, charge, "is processing").await?;
+            return Ok(Resolved {
+                attempt,
+                authenticate: None,
             });
         }
         Err(GatewayError::InvalidToken) => AttemptResult::Failed("card_unusable".into()),
@@ -97,6 +140,26 @@ pub async fn resolve(
         attempt: finished,
         authenticate: None,
     })
+}
+
+/// Keeps the processor's id of a pending attempt's charge (the first answer's), so its outcome is
+/// read by that id from then on.
+async fn keep_charge(
+    state: &AppState,
+    mut attempt: PaymentAttempt,
+    charge: String,
+    why: &str,
+) -> Result<PaymentAttempt, AppError> {
+    if attempt.processor_charge.is_none() {
+        state
+            .store
+            .keep_processor_charge(attempt.id, &charge, state.clock.now())
+            .await
+            .context("recording a charge the processor has not settled")?;
+        tracing::info!(attempt = attempt.id, %charge, "charge {why}");
+        attempt.processor_charge = Some(charge);
+    }
+    Ok(attempt)
 }
 
 /// How long a payment may wait for the cardholder's bank check before it is given up (the

@@ -229,9 +229,10 @@ impl Store {
         }))
     }
 
-    /// Keeps the processor's charge id of a pending attempt whose payment waits for the card's
-    /// bank (3-D Secure); its outcome is read by that id from then on.
-    pub async fn await_authentication(
+    /// Keeps the processor's charge id of a pending attempt whose charge has not settled (it
+    /// waits for the card's bank, or the processor is still processing it); its outcome is read
+    /// by that id from then on.
+    pub async fn keep_processor_charge(
         &self,
         attempt_id: i64,
         charge: &str,

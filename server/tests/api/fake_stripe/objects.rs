@@ -25,10 +25,12 @@ pub fn test_card(number: &str) -> (Behaviour, &'static str) {
         _ => "visa",
     };
     let behaviour = match number {
-        "4000000000000002" => DeclineOnCharge("card_declined", Some("generic_decline")),
-        "4000000000009995" => DeclineOnCharge("card_declined", Some("insufficient_funds")),
-        "4000000000009987" => DeclineOnCharge("card_declined", Some("lost_card")),
-        "4000000000009979" => DeclineOnCharge("card_declined", Some("stolen_card")),
+        // Declined by the card's bank when the SetupIntent checks the card, as Stripe documents.
+        "4000000000000002" => RefuseOnSave("card_declined", Some("generic_decline")),
+        "4000000000009995" => RefuseOnSave("card_declined", Some("insufficient_funds")),
+        "4000000000009987" => RefuseOnSave("card_declined", Some("lost_card")),
+        "4000000000009979" => RefuseOnSave("card_declined", Some("stolen_card")),
+        // Attaches to a customer, then every charge fails.
         "4000000000000341" => DeclineOnCharge("card_declined", Some("generic_decline")),
         "4000000000000069" => RefuseOnSave("expired_card", None),
         "4000000000000127" => RefuseOnSave("incorrect_cvc", None),

@@ -25,19 +25,8 @@ impl<'a> Form<'a> {
 pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, String)]) -> Answer {
     let form = Form(params);
     let param = |name: &str| form.get(name);
-    // Since 2026-09-30.endive, intents refuse `payment_method_types` (read-only now).
-    if params
-        .iter()
-        .any(|(k, _)| k.starts_with("payment_method_types"))
-        && (path == "/v1/setup_intents" || path == "/v1/payment_intents")
-    {
-        return error(
-            400,
-            "invalid_request_error",
-            Some("payment_method_types_no_longer_supported"),
-            "payment_method_types is no longer supported; use allowed_payment_method_types.",
-        );
-    }
+    // Parameters Stripe's API does not have (`payment_method_types` on intents since
+    // 2026-09-30.endive, a misspelling) were refused before routing (`refusals::check_params`).
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (method.as_str(), parts.as_slice()) {
         ("POST", ["v1", "customers"]) => {
@@ -49,10 +38,6 @@ pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, Stri
             b.customers.insert(id, customer.clone());
             (200, customer)
         }
-        ("GET", ["v1", "balance"]) => (
-            200,
-            json!({ "object": "balance", "available": [], "pending": [], "livemode": false }),
-        ),
         ("GET", ["v1", "customers", id]) => found(b.customers.get(*id), "customer", id),
         ("POST", ["v1", "customers", id]) => {
             let Some(pm) = param("invoice_settings[default_payment_method]") else {
@@ -125,6 +110,7 @@ pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, Stri
             None => missing("payment_method", id),
         },
         ("POST", ["v1", "payment_intents"]) => create_payment_intent(b, form),
+        ("GET", ["v1", "payment_intents"]) => list_payment_intents(b, form),
         ("GET", ["v1", "payment_intents", id]) => {
             found(b.payment_intents.get(*id), "payment_intent", id)
         }
@@ -181,6 +167,23 @@ pub fn route(b: &mut Books, method: &Method, path: &str, params: &[(String, Stri
             }
             None => missing("charge", id),
         },
+        ("POST", ["test", "payment_intents", id, "settle"]) => {
+            let amount = b
+                .payment_intents
+                .get(*id)
+                .map(|i| i["amount"].clone())
+                .unwrap_or_default();
+            let charge = b.charge_for(id, &amount);
+            match b.payment_intents.get_mut(*id) {
+                Some(intent) if intent["status"] == json!("processing") => {
+                    intent["status"] = json!("succeeded");
+                    intent["latest_charge"] = json!(charge);
+                    (200, intent.clone())
+                }
+                Some(_) => error(400, "invalid_request_error", None, "Not processing."),
+                None => missing("payment_intent", id),
+            }
+        }
         ("POST", ["test", "payment_intents", id, "authenticate"]) => {
             let complete = param("result") == Some("complete");
             let amount = b
@@ -335,8 +338,9 @@ fn create_payment_intent(b: &mut Books, form: Form) -> Answer {
         );
     }
     let id = b.id("pi");
+    b.clock += 1;
     let mut intent = json!({
-        "id": id, "object": "payment_intent", "amount": amount,
+        "id": id, "object": "payment_intent", "amount": amount, "created": b.clock,
         "currency": param("currency").unwrap_or("usd"), "customer": customer,
         "payment_method": pm_id, "client_secret": format!("{id}_secret_fake{}", b.id("s")),
         "metadata": metadata(params), "latest_charge": null, "last_payment_error": null,
@@ -344,9 +348,27 @@ fn create_payment_intent(b: &mut Books, form: Form) -> Answer {
     });
     let (behaviour, _) = test_card(&b.numbers[&pm_id]);
     let off_session = param("off_session") == Some("true");
+    let confirm = param("confirm") == Some("true");
+    // A server-side confirm that may need the bank's check must say how the customer gets
+    // through it: Stripe.js handles the next action (`use_stripe_sdk`), or a page to return to.
+    if confirm
+        && !off_session
+        && param("use_stripe_sdk") != Some("true")
+        && param("return_url").is_none()
+    {
+        return error(
+            400,
+            "invalid_request_error",
+            Some("parameter_missing"),
+            "A PaymentIntent confirmed on the server that may require the customer to authenticate needs `use_stripe_sdk=true` (Stripe.js handles the next action) or a `return_url`.",
+        );
+    }
     let mut declined = None;
-    if param("confirm") == Some("true") {
+    if confirm {
         match behaviour {
+            Behaviour::Approve | Behaviour::RefuseOnSave(..) if b.processing => {
+                intent["status"] = json!("processing");
+            }
             Behaviour::Approve | Behaviour::RefuseOnSave(..) => {
                 intent["status"] = json!("succeeded");
                 intent["latest_charge"] = json!(b.charge_for(&id, &json!(amount)));
@@ -376,4 +398,31 @@ fn create_payment_intent(b: &mut Books, form: Form) -> Answer {
     }
     b.payment_intents.insert(id, intent.clone());
     (200, intent)
+}
+
+/// `GET /v1/payment_intents`: a customer's (or every) intent, newest first, a page at a time.
+fn list_payment_intents(b: &mut Books, form: Form) -> Answer {
+    let customer = form.get("customer");
+    let limit: usize = form.get("limit").and_then(|l| l.parse().ok()).unwrap_or(10);
+    let mut all: Vec<&Value> = b
+        .payment_intents
+        .values()
+        .filter(|i| customer.is_none_or(|c| i["customer"] == json!(c)))
+        .collect();
+    all.sort_by_key(|i| std::cmp::Reverse(i["created"].as_i64().unwrap_or(0)));
+    let start = form
+        .get("starting_after")
+        .and_then(|after| all.iter().position(|i| i["id"] == json!(after)))
+        .map_or(0, |p| p + 1);
+    let page: Vec<Value> = all
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|i| (*i).clone())
+        .collect();
+    let has_more = all.len() > start + page.len();
+    (
+        200,
+        json!({ "object": "list", "url": "/v1/payment_intents", "has_more": has_more, "data": page }),
+    )
 }

@@ -61,6 +61,35 @@ impl SandboxGateway {
         }
     }
 
+    /// The charge stored under `request`'s key, as it stands now (`KeyReuse` when that key was
+    /// used for another card or amount); `Gateway::find_charge`, as the sandbox never forgets
+    /// a key.
+    pub(super) async fn charge_with_key(
+        &self,
+        request: &ChargeRequest<'_>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let row = sqlx::query(
+            "SELECT token, amount_cents, outcome, reference FROM gateway_charges \
+             WHERE idempotency_key = $1",
+        )
+        .bind(request.idempotency_key)
+        .fetch_optional(self.store.pool())
+        .await
+        .map_err(unavailable)?;
+        row.map(|row| -> Result<ChargeOutcome, GatewayError> {
+            let same = row.try_get::<String, _>("token").map_err(unavailable)?
+                == request.method.as_str()
+                && row.try_get::<i64, _>("amount_cents").map_err(unavailable)?
+                    == request.amount.get();
+            if !same {
+                return Err(GatewayError::KeyReuse);
+            }
+            let outcome: String = row.try_get("outcome").map_err(unavailable)?;
+            Ok(self.outcome_of(&outcome, row.try_get("reference").map_err(unavailable)?))
+        })
+        .transpose()
+    }
+
     /// `Gateway::charge`: once per key; a replay answers with the charge's current outcome.
     pub(super) async fn charge_once(
         &self,
@@ -72,28 +101,7 @@ impl SandboxGateway {
             idempotency_key,
             ..
         } = *request;
-        let earlier = || async {
-            let row = sqlx::query(
-                "SELECT token, amount_cents, outcome, reference FROM gateway_charges \
-                 WHERE idempotency_key = $1",
-            )
-            .bind(idempotency_key)
-            .fetch_optional(self.store.pool())
-            .await
-            .map_err(unavailable)?;
-            row.map(|row| -> Result<ChargeOutcome, GatewayError> {
-                let same = row.try_get::<String, _>("token").map_err(unavailable)?
-                    == token.as_str()
-                    && row.try_get::<i64, _>("amount_cents").map_err(unavailable)? == amount.get();
-                if !same {
-                    return Err(GatewayError::KeyReuse);
-                }
-                let outcome: String = row.try_get("outcome").map_err(unavailable)?;
-                Ok(self.outcome_of(&outcome, row.try_get("reference").map_err(unavailable)?))
-            })
-            .transpose()
-        };
-        if let Some(outcome) = earlier().await? {
+        if let Some(outcome) = self.charge_with_key(request).await? {
             return Ok(outcome);
         }
         let (details, behaviour, owner) = self.live(token).await?;
@@ -124,7 +132,8 @@ impl SandboxGateway {
         match inserted {
             Ok(_) => Ok(self.outcome_of(outcome, reference)),
             // A concurrent request with the same key won: answer as it did.
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => earlier()
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => self
+                .charge_with_key(request)
                 .await?
                 .ok_or(GatewayError::Unavailable("charge vanished".into())),
             Err(e) => Err(unavailable(e)),

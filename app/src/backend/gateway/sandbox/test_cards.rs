@@ -1,5 +1,7 @@
-//! The public test-card table: which numbers are refused when tokenized, and how the others
-//! behave when charged.
+//! The public test-card table, as Stripe documents it: which numbers are refused when the card is
+//! saved (confirming the setup checks the card with its bank, so Stripe's declined cards are
+//! refused there), and how the others behave when charged (4000 0000 0000 0341 alone saves and
+//! then declines every charge).
 
 use crate::backend::gateway::Decline;
 
@@ -35,10 +37,11 @@ pub(super) fn test_card(digits: &str) -> Result<Behaviour, Decline> {
         "4000000000000069" => Err(Decline::ExpiredCard),
         "4000000000000127" => Err(Decline::IncorrectCvc),
         "4000000000000119" => Err(Decline::ProcessingError),
-        "4000000000000002" | "4000000000000341" => Ok(Behaviour::Decline(Decline::Generic)),
-        "4000000000009995" => Ok(Behaviour::Decline(Decline::InsufficientFunds)),
-        "4000000000009987" => Ok(Behaviour::Decline(Decline::LostCard)),
-        "4000000000009979" => Ok(Behaviour::Decline(Decline::StolenCard)),
+        "4000000000000002" => Err(Decline::Generic),
+        "4000000000009995" => Err(Decline::InsufficientFunds),
+        "4000000000009987" => Err(Decline::LostCard),
+        "4000000000009979" => Err(Decline::StolenCard),
+        "4000000000000341" => Ok(Behaviour::Decline(Decline::Generic)),
         "4000002500003155" => Ok(Behaviour::Authenticate),
         _ => Ok(Behaviour::Approve),
     }
@@ -53,9 +56,16 @@ mod tests {
         assert_eq!(test_card("4000000000000069"), Err(Decline::ExpiredCard));
         assert_eq!(test_card("4000000000000127"), Err(Decline::IncorrectCvc));
         assert_eq!(test_card("4000000000000119"), Err(Decline::ProcessingError));
+        assert_eq!(test_card("4000000000000002"), Err(Decline::Generic));
         assert_eq!(
             test_card("4000000000009995"),
-            Ok(Behaviour::Decline(Decline::InsufficientFunds))
+            Err(Decline::InsufficientFunds)
+        );
+        assert_eq!(test_card("4000000000009987"), Err(Decline::LostCard));
+        assert_eq!(test_card("4000000000009979"), Err(Decline::StolenCard));
+        assert_eq!(
+            test_card("4000000000000341"),
+            Ok(Behaviour::Decline(Decline::Generic))
         );
         assert_eq!(test_card("4242424242424242"), Ok(Behaviour::Approve));
         assert_eq!(test_card("4000002500003155"), Ok(Behaviour::Authenticate));

@@ -3,7 +3,7 @@
 //! retry never does a thing twice), and Stripe's error bodies read into [`StripeError`].
 
 use super::objects::{
-    Charge, Customer, ErrorBody, ErrorDetail, PaymentIntent, PaymentMethod, SetupIntent,
+    Charge, Customer, ErrorBody, ErrorDetail, List, PaymentIntent, PaymentMethod, SetupIntent,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -209,11 +209,24 @@ impl StripeClient {
         }
     }
 
-    /// Reads the account's balance: the cheapest call that proves the key works.
-    pub async fn balance(&self) -> Result<(), StripeError> {
-        self.send::<serde_json::Value>(Method::GET, "/v1/balance", Params::default(), None)
+    /// One page of PaymentIntents, newest first: `customer`'s only when given, `limit` (1–100)
+    /// of them, older than `starting_after` when given. Unlike Stripe's search, a list shows an
+    /// intent as soon as it is made.
+    pub async fn list_payment_intents(
+        &self,
+        customer: Option<&str>,
+        starting_after: Option<&str>,
+        limit: u32,
+    ) -> Result<List<PaymentIntent>, StripeError> {
+        let mut query = format!("/v1/payment_intents?limit={}", limit.clamp(1, 100));
+        if let Some(customer) = customer {
+            query.push_str(&format!("&customer={}", segment(customer)?));
+        }
+        if let Some(after) = starting_after {
+            query.push_str(&format!("&starting_after={}", segment(after)?));
+        }
+        self.send(Method::GET, &query, Params::default(), None)
             .await
-            .map(drop)
     }
 
     /// Reads a PaymentIntent.

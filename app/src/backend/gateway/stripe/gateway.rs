@@ -10,6 +10,7 @@ use crate::{
     backend::gateway::{
         BrowserSources, CardDetails, CardSetup, ChargeOutcome, ChargeRecord, ChargeRequest,
         CustomerProfile, Decline, Gateway, GatewayError, Mode, ProcessorCustomer, SavedMethod,
+        events::ATTEMPT_METADATA,
     },
     domain::{
         Cents,
@@ -45,6 +46,21 @@ fn origin_of(url: &str) -> Option<String> {
 
 /// The currency every charge is made in.
 pub const CURRENCY: &str = "usd";
+
+/// The metadata parameter naming the installation on Porchlight's customers and payments.
+const INSTALL_METADATA: &str = "metadata[porchlight_install]";
+
+/// How many pages of a customer's payment intents [`Gateway::find_charge`] reads at most.
+const FIND_PAGES: usize = 10;
+
+/// The `Idempotency-Key` of a payment: the attempt's key under this installation's id, so
+/// another install on the same Stripe account can never replay it.
+fn payment_key(request: &ChargeRequest<'_>) -> String {
+    format!(
+        "porchlight-{}-pay-{}",
+        request.install, request.idempotency_key
+    )
+}
 
 /// Stripe, through a client holding the account's secret key; `Debug` shows no secret.
 #[derive(Clone)]
@@ -190,7 +206,11 @@ pub fn outcome_of(intent: &PaymentIntent) -> Result<ChargeOutcome, GatewayError>
                 .as_ref()
                 .map_or(Decline::Generic, decline_of),
         )),
-        // `processing` (and anything newer) has not settled: ask again later.
+        // Accepted, not settled: read again later by its id.
+        "processing" => Ok(ChargeOutcome::Pending {
+            charge: intent.id.clone(),
+        }),
+        // Anything newer has not settled either: ask again later.
         other => Err(GatewayError::Unavailable(format!(
             "payment intent {} is {other}",
             intent.id
@@ -222,8 +242,10 @@ impl Gateway for StripeGateway {
         let params = Params::default()
             .with("email", profile.email)
             .with("name", profile.name)
-            .with("metadata[porchlight_customer]", profile.id);
-        let key = format!("porchlight-customer-{}", profile.id);
+            .with("metadata[porchlight_customer]", profile.id)
+            .with(INSTALL_METADATA, profile.install);
+        // Another install (or this one after a reset) has its own customer 1.
+        let key = format!("porchlight-{}-customer-{}", profile.install, profile.id);
         let customer = self
             .client
             .create_customer(params, &key)
@@ -313,14 +335,61 @@ impl Gateway for StripeGateway {
             .with("customer", request.customer.as_str())
             .with("payment_method", request.method.as_str())
             .with("confirm", "true")
+            // Confirmed on the server while the customer is on the pay page: a bank's check is
+            // the next action Stripe.js runs there (`handleNextAction`), as Stripe documents.
+            .with("use_stripe_sdk", "true")
             .with("allowed_payment_method_types[]", "card")
-            .with("metadata[porchlight_attempt]", request.attempt);
+            .with("metadata[porchlight_attempt]", request.attempt)
+            .with(INSTALL_METADATA, request.install);
         let intent = self
             .client
-            .create_payment_intent(params, request.idempotency_key)
+            .create_payment_intent(params, &payment_key(request))
             .await
             .map_err(gateway_error)?;
         outcome_of(&intent)
+    }
+
+    async fn find_charge(
+        &self,
+        request: &ChargeRequest<'_>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let attempt = request.attempt.to_string();
+        let ours = |intent: &PaymentIntent| {
+            intent.metadata.get(ATTEMPT_METADATA) == Some(&attempt)
+                && intent
+                    .metadata
+                    .get("porchlight_install")
+                    .is_none_or(|i| i == request.install.as_str())
+                && intent.amount == request.amount.get()
+                && intent.payment_method.as_ref().map(Expandable::id)
+                    == Some(request.method.as_str())
+        };
+        // The customer's intents, newest first: a list shows an intent as soon as it is made
+        // (Stripe's search may lag a minute behind), and one customer has few.
+        let mut after: Option<String> = None;
+        for _ in 0..FIND_PAGES {
+            let page = self
+                .client
+                .list_payment_intents(Some(request.customer.as_str()), after.as_deref(), 100)
+                .await
+                .map_err(gateway_error)?;
+            let mut found: Vec<&PaymentIntent> = page.data.iter().filter(|i| ours(i)).collect();
+            // Never more than one per attempt; should there be, the one that moved money counts.
+            found.sort_by_key(|i| i.status != "succeeded");
+            if let Some(intent) = found.first() {
+                return outcome_of(intent).map(Some);
+            }
+            if !page.has_more {
+                return Ok(None);
+            }
+            after = page.data.last().map(|i| i.id.clone());
+        }
+        // Not sure it was never made: no new charge until it can be told.
+        Err(GatewayError::Unavailable(format!(
+            "more than {} payment intents for customer {}; attempt {attempt} not found among them",
+            FIND_PAGES * 100,
+            request.customer.as_str()
+        )))
     }
 
     async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError> {
@@ -354,7 +423,13 @@ impl Gateway for StripeGateway {
     }
 
     async fn check(&self) -> Result<(), GatewayError> {
-        self.client.balance().await.map_err(gateway_error)
+        // Reading one payment intent needs only what Porchlight's own calls need (PaymentIntents),
+        // so a restricted key with the documented permissions passes.
+        self.client
+            .list_payment_intents(None, None, 1)
+            .await
+            .map(drop)
+            .map_err(gateway_error)
     }
 
     async fn card(&self, method: &PaymentToken) -> Result<Option<CardDetails>, GatewayError> {

@@ -163,6 +163,19 @@ pub struct PaymentIntent {
     /// Porchlight's own references (the attempt id).
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
+    /// The payment method charged (`pm_…`).
+    #[serde(default)]
+    pub payment_method: Option<Expandable<PaymentMethod>>,
+}
+
+/// One page of a list (`GET /v1/payment_intents`), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct List<T> {
+    /// The objects on this page.
+    pub data: Vec<T>,
+    /// Whether older objects follow (ask again `starting_after` the last one).
+    #[serde(default)]
+    pub has_more: bool,
 }
 
 /// A Charge (`ch_…`): the money a succeeded PaymentIntent moved, with its refunds and dispute.
