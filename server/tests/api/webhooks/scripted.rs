@@ -128,6 +128,13 @@ impl Gateway for Scripted {
         self.inner.charge(request).await
     }
 
+    async fn find_charge(
+        &self,
+        request: &ChargeRequest<'_>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError> {
+        self.inner.find_charge(request).await
+    }
+
     async fn charge_status(&self, charge: &str) -> Result<ChargeOutcome, GatewayError> {
         self.reachable()?;
         self.inner.charge_status(charge).await
