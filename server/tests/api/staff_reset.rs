@@ -225,3 +225,26 @@ async fn the_staff_reset_pages_open_signed_out_and_work_without_javascript() {
     assert_eq!(location, "/office/login?reset=1");
     office_login(&app, email, NEW_PASSWORD).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_disabled_staff_member_gets_no_link_and_an_earlier_link_stops_working() {
+    let app = spawn_app().await;
+    let email = "erin@office.example";
+    app.staff_session(StaffRole::Admin, email).await;
+    let token = reset_token(&app, email).await;
+    let erin = app
+        .store
+        .staff_by_email(&app::domain::EmailAddress::parse(email).unwrap())
+        .await
+        .unwrap();
+    app.store.set_staff_disabled(erin.id, true).await.unwrap();
+    assert_eq!(app.call(status(&token), None).await, Ok(false));
+    let refused = app.call(reset(&token, NEW_PASSWORD), None).await;
+    assert!(link_refused(&refused), "{refused:?}");
+    let sent = app::backend::auth::staff_reset::send_reset(
+        &app.state,
+        &app::domain::EmailAddress::parse(email).unwrap(),
+    )
+    .await;
+    assert_eq!(sent, Ok(false), "no link for a disabled account");
+}
