@@ -114,6 +114,8 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <ParentRoute path=path!("/office") view=|| view! { <Frame area=Area::Office><Outlet /></Frame> }>
                         <Route path=path!("/login") view={Lazy::<OfficeLoginRoute>::new()} />
+                        <Route path=path!("/forgot-password") view={Lazy::<OfficeForgotPasswordRoute>::new()} />
+                        <Route path=path!("/reset-password") view={Lazy::<OfficeResetPasswordRoute>::new()} ssr=SsrMode::Async />
                     </ParentRoute>
                     <PortalRoutes />
                     <OfficeRoutes />
@@ -180,8 +182,8 @@ macro_rules! lazy_pages {
 }
 
 use office::{
-    CallBookingPage, CustomerRecordPage, CustomersPage, EditCustomerPage, OfficeLoginPage,
-    OnlinePaymentsPage, PaymentHistoryPage, StaffPage,
+    CallBookingPage, CustomerRecordPage, CustomersPage, EditCustomerPage, OfficeForgotPasswordPage,
+    OfficeLoginPage, OfficeResetPasswordPage, OnlinePaymentsPage, PaymentHistoryPage, StaffPage,
 };
 use portal::{
     AccountPage, DashboardPage, ForgotPasswordPage, InvoicePage, LoginPage, PayPage,
@@ -195,6 +197,8 @@ lazy_pages! {
     ForgotPasswordRoute => ForgotPasswordPage,
     ResetPasswordRoute => ResetPasswordPage,
     OfficeLoginRoute => OfficeLoginPage,
+    OfficeForgotPasswordRoute => OfficeForgotPasswordPage,
+    OfficeResetPasswordRoute => OfficeResetPasswordPage,
     DashboardRoute => DashboardPage,
     AccountRoute => AccountPage,
     PaymentMethodsRoute => PaymentMethodsPage,

@@ -42,7 +42,7 @@ fn required_sign_in(path: &str) -> Option<(&'static str, bool)> {
     match path {
         "/" | "/account" | "/payment-methods" => Some(("/login", false)),
         p if p.starts_with("/invoices/") || p.starts_with("/payments/") => Some(("/login", false)),
-        "/office/login" => None,
+        "/office/login" | "/office/forgot-password" | "/office/reset-password" => None,
         p if p == "/office" || p.starts_with("/office/") => Some(("/office/login", true)),
         _ => None,
     }

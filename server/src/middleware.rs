@@ -141,7 +141,10 @@ pub(crate) fn is_static_asset(path: &str) -> bool {
 /// The Referrer-Policy for a path: none at all from pages whose URL carries a one-time token;
 /// same-origin elsewhere, so a form posted without JavaScript can be sent back to its page.
 pub fn referrer_policy(path: &str) -> &'static str {
-    if matches!(path, "/verify" | "/reset-password") {
+    if matches!(
+        path,
+        "/verify" | "/reset-password" | "/office/reset-password"
+    ) {
         "no-referrer"
     } else {
         "same-origin"
@@ -202,6 +205,7 @@ mod tests {
     fn token_pages_send_no_referrer_and_other_pages_only_to_our_own_origin() {
         assert_eq!(referrer_policy("/verify"), "no-referrer");
         assert_eq!(referrer_policy("/reset-password"), "no-referrer");
+        assert_eq!(referrer_policy("/office/reset-password"), "no-referrer");
         assert_eq!(referrer_policy("/payment-methods"), "same-origin");
         assert_eq!(referrer_policy("/"), "same-origin");
     }

@@ -47,6 +47,7 @@ fn token_page(path: &str) -> Option<&'static str> {
     match path {
         "/api/accept-invitation" => Some("/verify"),
         "/api/reset-password" => Some("/reset-password"),
+        "/api/office/reset-password" => Some("/office/reset-password"),
         _ => None,
     }
 }

@@ -1,8 +1,10 @@
-//! Authentication: sessions, one-time tokens, throttling and the customer account flows.
+//! Authentication: sessions, one-time tokens, throttling, the customer account flows and the
+//! staff password reset.
 
 pub mod accounts;
 pub mod login;
 pub mod sessions;
+pub mod staff_reset;
 pub mod throttle;
 
 use super::Secret;

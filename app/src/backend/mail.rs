@@ -10,7 +10,7 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, MultiPart},
 };
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 /// A message to one recipient, with a plain-text and an HTML body.
 #[derive(Debug, Clone)]
@@ -70,8 +70,29 @@ enum Transport {
 #[derive(Clone)]
 pub struct Mailer {
     transport: Transport,
-    from_address: Arc<str>,
+    from_address: EmailAddress,
     test_mode: bool,
+}
+
+/// The From address when the public URL names no domain (an IP address, localhost) and nothing
+/// leaves the machine (the outbox); start-up refuses SMTP without `PORCHLIGHT_MAIL_FROM` then.
+pub const OUTBOX_FROM: &str = "no-reply@porchlight.invalid";
+
+/// `no-reply@` the public URL's host, when that host is a domain mail can come from.
+pub fn default_from(public_url: &str) -> Option<EmailAddress> {
+    let authority = public_url.split_once("://")?.1.split('/').next()?;
+    // An IPv6 literal (`[::1]`) is no domain; an IPv4 address or `localhost` fails to parse below.
+    let host = authority
+        .split(':')
+        .next()
+        .filter(|h| !h.starts_with('['))?;
+    EmailAddress::parse(&format!("no-reply@{host}")).ok()
+}
+
+/// A fresh `Message-ID` under `from`'s domain: 128 random bits, `<hex@domain>` (RFC 5322).
+fn message_id(from: &EmailAddress) -> String {
+    let domain = from.as_str().rsplit_once('@').map_or("", |(_, d)| d);
+    format!("<{}@{domain}>", hex::encode(rand::random::<[u8; 16]>()))
 }
 
 /// What a message sent while the payment processor is in test mode says first.
@@ -130,12 +151,25 @@ impl Mailer {
                 Transport::Outbox(dir.clone())
             }
         };
-        let host = url_host(&public.public_url);
+        let from_address = default_from(&public.public_url).unwrap_or_else(|| {
+            EmailAddress::parse(OUTBOX_FROM).expect("OUTBOX_FROM is a valid address")
+        });
         Ok(Self {
             transport,
-            from_address: format!("no-reply@{host}").into(),
+            from_address,
             test_mode: false,
         })
+    }
+
+    /// This mailer, sending from `from` (`PORCHLIGHT_MAIL_FROM`) instead of the default.
+    pub fn sending_as(mut self, from: EmailAddress) -> Self {
+        self.from_address = from;
+        self
+    }
+
+    /// The address messages come from.
+    pub fn from_address(&self) -> &EmailAddress {
+        &self.from_address
     }
 
     /// This mailer, marking every message as sent in test mode when `test_mode` is set (the
@@ -160,7 +194,13 @@ impl Mailer {
         let to: Mailbox = format!("{} <{}>", quote_name(&email.to_name), email.to.as_str())
             .parse()
             .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
-        let mut builder = Message::builder().from(from).to(to).subject(&email.subject);
+        // Lettre adds a Date but no Message-ID; receivers' filters penalize mail without one.
+        let mut builder = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(&email.subject)
+            .date_now()
+            .message_id(Some(message_id(&self.from_address)));
         if let Some(reply_to) = &sender.reply_to {
             let mailbox: Mailbox = reply_to
                 .as_str()
@@ -210,22 +250,6 @@ impl Mailer {
                 }
             }
         });
-    }
-}
-
-/// The host part of the public URL, or a placeholder domain when it is an IP address.
-fn url_host(public_url: &str) -> String {
-    let host = public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or_default()
-        .split([':', '/'])
-        .next()
-        .unwrap_or_default();
-    if host.contains('.') && host.chars().any(|c| c.is_ascii_alphabetic()) {
-        host.to_owned()
-    } else {
-        "porchlight.invalid".to_owned()
     }
 }
 
@@ -308,9 +332,26 @@ mod tests {
 
     #[test]
     fn the_sender_domain_comes_from_the_public_url_host() {
-        assert_eq!(url_host("https://pay.example.com"), "pay.example.com");
-        assert_eq!(url_host("http://127.0.0.1:3000"), "porchlight.invalid");
-        assert_eq!(url_host("http://localhost:3000"), "porchlight.invalid");
+        let from = |url| default_from(url).map(|a| a.as_str().to_owned());
+        assert_eq!(
+            from("https://pay.example.com:8443").as_deref(),
+            Some("no-reply@pay.example.com")
+        );
+        assert_eq!(from("http://127.0.0.1:3000"), None);
+        assert_eq!(from("http://localhost:3000"), None);
+        assert_eq!(from("http://[::1]:3000"), None);
+    }
+
+    #[test]
+    fn a_message_id_is_random_and_under_the_from_domain() {
+        let from = EmailAddress::parse("portal@brightside.example").unwrap();
+        let (a, b) = (message_id(&from), message_id(&from));
+        assert!(
+            a.starts_with('<') && a.ends_with("@brightside.example>"),
+            "{a}"
+        );
+        assert_eq!(a.len(), "<@brightside.example>".len() + 32);
+        assert_ne!(a, b);
     }
 
     #[test]

@@ -21,13 +21,52 @@ pub fn session_cookie_name(https: bool) -> &'static str {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-/// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed
+/// The one header a trusted proxy sets with the client's address
+/// (`PORCHLIGHT_FORWARDED_HEADER`). Only that header is read: a proxy overwrites (or appends to)
+/// the header it sets and passes the other through untouched, so reading both would let a client
+/// write its own address into the one the proxy ignores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1, …` (nginx, Caddy, most load balancers). The default.
+    #[default]
+    XForwardedFor,
+    /// `Forwarded: for=client;proto=https, for=…` (RFC 7239).
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    /// The header's name, lowercase.
+    pub fn name(self) -> &'static str {
+        match self {
+            ForwardedHeader::XForwardedFor => "x-forwarded-for",
+            ForwardedHeader::Forwarded => "forwarded",
+        }
+    }
+}
+
+impl std::str::FromStr for ForwardedHeader {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(ForwardedHeader::XForwardedFor),
+            "forwarded" => Ok(ForwardedHeader::Forwarded),
+            _ => Err(format!("expected x-forwarded-for or forwarded, not {s:?}")),
+        }
+    }
+}
+
+/// Reverse proxies whose forwarded header ([`ForwardedHeader`]) is believed
 /// (`PORCHLIGHT_TRUSTED_PROXIES`): addresses or CIDR networks. Empty by default.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+pub struct TrustedProxies {
+    nets: Vec<(IpAddr, u8)>,
+    header: ForwardedHeader,
+}
 
 impl TrustedProxies {
-    /// Parses "10.0.0.5, 192.168.0.0/16, ::1"; names the first entry it cannot read.
+    /// Parses "10.0.0.5, 192.168.0.0/16, ::1"; names the first entry it cannot read. The
+    /// proxies are taken to set `X-Forwarded-For` ([`TrustedProxies::reading`] to change it).
     pub fn parse(list: &str) -> Result<Self, String> {
         let mut nets = Vec::new();
         for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
@@ -45,18 +84,32 @@ impl TrustedProxies {
             };
             nets.push((ip, bits));
         }
-        Ok(Self(nets))
+        Ok(Self {
+            nets,
+            header: ForwardedHeader::default(),
+        })
+    }
+
+    /// These proxies, believed only in `header`.
+    pub fn reading(mut self, header: ForwardedHeader) -> Self {
+        self.header = header;
+        self
+    }
+
+    /// The one header the trusted proxies set.
+    pub fn header(&self) -> ForwardedHeader {
+        self.header
     }
 
     /// Whether no proxy is trusted.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.nets.is_empty()
     }
 
     /// Whether `ip` is one of the trusted proxies.
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
-        self.0
+        self.nets
             .iter()
             .any(|(net, bits)| match (net.to_canonical(), ip) {
                 (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(&n.octets(), &a.octets(), *bits),
@@ -66,14 +119,14 @@ impl TrustedProxies {
     }
 
     /// The client behind `peer`: the peer itself unless it is trusted; then the right-most
-    /// forwarded address that is not itself a trusted proxy. `forwarded_for` holds the
-    /// `X-Forwarded-For` values; `forwarded` the `Forwarded` values, read only without the former.
-    pub fn client_ip(&self, peer: IpAddr, forwarded_for: &[&str], forwarded: &[&str]) -> IpAddr {
+    /// forwarded address that is not itself a trusted proxy. `values` are the request's values
+    /// of [`TrustedProxies::header`] (the caller reads that header only).
+    pub fn client_ip(&self, peer: IpAddr, values: &[&str]) -> IpAddr {
         if !self.contains(peer) {
             return peer;
         }
-        let hops: Vec<&str> = if forwarded_for.is_empty() {
-            forwarded
+        let hops: Vec<&str> = match self.header {
+            ForwardedHeader::Forwarded => values
                 .iter()
                 .flat_map(|v| v.split(','))
                 .filter_map(|element| {
@@ -82,9 +135,8 @@ impl TrustedProxies {
                         k.trim().eq_ignore_ascii_case("for").then_some(v)
                     })
                 })
-                .collect()
-        } else {
-            forwarded_for.iter().flat_map(|v| v.split(',')).collect()
+                .collect(),
+            ForwardedHeader::XForwardedFor => values.iter().flat_map(|v| v.split(',')).collect(),
         };
         let mut nearest = peer;
         for hop in hops.iter().rev() {

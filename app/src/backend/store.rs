@@ -16,6 +16,7 @@ mod processor_customers;
 mod sessions;
 mod settings;
 mod staff;
+mod staff_tokens;
 mod throttle;
 mod tokens;
 mod webhook_events;
@@ -233,6 +234,7 @@ impl Store {
             "throttle_events",
             "sessions",
             "auth_tokens",
+            "staff_reset_tokens",
             "customer_accounts",
             "payments",
             "payment_attempts",

@@ -108,19 +108,22 @@ pub async fn office_logout() -> Result<(), AppError> {
 pub fn OfficeLoginPage() -> impl IntoView {
     let login = crate::ui::refusable_action::<OfficeLogin>();
     let query = use_query_map();
-    let signed_out = Signal::derive(move || {
-        query
-            .read()
-            .get("signed_out")
-            .map(|_| "You have signed out.")
+    let notice = Signal::derive(move || {
+        let q = query.read();
+        if q.get("reset").is_some() {
+            Some("Your password has been changed. Sign in with your new password.")
+        } else {
+            q.get("signed_out").map(|_| "You have signed out.")
+        }
     });
     let error = action_error(login);
     view! {
-        <SignInCard title="Office sign-in" heading="Office sign-in" heading_id="office-login-heading" notice=signed_out>
+        <SignInCard title="Office sign-in" heading="Office sign-in" heading_id="office-login-heading" notice>
             <ActionForm action=login attr:novalidate=true attr:class="form">
                 <SignInFields email_id="office-email" password_id="office-password" email_autocomplete="username" error />
                 <SubmitButton label="Sign in" busy="Signing in…" pending=login.pending() />
             </ActionForm>
+            <p class="aside"><a href="/office/forgot-password">"Forgot password?"</a></p>
         </SignInCard>
     }
 }

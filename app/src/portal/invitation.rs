@@ -30,6 +30,12 @@ pub fn EmailRequestPage(
     done: Signal<bool>,
     /// What the email would be for, e.g. "a link to reset your password".
     what: &'static str,
+    /// The sign-in page to go back to.
+    #[prop(default = "/login")]
+    back_href: &'static str,
+    /// The back link's text.
+    #[prop(default = "Back to Login")]
+    back_label: &'static str,
     /// The explanation and the form.
     children: ChildrenFn,
 ) -> impl IntoView {
@@ -40,7 +46,7 @@ pub fn EmailRequestPage(
             <Show when=move || done.get() fallback=move || children()>
                 <CheckYourEmail what />
             </Show>
-            <p class="aside"><a href="/login">"Back to Login"</a></p>
+            <p class="aside"><a href=back_href>{back_label}</a></p>
         </section>
     }
 }

@@ -65,6 +65,7 @@ pub(super) async fn serve(config: Config) -> Result<(), CliError> {
     // While no real money moves, every email says so (and every page, see `app::shell`).
     let mailer = Mailer::new(&public)
         .map_err(|e| CliError::Other(format!("PORCHLIGHT_SMTP_URL / PORCHLIGHT_OUTBOX_DIR: {e}")))?
+        .sending_as(config.mail_from.clone())
         .in_test_mode(gateway.mode() == Mode::Test);
     let state = AppState {
         store: store.clone(),

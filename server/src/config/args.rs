@@ -43,10 +43,21 @@ pub struct ConfigArgs {
     #[arg(default_value = "data/secret.key")]
     pub secret_file: PathBuf,
 
-    /// Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the
-    /// client; unset: none
+    /// The address emails come from, e.g. portal@business.example (default: no-reply@ the public
+    /// URL's host); its domain's SPF record must allow the SMTP server, and its DKIM key sign
+    #[arg(long, env = "PORCHLIGHT_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+
+    /// Reverse proxies (addresses or CIDRs, comma-separated) whose forwarded header (see
+    /// PORCHLIGHT_FORWARDED_HEADER) names the client; unset: none
     #[arg(long, env = "PORCHLIGHT_TRUSTED_PROXIES", value_name = "LIST")]
     pub trusted_proxies: Option<String>,
+
+    /// The one header a trusted proxy sets with the client's address: x-forwarded-for or
+    /// forwarded (RFC 7239); the other is never read
+    #[arg(long, env = "PORCHLIGHT_FORWARDED_HEADER", value_name = "NAME")]
+    #[arg(default_value = "x-forwarded-for")]
+    pub forwarded_header: String,
 
     /// Address to listen on
     #[arg(long, env = "LEPTOS_SITE_ADDR", value_name = "ADDR", default_value = "127.0.0.1:3000")]
@@ -57,9 +68,10 @@ pub struct ConfigArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", value_name = "DIR", default_value = "target/site")]
     pub site_root: String,
 
-    /// Payment processor: sandbox (built in, no real money) or stripe
-    #[arg(long, env = "PORCHLIGHT_GATEWAY", value_name = "NAME", default_value = "sandbox")]
-    pub gateway: String,
+    /// Payment processor: stripe, or sandbox (built in, no real money moves); required with an
+    /// https:// public URL, else the sandbox
+    #[arg(long, env = "PORCHLIGHT_GATEWAY", value_name = "NAME")]
+    pub gateway: Option<String>,
 
     /// Stripe secret key, sk_test_… or sk_live_… (or a restricted rk_… key); prefer the variable
     /// or its _FILE form
@@ -113,7 +125,9 @@ impl std::fmt::Debug for ConfigArgs {
             .field("outbox_dir", &self.outbox_dir)
             .field("secret", &self.secret.as_ref().map(|_| "********"))
             .field("secret_file", &self.secret_file)
+            .field("mail_from", &self.mail_from)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("forwarded_header", &self.forwarded_header)
             .field("site_addr", &self.site_addr)
             .field("site_root", &self.site_root)
             .field("log", &self.log)

@@ -49,7 +49,21 @@ impl GatewayConfig {
                 "PORCHLIGHT_STRIPE_WEBHOOK_SECRET_FILE",
             ),
         ];
-        match args.gateway.trim() {
+        let chosen = match args.gateway.as_deref().map(str::trim) {
+            Some(name) => name,
+            // Over https an install looks real: the sandbox, which approves any valid-looking
+            // number, must be asked for by name, never be what an unset variable means.
+            None if public_url.starts_with("https://") => {
+                return Err(bad(
+                    GATEWAY_VAR,
+                    format!(
+                        "not set, and the public URL is https://: set {GATEWAY_VAR}=stripe (with its keys) to take real payments, or {GATEWAY_VAR}=sandbox for a test install where no real money moves"
+                    ),
+                ));
+            }
+            None => "sandbox",
+        };
+        match chosen {
             "sandbox" => {
                 if let Some((value, _, var, file_var)) = keys
                     .iter()
@@ -76,10 +90,11 @@ impl GatewayConfig {
                         "live Stripe keys need an https:// public URL (card payments are only taken over HTTPS)",
                     ));
                 }
+                let live = keys.mode() == Mode::Live;
                 Ok(Self::Stripe {
                     keys,
-                    api_url: web_url(&args.stripe_api_url, "PORCHLIGHT_STRIPE_API_URL")?,
-                    js_url: web_url(&args.stripe_js_url, "PORCHLIGHT_STRIPE_JS_URL")?,
+                    api_url: web_url(&args.stripe_api_url, "PORCHLIGHT_STRIPE_API_URL", live)?,
+                    js_url: web_url(&args.stripe_js_url, "PORCHLIGHT_STRIPE_JS_URL", live)?,
                 })
             }
             _ => Err(bad(GATEWAY_VAR, "expected sandbox or stripe")),
@@ -118,11 +133,18 @@ fn setting(
     }
 }
 
-/// An http(s) URL with a host, without a trailing slash for an API base.
-fn web_url(raw: &str, var: &'static str) -> Result<String, ConfigError> {
+/// An http(s) URL with a host; with live keys only https (a live key or card data never
+/// crosses the network in the clear; plain http is for a test stand-in).
+fn web_url(raw: &str, var: &'static str, live: bool) -> Result<String, ConfigError> {
     let url = url::Url::parse(raw.trim()).map_err(|_| bad(var, "expected an https:// URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(bad(var, "expected an https:// URL"));
+    }
+    if live && url.scheme() != "https" {
+        return Err(bad(
+            var,
+            "must be an https:// URL with live Stripe keys (plain http is only for a test stand-in with test keys)",
+        ));
     }
     Ok(raw.trim().to_owned())
 }

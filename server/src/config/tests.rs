@@ -67,7 +67,9 @@ fn every_option_has_its_variable_a_help_line_and_is_global() {
             "LEPTOS_SITE_ADDR",
             "LEPTOS_SITE_ROOT",
             "PORCHLIGHT_DATABASE_URL",
+            "PORCHLIGHT_FORWARDED_HEADER",
             "PORCHLIGHT_GATEWAY",
+            "PORCHLIGHT_MAIL_FROM",
             "PORCHLIGHT_OUTBOX_DIR",
             "PORCHLIGHT_PUBLIC_URL",
             "PORCHLIGHT_SECRET",
@@ -179,12 +181,13 @@ fn debug_output_shows_no_password_or_secret() {
         ),
         (
             "PORCHLIGHT_SMTP_URL",
-            "smtp://mailer:smtp-pass-456@mail.example:587",
+            "smtp://mailer:smtp-pass-456@mail.example:587?tls=required",
         ),
         (
             "PORCHLIGHT_SECRET",
             "inline-secret-0123456789abcdef0123456789",
         ),
+        ("PORCHLIGHT_MAIL_FROM", "portal@brightside.example"),
     ];
     let c = config(&vars).unwrap();
     let matches = options()
@@ -246,7 +249,11 @@ fn each_malformed_value_names_its_variable() {
 
 #[test]
 fn the_public_url_is_reduced_to_its_origin() {
-    let c = config(&[("PORCHLIGHT_PUBLIC_URL", "HTTPS://Pay.Example.com:443/")]).unwrap();
+    let c = config(&[
+        ("PORCHLIGHT_PUBLIC_URL", "HTTPS://Pay.Example.com:443/"),
+        ("PORCHLIGHT_GATEWAY", "sandbox"),
+    ])
+    .unwrap();
     assert_eq!(c.public_url, "https://pay.example.com");
 }
 
@@ -410,4 +417,135 @@ fn debug_output_never_shows_a_stripe_secret() {
     let shown = format!("{stripe:?}");
     assert!(!shown.contains("sk_test_51"), "{shown}");
     assert!(!shown.contains("whsec_AbCdEf"), "{shown}");
+}
+
+const LIVE: [(&str, &str); 5] = [
+    STRIPE,
+    ("PORCHLIGHT_STRIPE_SECRET_KEY", "sk_live_51AbCdEfGhIjKlMn"),
+    (
+        "PORCHLIGHT_STRIPE_PUBLISHABLE_KEY",
+        "pk_live_51AbCdEfGhIjKlMn",
+    ),
+    WEBHOOK,
+    ("PORCHLIGHT_PUBLIC_URL", "https://pay.example.com"),
+];
+
+#[test]
+fn an_https_install_without_a_chosen_gateway_refuses_to_start_and_the_sandbox_is_chosen_by_name() {
+    let https = ("PORCHLIGHT_PUBLIC_URL", "https://pay.example.com");
+    let err = config(&[https]).unwrap_err();
+    assert_eq!(err.var, "PORCHLIGHT_GATEWAY");
+    assert!(
+        err.message.contains("PORCHLIGHT_GATEWAY=sandbox")
+            && err.message.contains("PORCHLIGHT_GATEWAY=stripe"),
+        "{}",
+        err.message
+    );
+    let sandbox = config(&[https, ("PORCHLIGHT_GATEWAY", "sandbox")]).unwrap();
+    assert!(matches!(sandbox.gateway, GatewayConfig::Sandbox));
+    assert_eq!(sandbox.gateway.mode(), app::backend::gateway::Mode::Test);
+    assert!(matches!(
+        config(&[("PORCHLIGHT_PUBLIC_URL", "http://127.0.0.1:3000")])
+            .unwrap()
+            .gateway,
+        GatewayConfig::Sandbox
+    ));
+}
+
+#[test]
+fn live_stripe_keys_refuse_plain_http_api_and_js_urls() {
+    for (var, url) in [
+        ("PORCHLIGHT_STRIPE_API_URL", "http://127.0.0.1:9999"),
+        ("PORCHLIGHT_STRIPE_JS_URL", "http://127.0.0.1:9999/v3/"),
+    ] {
+        let mut vars = LIVE.to_vec();
+        vars.push((var, url));
+        let err = config(&vars).unwrap_err();
+        assert_eq!(err.var, var, "{err}");
+        assert!(err.message.contains("https://"), "{}", err.message);
+    }
+    let mut restricted = LIVE.to_vec();
+    restricted[1] = ("PORCHLIGHT_STRIPE_SECRET_KEY", "rk_live_51AbCdEfGhIjKlMn");
+    restricted.push(("PORCHLIGHT_STRIPE_API_URL", "http://127.0.0.1:9999"));
+    assert_eq!(refused_var(&restricted), "PORCHLIGHT_STRIPE_API_URL");
+    let test_keys = [
+        STRIPE,
+        TEST_SECRET,
+        TEST_PUBLISHABLE,
+        WEBHOOK,
+        ("PORCHLIGHT_STRIPE_API_URL", "http://127.0.0.1:9999"),
+        ("PORCHLIGHT_STRIPE_JS_URL", "http://127.0.0.1:9999/v3/"),
+    ];
+    assert!(
+        config(&test_keys).is_ok(),
+        "a test stand-in may be plain http"
+    );
+}
+
+#[test]
+fn an_smtp_password_is_only_sent_over_required_tls() {
+    let smtp = |url: &'static str| ("PORCHLIGHT_SMTP_URL", url);
+    for refused in [
+        "smtp://mailer:s3cr3t-pw@mail.example:587",
+        "smtp://mailer:s3cr3t-pw@mail.example:587?tls=opportunistic",
+        "smtp://:s3cr3t-pw@mail.example:25",
+    ] {
+        let err = config(&[smtp(refused)]).unwrap_err();
+        assert_eq!(err.var, "PORCHLIGHT_SMTP_URL", "{refused}");
+        assert!(err.message.contains("tls=required"), "{}", err.message);
+        assert!(!err.message.contains("s3cr3t"), "no password in: {err}");
+    }
+    for accepted in [
+        "smtp://mailer:s3cr3t-pw@mail.example:587?tls=required",
+        "smtps://mailer:s3cr3t-pw@mail.example:465",
+        "smtp://mail.example:25",
+    ] {
+        let from = ("PORCHLIGHT_MAIL_FROM", "portal@brightside.example");
+        assert!(config(&[smtp(accepted), from]).is_ok(), "{accepted}");
+    }
+}
+
+#[test]
+fn the_from_address_defaults_to_no_reply_at_the_public_host_and_can_be_set() {
+    let https = ("PORCHLIGHT_PUBLIC_URL", "https://pay.example.com");
+    let sandbox = ("PORCHLIGHT_GATEWAY", "sandbox");
+    let c = config(&[https, sandbox]).unwrap();
+    assert_eq!(c.mail_from.as_str(), "no-reply@pay.example.com");
+    let given = ("PORCHLIGHT_MAIL_FROM", "Billing@Example.com");
+    let c = config(&[https, sandbox, given]).unwrap();
+    assert_eq!(c.mail_from.as_str(), "billing@example.com");
+    let err = config(&[("PORCHLIGHT_MAIL_FROM", "not an address")]).unwrap_err();
+    assert_eq!(err.var, "PORCHLIGHT_MAIL_FROM");
+}
+
+#[test]
+fn smtp_with_a_localhost_public_url_needs_a_from_address() {
+    let smtp = ("PORCHLIGHT_SMTP_URL", "smtp://127.0.0.1:2525");
+    for local in ["http://127.0.0.1:3000", "http://localhost:3000"] {
+        let err = config(&[("PORCHLIGHT_PUBLIC_URL", local), smtp]).unwrap_err();
+        assert_eq!(err.var, "PORCHLIGHT_MAIL_FROM", "{local}");
+        assert!(err.message.contains("SPF"), "{}", err.message);
+    }
+    let given = ("PORCHLIGHT_MAIL_FROM", "portal@brightside.example");
+    let c = config(&[smtp, given]).unwrap();
+    assert_eq!(c.mail_from.as_str(), "portal@brightside.example");
+    let outbox_only = config(&[]).unwrap();
+    assert!(
+        outbox_only.mail_from.as_str().ends_with(".invalid"),
+        "without SMTP nothing leaves: {}",
+        outbox_only.mail_from
+    );
+}
+
+#[test]
+fn the_forwarded_header_is_chosen_and_defaults_to_x_forwarded_for() {
+    use app::backend::request::ForwardedHeader;
+    let c = config(&[]).unwrap();
+    assert_eq!(c.trusted_proxies.header(), ForwardedHeader::XForwardedFor);
+    let c = config(&[("PORCHLIGHT_FORWARDED_HEADER", "Forwarded")]).unwrap();
+    assert_eq!(c.trusted_proxies.header(), ForwardedHeader::Forwarded);
+    assert_eq!(
+        refused_var(&[("PORCHLIGHT_FORWARDED_HEADER", "x-real-ip")]),
+        "PORCHLIGHT_FORWARDED_HEADER"
+    );
 }

@@ -2,7 +2,14 @@
 //! when it is unusable.
 
 use super::{ConfigArgs, GatewayConfig, SecretSource};
-use app::backend::{PublicSettings, Secret, Store, request::TrustedProxies};
+use app::{
+    backend::{
+        PublicSettings, Secret, Store,
+        mail::{OUTBOX_FROM, default_from},
+        request::{ForwardedHeader, TrustedProxies},
+    },
+    domain::EmailAddress,
+};
 use clap::{ArgMatches, parser::ValueSource};
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -35,9 +42,12 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// Outbox folder.
     pub outbox_dir: PathBuf,
+    /// The address emails come from (`PORCHLIGHT_MAIL_FROM`, or `no-reply@` the public host).
+    pub mail_from: EmailAddress,
     /// HMAC key source.
     pub secret: SecretSource,
-    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    /// Reverse proxies whose forwarded header (the one `PORCHLIGHT_FORWARDED_HEADER` names) is
+    /// believed.
     pub trusted_proxies: TrustedProxies,
     /// The address to listen on (`LEPTOS_SITE_ADDR`).
     pub site_addr: SocketAddr,
@@ -59,6 +69,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("outbox_dir", &self.outbox_dir)
+            .field("mail_from", &self.mail_from)
             .field("secret", &self.secret)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("site_addr", &self.site_addr)
@@ -85,9 +96,15 @@ impl Config {
         if let Some(smtp) = &args.smtp_url {
             check_smtp_url(smtp)?;
         }
+        let mail_from = mail_from(&args, &public_url)?;
         let gateway = GatewayConfig::from_args(&args, &public_url)?;
+        let header: ForwardedHeader = args
+            .forwarded_header
+            .parse()
+            .map_err(|message| bad("PORCHLIGHT_FORWARDED_HEADER", message))?;
         let trusted_proxies = TrustedProxies::parse(args.trusted_proxies.as_deref().unwrap_or(""))
-            .map_err(|message| bad("PORCHLIGHT_TRUSTED_PROXIES", message))?;
+            .map_err(|message| bad("PORCHLIGHT_TRUSTED_PROXIES", message))?
+            .reading(header);
         let secret = match args.secret {
             Some(_) if given("secret_file") => {
                 return Err(bad(
@@ -119,6 +136,7 @@ impl Config {
             public_url,
             smtp_url: args.smtp_url,
             outbox_dir: args.outbox_dir,
+            mail_from,
             secret,
             trusted_proxies,
             site_addr,
@@ -162,11 +180,47 @@ fn check_database_url(url: &str) -> Result<(), ConfigError> {
 
 fn check_smtp_url(smtp: &str) -> Result<(), ConfigError> {
     const EXPECTED: &str = "expected smtp://host[:port] or smtps://host[:port]";
-    let parsed = url::Url::parse(smtp).map_err(|_| bad("PORCHLIGHT_SMTP_URL", EXPECTED))?;
+    let var = "PORCHLIGHT_SMTP_URL";
+    let parsed = url::Url::parse(smtp).map_err(|_| bad(var, EXPECTED))?;
     if !matches!(parsed.scheme(), "smtp" | "smtps") || parsed.host_str().is_none() {
-        return Err(bad("PORCHLIGHT_SMTP_URL", EXPECTED));
+        return Err(bad(var, EXPECTED));
+    }
+    // A password over smtp:// goes in the clear unless STARTTLS is required (lettre's default,
+    // and `tls=opportunistic`, let a man in the middle strip it).
+    let tls_required = parsed
+        .query_pairs()
+        .any(|(k, v)| k == "tls" && v == "required");
+    if parsed.scheme() == "smtp" && parsed.password().is_some() && !tls_required {
+        return Err(bad(
+            var,
+            "an smtp:// URL with a password must end in ?tls=required (STARTTLS, so the password is never sent in the clear), or use smtps://",
+        ));
     }
     Ok(())
+}
+
+/// The From address: as given, else `no-reply@` the public URL's host. A host mail cannot come
+/// from (an IP address, localhost) is refused with SMTP and gets [`OUTBOX_FROM`] without it.
+fn mail_from(args: &ConfigArgs, public_url: &str) -> Result<EmailAddress, ConfigError> {
+    let var = "PORCHLIGHT_MAIL_FROM";
+    if let Some(raw) = &args.mail_from {
+        return EmailAddress::parse(raw).map_err(|e| {
+            bad(
+                var,
+                format!("{e} (expected an address like portal@business.example)"),
+            )
+        });
+    }
+    match (default_from(public_url), &args.smtp_url) {
+        (Some(address), _) => Ok(address),
+        (None, None) => Ok(EmailAddress::parse(OUTBOX_FROM).expect("a valid outbox address")),
+        (None, Some(_)) => Err(bad(
+            var,
+            format!(
+                "must be set to send by SMTP: the public URL {public_url} names no domain to send from; set an address at your domain (its SPF record must allow the SMTP server and its DKIM key sign the mail, or receivers will reject it)"
+            ),
+        )),
+    }
 }
 
 fn parse_public_url(raw: &str) -> Result<String, ConfigError> {

@@ -48,6 +48,8 @@ fn help_lists_every_configuration_variable() {
         "PORCHLIGHT_SECRET",
         "PORCHLIGHT_SECRET_FILE",
         "PORCHLIGHT_TRUSTED_PROXIES",
+        "PORCHLIGHT_FORWARDED_HEADER",
+        "PORCHLIGHT_MAIL_FROM",
         "LEPTOS_SITE_ADDR",
         "RUST_LOG",
         "PORCHLIGHT_GATEWAY",
@@ -120,6 +122,25 @@ fn mismatched_stripe_keys_stop_start_up_with_one_line_naming_the_variable_and_no
         "{}",
         stderr(&missing)
     );
+}
+
+#[tokio::test]
+async fn an_https_install_without_a_chosen_gateway_stops_start_up_with_one_line_saying_how() {
+    // `migrate`, which reads the same configuration as `serve`, ends by itself if it is accepted.
+    let (_store, url) = fresh_store().await;
+    let out = porchlight(
+        &["migrate"],
+        &[
+            ("PORCHLIGHT_DATABASE_URL", url.as_str()),
+            ("PORCHLIGHT_PUBLIC_URL", "https://pay.example.com"),
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.starts_with("porchlight: PORCHLIGHT_GATEWAY: "), "{err}");
+    assert!(err.contains("PORCHLIGHT_GATEWAY=sandbox"), "{err}");
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use app::{
         AppState, Clock, PasswordHasher, PublicSettings, Secret, Store,
         gateway::sandbox::SandboxGateway,
         mail::Mailer,
-        request::TrustedProxies,
+        request::{ForwardedHeader, TrustedProxies},
         store::{CustomerKind, NewCustomer, NewInvoice, NewInvoiceLine, Settings},
         testing::fresh_store,
     },
@@ -89,6 +89,12 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
         PUBLIC_URL,
     )
     .await
+}
+
+/// Like [`spawn_app_behind_proxy`], the proxy setting `header` (`PORCHLIGHT_FORWARDED_HEADER`).
+pub async fn spawn_app_behind_proxy_setting(header: ForwardedHeader) -> TestApp {
+    let proxies = TrustedProxies::parse("127.0.0.1").unwrap().reading(header);
+    spawn_app_with(None, proxies, PUBLIC_URL).await
 }
 
 /// Like [`spawn_app`] with an https public URL ([`HTTPS_PUBLIC_URL`]), as behind a TLS proxy.

@@ -24,6 +24,7 @@ mod refused_forms;
 mod reminders;
 mod sessions;
 mod smtp;
+mod staff_reset;
 mod stripe_client;
 mod stripe_payments;
 mod throttling;

@@ -9,6 +9,7 @@ use app::{
         card_terms::{CardTermsSettings, SaveCardTerms},
         cards::{OfficeAddPaymentMethod, OfficeBeginCardSetup},
         customers::SearchCustomers,
+        password_reset::{OfficeForgotPassword, OfficeResetPassword, OfficeResetStatus},
         record::api::{CustomerRecord, InviteCustomer, RequestCardOnFile},
         settings::{OnlinePaymentsSettings, SaveOnlinePayments, TestProcessorConnection},
         staff::{AddStaffMember, SetStaffEnabled, StaffList},
@@ -100,9 +101,17 @@ fn office_calls(customer: CustomerId) -> Vec<Box<dyn AnyCall>> {
     ]
 }
 
-/// Office functions anyone may call: signing in and out, and asking who is signed in.
-fn open_office_functions() -> [&'static str; 3] {
-    [OfficeLogin::PATH, OfficeLogout::PATH, CurrentStaff::PATH]
+/// Office functions anyone may call: signing in and out, asking who is signed in, and the
+/// password reset by email link.
+fn open_office_functions() -> [&'static str; 6] {
+    [
+        OfficeLogin::PATH,
+        OfficeLogout::PATH,
+        CurrentStaff::PATH,
+        OfficeForgotPassword::PATH,
+        OfficeResetStatus::PATH,
+        OfficeResetPassword::PATH,
+    ]
 }
 
 #[test]

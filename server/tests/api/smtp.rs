@@ -87,3 +87,38 @@ async fn an_invitation_sent_through_a_real_smtp_server_carries_a_working_link() 
     let accepted = app.call_answer(accept, None).await;
     assert_eq!(accepted.location.as_deref(), Some("/"), "{}", accepted.body);
 }
+
+/// The value of the header `name` in a raw message, if it has one.
+fn header<'m>(message: &'m str, name: &str) -> Option<&'m str> {
+    let head = message.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+#[tokio::test]
+async fn a_message_over_smtp_has_a_message_id_of_the_from_domain_and_a_date() {
+    let (url, received) = smtp_sink().await;
+    let app = spawn_app_with_smtp(Some(url)).await;
+    app.add_customer("Maria", "maria@example.com").await;
+    let request = RequestInvitation {
+        email: "maria@example.com".into(),
+    };
+    app.call(request, None).await.unwrap();
+    let message = received.await.unwrap();
+    let from = header(&message, "From").expect("a From header");
+    assert!(from.ends_with("<no-reply@portal.test>"), "{from}");
+    let id = header(&message, "Message-ID").expect("a Message-ID header");
+    assert!(
+        id.starts_with('<') && id.ends_with("@portal.test>") && id.len() > 30,
+        "{id}"
+    );
+    let date = header(&message, "Date").expect("a Date header");
+    // RFC 5322: "Tue, 08 Dec 2026 01:23:45 +0000".
+    let parts: Vec<&str> = date.split_whitespace().collect();
+    assert!(
+        parts.len() == 6 && parts[0].ends_with(',') && parts[5] == "+0000",
+        "an RFC 5322 date: {date}"
+    );
+}

@@ -40,15 +40,21 @@ pub fn failure_buckets(kind: &str, email: &str, req: &RequestMeta) -> FailureBuc
     }
 }
 
-/// Counts this attempt as a failure before the password is checked, or refuses it when the
-/// account has failed too often recently; the same for known and unknown emails. Counting and
-/// checking are one step, so of any burst of parallel guesses exactly the limit are checked.
-/// A success clears the count ([`clear_failures`]).
+/// Counts this attempt as a failure before the password is checked, or refuses it; the same for
+/// known and unknown emails. Counting and checking are one step, so of any burst of parallel
+/// guesses exactly the limit are checked. A success clears the count ([`clear_failures`]).
+///
+/// An attempt is checked while this address has failed fewer than [`SHORT_LIMIT`] times for the
+/// account in [`SHORT_WINDOW_SECS`] and the account fewer than [`HOUR_LIMIT`] times in the hour.
+/// Past the hourly cap, an address with no failure for the account in the hour still gets one
+/// check (so guessing from elsewhere cannot lock the owner out); an address that failed stays
+/// refused until the hour has passed.
 pub async fn count_failure(
     state: &AppState,
     buckets: &FailureBuckets,
     now: Timestamp,
 ) -> Result<(), AppError> {
+    let hour_ago = now.plus_seconds(-3600);
     let admitted = state
         .store
         .admit_event(
@@ -58,17 +64,28 @@ pub async fn count_failure(
                     now.plus_seconds(-SHORT_WINDOW_SECS),
                     SHORT_LIMIT,
                 ),
-                (&buckets.account, now.plus_seconds(-3600), HOUR_LIMIT),
+                (&buckets.account, hour_ago, HOUR_LIMIT),
             ],
             now,
         )
         .await
         .context("counting sign-in failures")?;
-    if !admitted {
-        tracing::warn!("sign-in throttled");
-        return Err(AppError::TooManyRequests);
+    if admitted {
+        return Ok(());
     }
-    Ok(())
+    // Refused by one of the two: a clean address (no failure here in the hour) gets one check,
+    // counted on the address alone, atomically, so parallel attempts from it get one between them.
+    let clean_address = state
+        .store
+        .admit_event(&[(&buckets.from_address, hour_ago, 1)], now)
+        .await
+        .context("counting sign-in failures")?;
+    if clean_address {
+        tracing::info!("account over its hourly cap; one check from an address with no failures");
+        return Ok(());
+    }
+    tracing::warn!("sign-in throttled");
+    Err(AppError::TooManyRequests)
 }
 
 /// Counts one use of `bucket` if it has had fewer than `limit` in the last `window_secs`;

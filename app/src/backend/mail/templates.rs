@@ -93,6 +93,28 @@ pub fn one_time_link(
     )
 }
 
+/// The one-time link for a staff member to choose a new office password.
+pub fn staff_password_reset(
+    to: &EmailAddress,
+    name: &str,
+    business: &str,
+    link: &str,
+    minutes: i64,
+) -> Email {
+    email(
+        to,
+        name,
+        format!("Reset your {business} office password"),
+        vec![
+            format!("Hello {name},"),
+            "Use the link below to choose a new password for the office. Every office session of your account is then signed out.".to_owned(),
+            format!("The link works once and expires in {minutes} minutes. If you didn't ask for it, you can ignore this email: your password stays the same."),
+        ],
+        Some(("Choose a new password", link)),
+        business,
+    )
+}
+
 /// Sent instead of an invitation when the customer already has an account.
 pub fn already_registered(
     to: &EmailAddress,

@@ -28,44 +28,56 @@ fn only_a_trusted_peer_can_name_the_client() {
     let none = TrustedProxies::default();
     let peer = ip("198.51.100.1");
     assert_eq!(
-        none.client_ip(peer, &["203.0.113.9"], &[]),
+        none.client_ip(peer, &["203.0.113.9"]),
         peer,
         "spoofed header ignored"
     );
     let lb = TrustedProxies::parse("10.0.0.0/8").unwrap();
     assert_eq!(
-        lb.client_ip(peer, &["203.0.113.9"], &[]),
+        lb.client_ip(peer, &["203.0.113.9"]),
         peer,
         "peer is not our proxy"
     );
     let proxy = ip("10.0.0.2");
+    assert_eq!(lb.client_ip(proxy, &["203.0.113.9"]), ip("203.0.113.9"));
     assert_eq!(
-        lb.client_ip(proxy, &["203.0.113.9"], &[]),
-        ip("203.0.113.9")
-    );
-    assert_eq!(
-        lb.client_ip(proxy, &["6.6.6.6, 203.0.113.9, 10.0.0.3"], &[]),
+        lb.client_ip(proxy, &["6.6.6.6, 203.0.113.9, 10.0.0.3"]),
         ip("203.0.113.9"),
         "right-most untrusted: what the client wrote itself is to the left"
     );
     assert_eq!(
-        lb.client_ip(proxy, &["6.6.6.6", "203.0.113.9:5000"], &[]),
+        lb.client_ip(proxy, &["6.6.6.6", "203.0.113.9:5000"]),
         ip("203.0.113.9")
     );
     assert_eq!(
-        lb.client_ip(proxy, &[], &[]),
+        lb.client_ip(proxy, &[]),
         proxy,
         "no header: the proxy itself"
     );
-    assert_eq!(lb.client_ip(proxy, &["junk"], &[]), proxy);
+    assert_eq!(lb.client_ip(proxy, &["junk"]), proxy);
+}
+
+#[test]
+fn only_the_configured_header_is_read_and_forwarded_elements_name_the_client() {
+    let proxy = ip("10.0.0.2");
+    let xff = TrustedProxies::parse("10.0.0.0/8").unwrap();
+    assert_eq!(xff.header(), ForwardedHeader::XForwardedFor);
+    let rfc = xff.clone().reading(ForwardedHeader::Forwarded);
+    assert_eq!(rfc.header().name(), "forwarded");
     assert_eq!(
-        lb.client_ip(
+        rfc.client_ip(
             proxy,
-            &[],
             &["for=6.6.6.6, for=\"[2001:db8::7]:4711\";proto=https"]
         ),
         ip("2001:db8::7")
     );
+    assert_eq!(
+        rfc.client_ip(proxy, &["for=_hidden"]),
+        proxy,
+        "an obfuscated hop: the nearest known"
+    );
+    assert_eq!("Forwarded".parse(), Ok(ForwardedHeader::Forwarded));
+    assert!("x-real-ip".parse::<ForwardedHeader>().is_err());
 }
 
 #[test]

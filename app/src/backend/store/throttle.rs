@@ -91,6 +91,10 @@ impl Store {
                 vec![day_ago],
             ),
             (
+                "DELETE FROM staff_reset_tokens WHERE expires_at < $1",
+                vec![day_ago],
+            ),
+            (
                 "DELETE FROM gateway_tokens WHERE attached_at IS NULL AND created_at < $1",
                 vec![day_ago],
             ),
