@@ -58,7 +58,10 @@ pub enum Failure {
     Io(String),
 }
 
-/// Sends one request and reads the whole response, all within `deadline` of starting.
+/// Sends one request and reads the whole response, all within `deadline` of starting. A request
+/// other than GET is marked as a browser marks a post from the portal's own pages
+/// (`Sec-Fetch-Site: same-origin`): the server refuses a signed-in post that says nothing of
+/// where it came from.
 pub fn request(
     addr: SocketAddr,
     method: &str,
@@ -91,6 +94,12 @@ pub fn request(
     );
     for (k, v) in extra_headers {
         head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let marked = extra_headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("sec-fetch-site"));
+    if method != "GET" && !marked {
+        head.push_str("Sec-Fetch-Site: same-origin\r\n");
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).map_err(fail("sending"))?;
